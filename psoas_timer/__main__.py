@@ -1,0 +1,3 @@
+from psoas_timer.app import main
+
+raise SystemExit(main())

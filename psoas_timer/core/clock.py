@@ -1,0 +1,60 @@
+"""The one seam through which the app reads time.
+
+Everything that needs "now" for pacing takes a :class:`Clock`. The real clock is
+monotonic (wall-clock jumps from NTP or DST never disturb a set) and may run
+faster than real time for demonstrations and end-to-end checks.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Session time in seconds on a monotonic scale."""
+
+    def now(self) -> float: ...
+
+    def real_seconds(self, session_seconds: float) -> float:
+        """How long a real-time timer must wait for ``session_seconds`` to pass."""
+        ...
+
+
+class MonotonicClock:
+    """``time.monotonic`` scaled by ``scale`` from the moment of creation."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        if not scale > 0:
+            raise ValueError(f"time scale must be positive, got {scale!r}")
+        self.scale = scale
+        self._origin = time.monotonic()
+
+    def now(self) -> float:
+        return (time.monotonic() - self._origin) * self.scale
+
+    def real_seconds(self, session_seconds: float) -> float:
+        return session_seconds / self.scale
+
+
+class FakeClock:
+    """A clock that moves only when told to: for tests and previews."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("a clock cannot go backwards")
+        self._now += seconds
+
+    def set(self, seconds: float) -> None:
+        if seconds < self._now:
+            raise ValueError("a clock cannot go backwards")
+        self._now = seconds
+
+    def real_seconds(self, session_seconds: float) -> float:
+        return session_seconds

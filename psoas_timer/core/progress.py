@@ -1,0 +1,295 @@
+"""Progress numbers for the progress page: pure functions over plain data.
+
+Nothing here knows about SQLite or Qt. The store turns its rows into
+:class:`ProgressSession` values (see ``Store.progress_sessions``); the UI asks
+:func:`build_progress` for everything one page needs and draws it.
+
+Every session carries the local calendar ``day`` it belongs to, fixed by
+whoever builds it, so these functions never touch time zones and give the same
+answer on every machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Literal
+
+Side = Literal["left", "right"]
+Moment = Literal["before", "after"]
+
+SIDES: tuple[Side, ...] = ("left", "right")
+
+#: A drop of this many points on the 0-10 scale counts as a meaningful change.
+MEANINGFUL_DROP_POINTS = 2
+#: ... and so does a drop of at least this share of the "before" rating
+#: (kept as a fraction of ten so the test is exact integer arithmetic).
+MEANINGFUL_DROP_TENTHS = 3
+
+ROLLING_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class SideResult:
+    """One side of one session: its tenderness ratings and earliest release."""
+
+    before: int | None = None
+    after: int | None = None
+    released_breath: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSession:
+    """What the progress page needs to know about one session.
+
+    ``left``/``right`` is ``None`` when the session did not include that side.
+    """
+
+    day: date
+    started_at: datetime
+    tool_id: str
+    left: SideResult | None = None
+    right: SideResult | None = None
+
+    def side(self, side: Side) -> SideResult | None:
+        return self.left if side == "left" else self.right
+
+
+@dataclass(frozen=True, slots=True)
+class DayValue:
+    day: date
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Before and after of one side of one session, judged against the threshold."""
+
+    day: date
+    started_at: datetime
+    before: int
+    after: int
+    drop: int
+    meaningful: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    year: int  # ISO year, which differs from the calendar year around New Year
+    week: int
+    monday: date
+    count: int
+
+
+class DateRange(Enum):
+    """The progress page's range choices; the value is the number of days shown."""
+
+    LAST_30_DAYS = 30
+    LAST_90_DAYS = 90
+    LAST_365_DAYS = 365
+    ALL = 0
+
+    def first_day(self, today: date) -> date | None:
+        """The earliest day inside the range, or ``None`` for no limit.
+
+        The range includes ``today``: "last 30 days" is today and the 29 before.
+        """
+        if self is DateRange.ALL:
+            return None
+        return today - timedelta(days=self.value - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SideProgress:
+    before: list[DayValue] = field(default_factory=list)
+    after: list[DayValue] = field(default_factory=list)
+    before_average: list[DayValue] = field(default_factory=list)
+    after_average: list[DayValue] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    release: list[DayValue] = field(default_factory=list)
+
+    @property
+    def meaningful_share(self) -> float | None:
+        """Share of rated session sides that reached a meaningful change."""
+        if not self.changes:
+            return None
+        return sum(c.meaningful for c in self.changes) / len(self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    left: SideProgress
+    right: SideProgress
+    weeks: list[WeekCount]
+    sessions: int
+
+    def side(self, side: Side) -> SideProgress:
+        return self.left if side == "left" else self.right
+
+
+def is_meaningful_change(before: int, after: int) -> bool:
+    """Whether tenderness fell enough to matter: by 2 points, or by 30 % of ``before``."""
+    drop = before - after
+    if drop <= 0:
+        return False
+    return drop >= MEANINGFUL_DROP_POINTS or (
+        before > 0 and drop * 10 >= before * MEANINGFUL_DROP_TENTHS
+    )
+
+
+def filter_sessions(
+    sessions: Iterable[ProgressSession],
+    *,
+    today: date,
+    tool_id: str | None = None,
+    side: Side | None = None,
+    date_range: DateRange = DateRange.ALL,
+) -> list[ProgressSession]:
+    """The sessions inside the range ending ``today``, for one tool and/or side."""
+    first = date_range.first_day(today)
+    return [
+        s
+        for s in sessions
+        if (tool_id is None or s.tool_id == tool_id)
+        and (side is None or s.side(side) is not None)
+        and (first is None or first <= s.day <= today)
+    ]
+
+
+def _in_order(sessions: Iterable[ProgressSession]) -> list[ProgressSession]:
+    return sorted(sessions, key=lambda s: (s.day, s.started_at))
+
+
+def rating_series(
+    sessions: Iterable[ProgressSession], side: Side, moment: Moment
+) -> list[DayValue]:
+    """Each rating of one side and moment, in time order; unrated sessions are left out."""
+    out: list[DayValue] = []
+    for s in _in_order(sessions):
+        result = s.side(side)
+        if result is None:
+            continue
+        value = result.before if moment == "before" else result.after
+        if value is not None:
+            out.append(DayValue(s.day, float(value)))
+    return out
+
+
+def rolling_average(
+    points: Iterable[DayValue], window_days: int = ROLLING_WINDOW_DAYS
+) -> list[DayValue]:
+    """For each day that has entries, the mean of every entry in the window ending that day.
+
+    The window is by calendar date (today and the ``window_days - 1`` days
+    before), not by count, so a gap of a week empties it.
+    """
+    if window_days < 1:
+        raise ValueError(f"window_days must be at least 1, got {window_days}")
+    by_day: dict[date, tuple[float, int]] = {}
+    for p in points:
+        total, count = by_day.get(p.day, (0.0, 0))
+        by_day[p.day] = (total + p.value, count + 1)
+    days = sorted(by_day)
+    out: list[DayValue] = []
+    start = 0
+    span = timedelta(days=window_days - 1)
+    for end, day in enumerate(days):
+        while days[start] < day - span:
+            start += 1
+        # Re-summing at most window_days day totals keeps float error from
+        # piling up, which a running sum with subtraction would not.
+        total = 0.0
+        count = 0
+        for d in days[start : end + 1]:
+            t, c = by_day[d]
+            total += t
+            count += c
+        out.append(DayValue(day, total / count))
+    return out
+
+
+def change_series(sessions: Iterable[ProgressSession], side: Side) -> list[Change]:
+    """Before-vs-after for every session side rated at both moments."""
+    out: list[Change] = []
+    for s in _in_order(sessions):
+        result = s.side(side)
+        if result is None or result.before is None or result.after is None:
+            continue
+        out.append(
+            Change(
+                s.day,
+                s.started_at,
+                result.before,
+                result.after,
+                result.before - result.after,
+                is_meaningful_change(result.before, result.after),
+            )
+        )
+    return out
+
+
+def release_series(sessions: Iterable[ProgressSession], side: Side) -> list[DayValue]:
+    """Breaths to release (the earliest released breath of the side) per session."""
+    out: list[DayValue] = []
+    for s in _in_order(sessions):
+        result = s.side(side)
+        if result is not None and result.released_breath is not None:
+            out.append(DayValue(s.day, float(result.released_breath)))
+    return out
+
+
+def sessions_per_week(sessions: Iterable[ProgressSession]) -> list[WeekCount]:
+    """Sessions per ISO week from the first week with one to the last, empty weeks as 0."""
+    counts: dict[date, int] = {}
+    for s in sessions:
+        monday = s.day - timedelta(days=s.day.weekday())
+        counts[monday] = counts.get(monday, 0) + 1
+    if not counts:
+        return []
+    out: list[WeekCount] = []
+    monday = min(counts)
+    last = max(counts)
+    week = timedelta(days=7)
+    while monday <= last:
+        iso = monday.isocalendar()
+        out.append(WeekCount(iso.year, iso.week, monday, counts.get(monday, 0)))
+        monday += week
+    return out
+
+
+def _side_progress(sessions: Sequence[ProgressSession], side: Side) -> SideProgress:
+    before = rating_series(sessions, side, "before")
+    after = rating_series(sessions, side, "after")
+    return SideProgress(
+        before=before,
+        after=after,
+        before_average=rolling_average(before),
+        after_average=rolling_average(after),
+        changes=change_series(sessions, side),
+        release=release_series(sessions, side),
+    )
+
+
+def build_progress(
+    sessions: Iterable[ProgressSession],
+    *,
+    today: date,
+    tool_id: str | None = None,
+    side: Side | None = None,
+    date_range: DateRange = DateRange.ALL,
+) -> Progress:
+    """Everything the progress page shows, for one choice of filters."""
+    chosen = _in_order(
+        filter_sessions(sessions, today=today, tool_id=tool_id, side=side, date_range=date_range)
+    )
+    per_side = {
+        s: _side_progress(chosen, s) if side in (None, s) else SideProgress() for s in SIDES
+    }
+    return Progress(
+        left=per_side["left"],
+        right=per_side["right"],
+        weeks=sessions_per_week(chosen),
+        sessions=len(chosen),
+    )

@@ -1,0 +1,158 @@
+"""User settings: validated, saved atomically, and never fatal when corrupt."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from psoas_timer.core.pacing import BreathPattern, PatternError, validate_breaths
+from psoas_timer.core.plan import PlanOptions, Sides
+from psoas_timer.core.units import Units, default_units
+
+Theme = Literal["system", "light", "dark"]
+SETTINGS_VERSION = 1
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    inhale: float = 4.0
+    hold_in: float = 0.0
+    exhale: float = 6.0
+    hold_out: float = 0.0
+    breaths: int = 15
+    countdown: int = 20
+    transition: int = 8
+    sides: Sides = "both"
+    stretches: bool = True
+    sound: bool = True
+    voice: bool = True
+    volume: int = 70
+    floor_mode: bool = True
+    theme: Theme = "system"
+    units: Units = "cm"
+    safety_acknowledged: bool = False
+
+    def __post_init__(self) -> None:
+        self.pattern  # noqa: B018  (validates the breath timings)
+        validate_breaths(self.breaths)
+        _check_int("countdown", self.countdown, 5, 120)
+        _check_int("transition", self.transition, 3, 30)
+        _check_int("volume", self.volume, 0, 100)
+        _check_choice("sides", self.sides, ("left", "right", "both"))
+        _check_choice("theme", self.theme, ("system", "light", "dark"))
+        _check_choice("units", self.units, ("cm", "in"))
+        for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
+            if not isinstance(getattr(self, name), bool):
+                raise PatternError(name, "expected true or false")
+
+    @property
+    def pattern(self) -> BreathPattern:
+        return BreathPattern(self.inhale, self.hold_in, self.exhale, self.hold_out)
+
+    def plan_options(self) -> PlanOptions:
+        return PlanOptions(
+            pattern=self.pattern,
+            breaths=self.breaths,
+            countdown=float(self.countdown),
+            transition=float(self.transition),
+            stretches=self.stretches,
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        return cls(units=default_units())
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise PatternError(name, f"expected a whole number from {low} to {high}, got {value!r}")
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise PatternError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+
+
+def settings_from_dict(data: object) -> Settings:
+    if not isinstance(data, dict):
+        raise SettingsError("the settings file does not hold a settings object")
+    known = {f.name for f in fields(Settings)}
+    values = {key: value for key, value in data.items() if key in known}
+    # Whole-number settings saved as 20.0 by hand are still whole numbers.
+    for key in ("breaths", "countdown", "transition", "volume"):
+        value = values.get(key)
+        if isinstance(value, float) and value.is_integer():
+            values[key] = int(value)
+    base = Settings.defaults()
+    try:
+        return replace(base, **values)
+    except (PatternError, TypeError) as exc:
+        raise SettingsError(f"a setting is out of range: {exc}") from None
+
+
+def load_settings(path: Path) -> tuple[Settings, str | None]:
+    """Read settings; a corrupt file is set aside and defaults are used.
+
+    Returns the settings and, when the file had to be set aside, a message for
+    the user that says where it went.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings.defaults(), None
+    except OSError as exc:
+        return Settings.defaults(), (
+            f"Could not read the settings file {path} ({exc.strerror}); using defaults for now."
+        )
+    try:
+        return settings_from_dict(json.loads(raw.decode("utf-8"))), None
+    except (UnicodeDecodeError, json.JSONDecodeError, SettingsError) as exc:
+        reason = exc if isinstance(exc, SettingsError) else "it is not valid JSON"
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        try:
+            path.rename(aside)
+        except OSError:
+            return Settings.defaults(), (
+                f"The settings file {path} could not be used ({reason}) and could not be moved "
+                "aside; defaults are in use and the file was left as it is."
+            )
+        return Settings.defaults(), (
+            f"The settings file could not be used ({reason}). It was kept as {aside}; "
+            "the defaults are in use."
+        )
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write settings atomically: a crash mid-write leaves the old file whole."""
+    data = {"version": SETTINGS_VERSION, **asdict(settings)}
+    atomic_write(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def atomic_write(path: Path, payload: bytes, mode: int = 0o600) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).chmod(mode)
+        Path(temp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temp).unlink()
+        raise

@@ -1,0 +1,81 @@
+"""Every location the app reads or writes, in one place.
+
+``--data-dir`` (or :func:`configure`) moves all of them under one folder, which
+is also how the tests keep their hands off the real user folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_DIR_NAME = "psoas-timer"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    config: Path
+    cache: Path
+    logs: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data / "psoas-timer.sqlite3"
+
+    @property
+    def settings(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def window_state(self) -> Path:
+        return self.config / "window.json"
+
+    @property
+    def user_tools(self) -> Path:
+        return self.config / "tools"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "psoas-timer.log"
+
+    @property
+    def lock_name(self) -> str:
+        # One running writer per data folder, not per machine.
+        # A stable digest: str hashes differ between processes.
+        digest = hashlib.sha256(str(self.data.resolve()).encode()).hexdigest()[:16]
+        return f"psoas-timer-{digest}"
+
+    def ensure(self) -> None:
+        for folder in (self.data, self.config, self.cache, self.logs):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def default_paths() -> Paths:
+    return Paths(
+        data=Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)),
+        config=Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)),
+        cache=Path(platformdirs.user_cache_dir(APP_DIR_NAME, appauthor=False)),
+        logs=Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False)),
+    )
+
+
+def paths_under(root: Path) -> Paths:
+    root = root.expanduser().absolute()
+    return Paths(root / "data", root / "config", root / "cache", root / "logs")
+
+
+_current: Paths | None = None
+
+
+def configure(data_dir: Path | None) -> Paths:
+    global _current
+    _current = paths_under(data_dir) if data_dir is not None else default_paths()
+    return _current
+
+
+def current() -> Paths:
+    return _current if _current is not None else configure(None)

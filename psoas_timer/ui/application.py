@@ -1,0 +1,123 @@
+"""QApplication set-up: the one place that joins paths, settings, catalog, store and window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from psoas_timer import APP_ID, APP_NAME, __version__
+from psoas_timer.core.catalog import builtin_root, load_catalog
+from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.settings import load_settings
+from psoas_timer.paths import Paths
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    icon_file = builtin_root() / "icons" / "psoas-timer.svg"
+    if not icon_file.is_file():
+        return QIcon()
+    from PySide6.QtCore import QSize
+
+    from psoas_timer.ui.diagram import render_pixmap
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addPixmap(render_pixmap(icon_file, QSize(size, size)))
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("psoas-timer")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def open_store(paths: Paths) -> tuple[object | None, str | None]:
+    """Open the log; on a problem return no store and a message that says what to do."""
+    from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+
+    try:
+        return Store.open(paths.database), None
+    except CorruptDatabaseError as exc:
+        try:
+            moved = quarantine(paths.database)
+        except OSError as move_error:
+            return None, (
+                f"{exc} It could not be moved aside ({move_error.strerror}); nothing will be "
+                "saved this time. Move the file away by hand and start again."
+            )
+        try:
+            store = Store.open(paths.database)
+        except StoreError as again:
+            return None, f"{again} Nothing will be saved this time."
+        return store, (
+            f"The log file was damaged and has been kept as {moved}. A new, empty log was "
+            "started; your old file is untouched if you want to recover it."
+        )
+    except StoreError as exc:
+        return None, f"{exc} Sessions will run but nothing will be saved this time."
+
+
+def run(
+    paths: Paths,
+    tool_id: str | None,
+    smoke: bool,
+    time_scale: float,
+    process_age: Callable[[], float],
+) -> int:
+    from psoas_timer.ui.main_window import MainWindow
+
+    app = make_application()
+    paths.ensure()
+    settings, settings_message = load_settings(paths.settings)
+    catalog = load_catalog(user_tools=paths.user_tools)
+    for error in catalog.errors:
+        log.warning("catalog: %s", error)
+    store, store_message = open_store(paths)
+    window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)  # type: ignore[arg-type]
+    if tool_id is not None and not window.show_tool(tool_id):
+        known = ", ".join(catalog.tools)
+        print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
+    if smoke:
+
+        def report() -> None:
+            print(f"first paint after {process_age():.3f} s", flush=True)
+            window.shutdown()
+            app.quit()
+
+        def give_up() -> None:
+            print("the main window never painted", file=sys.stderr, flush=True)
+            app.exit(1)
+
+        window.first_paint.connect(lambda: QTimer.singleShot(0, report))
+        QTimer.singleShot(30_000, give_up)
+        window.show()
+        code = app.exec()
+        if store is not None:
+            store.close()  # type: ignore[attr-defined]
+        return code
+
+    window.show()
+    for message in (settings_message, store_message):
+        if message:
+            QMessageBox.warning(window, APP_NAME, message)
+    if not settings.safety_acknowledged and catalog.safety is not None:
+        QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
+    code = app.exec()
+    if store is not None:
+        store.close()  # type: ignore[attr-defined]
+    return code

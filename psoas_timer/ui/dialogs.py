@@ -1,0 +1,271 @@
+"""Safety notice, keyboard help, and settings."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from psoas_timer.core.catalog import Safety
+from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.pacing import (
+    BREATHS_LIMITS,
+    BreathPattern,
+    CYCLE_LIMITS,
+    LIMITS,
+    PatternError,
+    pace,
+    ring_fraction,
+)
+from psoas_timer.core.settings import Settings
+from psoas_timer.ui.keys import keys_html
+from psoas_timer.ui.ring import PacingRing
+from psoas_timer.ui.theme import Colours, colours_for
+
+
+def safety_html(safety: Safety) -> str:
+    def items(lines: tuple[str, ...]) -> str:
+        return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+
+    return (
+        f"<p>{escape(safety.intro)}</p>"
+        f"<h3>Do not press into your belly if</h3>{items(safety.do_not_use)}"
+        f"<h3>Stop at once if</h3>{items(safety.stop_if)}"
+        f"<h3>Get urgent medical help for</h3>{items(safety.urgent)}"
+        f"<p><i>{escape(safety.disclaimer)}</i></p>"
+    )
+
+
+class SafetyDialog(QDialog):
+    def __init__(self, safety: Safety, first_run: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Before you start: safety" if first_run else "Safety")
+        self.resize(640, 620)
+        layout = QVBoxLayout(self)
+        text = QTextBrowser()
+        text.setHtml(safety_html(safety))
+        text.setAccessibleName("Safety information")
+        layout.addWidget(text)
+        buttons = QDialogButtonBox()
+        label = "I have read this — continue" if first_run else "Close"
+        self.confirm = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.confirm.setDefault(True)
+        self.confirm.setAutoDefault(True)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.confirm.setFocus()
+
+
+class KeysDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard controls")
+        layout = QVBoxLayout(self)
+        text = QLabel(keys_html())
+        text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class SettingsDialog(QDialog):
+    """Every setting, with a live preview of the breath pattern."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._initial = settings
+        layout = QHBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form, 3)
+
+        def seconds(name: str, value: float) -> QDoubleSpinBox:
+            low, high = LIMITS[name]
+            box = QDoubleSpinBox()
+            box.setRange(low, high)
+            box.setSingleStep(0.5)
+            box.setDecimals(1)
+            box.setSuffix(" s")
+            box.setValue(value)
+            box.valueChanged.connect(self._pattern_changed)
+            return box
+
+        self.inhale = seconds("inhale", settings.inhale)
+        self.hold_in = seconds("hold_in", settings.hold_in)
+        self.exhale = seconds("exhale", settings.exhale)
+        self.hold_out = seconds("hold_out", settings.hold_out)
+        for label, box in (
+            ("Breathe in", self.inhale),
+            ("Hold after breathing in", self.hold_in),
+            ("Breathe out", self.exhale),
+            ("Hold after breathing out", self.hold_out),
+        ):
+            box.setAccessibleName(label)
+            form.addRow(label + ":", box)
+        self.pattern_note = QLabel()
+        self.pattern_note.setWordWrap(True)
+        form.addRow("", self.pattern_note)
+        self.breaths = QSpinBox()
+        self.breaths.setRange(*BREATHS_LIMITS)
+        self.breaths.setValue(settings.breaths)
+        self.breaths.setAccessibleName("Breaths per set")
+        form.addRow("Breaths per set:", self.breaths)
+        self.countdown = QSpinBox()
+        self.countdown.setRange(5, 120)
+        self.countdown.setSuffix(" s")
+        self.countdown.setValue(settings.countdown)
+        self.countdown.setAccessibleName("Get-into-position countdown")
+        form.addRow("Get-into-position countdown:", self.countdown)
+        self.transition = QSpinBox()
+        self.transition.setRange(3, 30)
+        self.transition.setSuffix(" s")
+        self.transition.setValue(settings.transition)
+        self.transition.setAccessibleName("Pause between steps")
+        form.addRow("Pause between steps:", self.transition)
+        self.sides = QComboBox()
+        for value, text in (("both", "Both, left first"), ("left", "Left"), ("right", "Right")):
+            self.sides.addItem(text, value)
+        self.sides.setCurrentIndex(self.sides.findData(settings.sides))
+        self.sides.setAccessibleName("Default sides")
+        form.addRow("Default sides:", self.sides)
+        self.stretches = QCheckBox("Guide the stretches after the sets")
+        self.stretches.setChecked(settings.stretches)
+        form.addRow("", self.stretches)
+        self.sound = QCheckBox("Breath sounds")
+        self.sound.setChecked(settings.sound)
+        form.addRow("", self.sound)
+        self.voice = QCheckBox("Spoken steps")
+        self.voice.setChecked(settings.voice)
+        form.addRow("", self.voice)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(settings.volume)
+        self.volume.setAccessibleName("Volume")
+        form.addRow("Volume:", self.volume)
+        self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
+        self.floor_mode.setChecked(settings.floor_mode)
+        form.addRow("", self.floor_mode)
+        self.theme = QComboBox()
+        for value, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(self.theme.findData(settings.theme))
+        self.theme.setAccessibleName("Theme")
+        form.addRow("Theme:", self.theme)
+        self.units = QComboBox()
+        self.units.addItem("Centimetres", "cm")
+        self.units.addItem("Inches", "in")
+        self.units.setCurrentIndex(self.units.findData(settings.units))
+        self.units.setAccessibleName("Units")
+        form.addRow("Distances in:", self.units)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        restore.clicked.connect(self._restore)
+        form.addRow(self.buttons)
+
+        preview = QVBoxLayout()
+        self.ring = PacingRing()
+        self.ring.setMinimumSize(220, 220)
+        self.ring.set_colours(colours_for(settings.theme))
+        preview.addWidget(self.ring, 1)
+        preview.addWidget(QLabel("Live preview"), 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(preview, 2)
+        self._clock = MonotonicClock()
+        self._timer = QTimer(self)
+        self._timer.setInterval(33)
+        self._timer.timeout.connect(self._tick)
+        self._pattern_changed()
+        self.finished.connect(lambda _result: self._timer.stop())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._timer.start()
+        super().showEvent(event)
+
+    def _restore(self) -> None:
+        defaults = Settings.defaults()
+        for box, value in (
+            (self.inhale, defaults.inhale),
+            (self.hold_in, defaults.hold_in),
+            (self.exhale, defaults.exhale),
+            (self.hold_out, defaults.hold_out),
+        ):
+            box.setValue(value)
+        self.breaths.setValue(defaults.breaths)
+        self.countdown.setValue(defaults.countdown)
+        self.transition.setValue(defaults.transition)
+
+    def _pattern_changed(self) -> None:
+        try:
+            pattern = self._pattern()
+        except PatternError as exc:
+            low, high = CYCLE_LIMITS
+            self.pattern_note.setText(
+                f"<span style='color:#A12A1E'>{escape(str(exc))}</span><br>"
+                f"A whole breath must take {low:g}–{high:g} s."
+            )
+            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            if ok is not None:
+                ok.setEnabled(False)
+            return
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setEnabled(True)
+        self.pattern_note.setText(
+            f"{pattern.breaths_per_minute:.1f} breaths a minute ({pattern.cycle:g} s each)."
+        )
+
+    def _pattern(self) -> BreathPattern:
+        return self.result_settings().pattern
+
+    def _tick(self) -> None:
+        try:
+            pattern = self.result_settings().pattern
+        except PatternError:
+            return
+        now = self._clock.now() % pattern.cycle
+        current = pace(pattern, 1, now)
+        colours: Colours = colours_for(self.theme.currentData())
+        colour = colours.inhale if current.phase.value == "inhale" else colours.exhale
+        self.ring.set_state(ring_fraction(current), current.phase.word, "", colour)
+
+    def result_settings(self) -> Settings:
+        """The settings as the dialog shows them; raises PatternError when out of range."""
+        return self._initial.with_changes(
+            inhale=self.inhale.value(),
+            hold_in=self.hold_in.value(),
+            exhale=self.exhale.value(),
+            hold_out=self.hold_out.value(),
+            breaths=self.breaths.value(),
+            countdown=self.countdown.value(),
+            transition=self.transition.value(),
+            sides=self.sides.currentData(),
+            stretches=self.stretches.isChecked(),
+            sound=self.sound.isChecked(),
+            voice=self.voice.isChecked(),
+            volume=self.volume.value(),
+            floor_mode=self.floor_mode.isChecked(),
+            theme=self.theme.currentData(),
+            units=self.units.currentData(),
+        )

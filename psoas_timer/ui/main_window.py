@@ -1,0 +1,315 @@
+"""The main window: tool picker → placement → session, with menus and settings."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QStackedWidget
+
+from psoas_timer import APP_NAME, __version__
+from psoas_timer.core.catalog import Catalog
+from psoas_timer.core.clock import Clock
+from psoas_timer.core.plan import build_plan
+from psoas_timer.core.settings import Settings, atomic_write, save_settings
+from psoas_timer.paths import Paths
+from psoas_timer.store import Store
+from psoas_timer.ui.audio import CuePlayer, Voice
+from psoas_timer.ui.dialogs import KeysDialog, SafetyDialog, SettingsDialog
+from psoas_timer.ui.keepawake import KeepAwake
+from psoas_timer.ui.pages import PickerPage, PlacementPage
+from psoas_timer.ui.recorder import Recorder
+from psoas_timer.ui.session_page import SessionPage
+from psoas_timer.ui.theme import FLOOR, apply_theme
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    first_paint = Signal()
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        paths: Paths,
+        clock: Clock,
+        store: Store | None,
+        voice_engine: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(760, 520)
+        self.catalog = catalog
+        self.settings = settings
+        self.paths = paths
+        self.store = store
+        self.keep_awake = KeepAwake(APP_NAME)
+        self._painted = False
+        self._floor_active = False
+
+        self.cues = CuePlayer(paths.cache, self)
+        self.voice = Voice(voice_engine, self)
+        self.cues.problem.connect(self.show_status)
+        self.voice.problem.connect(self.show_status)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.picker = PickerPage()
+        self.picker.set_catalog(catalog)
+        self.picker.chosen.connect(self.show_tool)
+        self.placement = PlacementPage()
+        self.placement.back_requested.connect(self.show_picker)
+        self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))
+        self.placement.start_requested.connect(self.start_session)
+        self.session = SessionPage(clock, self.cues, self.voice)
+        self.session.finished.connect(self._session_finished)
+        self.session.leave_requested.connect(self.leave_session)
+        self.session.floor_mode_toggled.connect(self.toggle_floor_mode)
+        self.session.status.connect(self.show_status)
+        if catalog.safety is not None:
+            self.session.set_safety_line(catalog.safety.during_set)
+        for page in (self.picker, self.placement, self.session):
+            self.stack.addWidget(page)
+
+        self.recorder: Recorder | None = None
+        if store is not None:
+            self.recorder = Recorder(store, self)
+            self.recorder.saved.connect(lambda what: self.show_status(f"Saved: {what}.", 4000))
+            self.recorder.problem.connect(self._save_problem)
+            self.recorder.recovered.connect(
+                lambda: self.show_status("Everything pending has now been saved.", 8000)
+            )
+            self.session.engine_started.connect(self.recorder.attach)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_menus()
+        self.apply_settings(settings)
+        self._restore_geometry()
+
+    # -- menus -------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view = bar.addMenu("&View")
+        self._action(view, "&Tools", self.show_picker, "Ctrl+T")
+        self.floor_action = self._action(view, "&Floor mode", self.toggle_floor_mode, "F11")
+        self.floor_action.setCheckable(True)
+        edit = bar.addMenu("&Settings")
+        self._action(
+            edit, "&Preferences…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Safety", lambda: self.show_safety(first_run=False))
+        self._action(help_menu, "&Keyboard controls", self.show_keys, "F1")
+        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
+
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    # -- navigation ----------------------------------------------------------
+
+    def show_picker(self) -> None:
+        if self._session_running():
+            return
+        self.stack.setCurrentWidget(self.picker)
+        self.setWindowTitle(APP_NAME)
+
+    def show_tool(self, tool_id: str) -> bool:
+        if self._session_running():
+            return False
+        tool = self.catalog.tools.get(tool_id)
+        if tool is None:
+            known = ", ".join(self.catalog.tools)
+            self.show_status(f"No tool called '{tool_id}'. Known tools: {known}.", 10000)
+            return False
+        self.placement.show_tool(tool, self.settings.sides, self.settings.units)
+        self.stack.setCurrentWidget(self.placement)
+        self.setWindowTitle(f"{tool.name} — {APP_NAME}")
+        return True
+
+    def start_session(self, tool_id: str, position_id: str, sides: str) -> None:
+        needs_notice = self.catalog.safety is not None and not self.settings.safety_acknowledged
+        if needs_notice and not self.show_safety(first_run=True):
+            return
+        tool = self.catalog.tool(tool_id)
+        options = self.settings.plan_options()
+        plan = build_plan(tool, position_id, sides, options, self.catalog.stretches)  # type: ignore[arg-type]
+        self.stack.setCurrentWidget(self.session)
+        if self.settings.floor_mode:
+            self.set_floor_mode(True)
+        self.keep_awake.acquire()
+        self.session.start(plan)
+
+    def _session_running(self) -> bool:
+        engine = self.session.engine
+        return engine is not None and engine.running
+
+    def _session_finished(self, completed: bool) -> None:
+        self.keep_awake.release()
+        self.show_status("Session complete: saved." if completed else "Session ended: saved.")
+
+    def leave_session(self) -> None:
+        self.session.stop()
+        self.set_floor_mode(False)
+        self.show_picker()
+
+    # -- floor mode ----------------------------------------------------------
+
+    def toggle_floor_mode(self) -> None:
+        self.set_floor_mode(not self._floor_active)
+
+    def set_floor_mode(self, on: bool) -> None:
+        self._floor_active = on
+        self.floor_action.setChecked(on)
+        if on:
+            self.showFullScreen()
+            self.menuBar().hide()
+            self.statusBar().hide()
+            self.session.set_colours(FLOOR, floor=True)
+        else:
+            if self.isFullScreen():
+                self.showNormal()
+            self.menuBar().show()
+            self.statusBar().show()
+            self.session.set_colours(self._colours, floor=False)
+
+    @property
+    def floor_mode(self) -> bool:
+        return self._floor_active
+
+    # -- dialogs -------------------------------------------------------------
+
+    def show_safety(self, first_run: bool) -> bool:
+        if self.catalog.safety is None:
+            return True
+        dialog = SafetyDialog(self.catalog.safety, first_run, self)
+        accepted = dialog.exec() == SafetyDialog.DialogCode.Accepted
+        if first_run and accepted:
+            self.update_settings(self.settings.with_changes(safety_acknowledged=True))
+        return accepted
+
+    def show_keys(self) -> None:
+        KeysDialog(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<p>Breath-paced psoas self-release with a "
+            "tenderness log. It does not diagnose or treat anything; see Help → Safety.</p>"
+            f"<p>Your data: {self.paths.data}</p>",
+        )
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.update_settings(dialog.result_settings())
+
+    def update_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            save_settings(self.paths.settings, settings)
+        except OSError as exc:
+            self.show_status(
+                f"Settings could not be saved ({exc.strerror}); they apply until you quit.", 10000
+            )
+        self.apply_settings(settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._colours = apply_theme(app, settings.theme)
+        self.session.set_colours(FLOOR if self._floor_active else self._colours, self._floor_active)
+        self.placement.diagram.set_colours(self._colours)
+        self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
+        self.voice.set_enabled(settings.voice)
+        self.voice.set_volume(settings.volume / 100)
+
+    # -- status ----------------------------------------------------------------
+
+    def show_status(self, message: str, timeout: int = 0) -> None:
+        self.statusBar().showMessage(message, timeout)
+        if timeout == 0:
+            self.status_label.setText("")
+        log.info("status: %s", message)
+
+    def _save_problem(self, message: str) -> None:
+        self.show_status(message)
+        self.session.notice.setText(message)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_paint.emit()
+
+    def _restore_geometry(self) -> None:
+        try:
+            data = json.loads(self.paths.window_state.read_text("utf-8"))
+            geometry = QByteArray.fromBase64(data["geometry"].encode("ascii"))
+            if not self.restoreGeometry(geometry):
+                raise ValueError("not a window geometry")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.resize(1100, 760)
+
+    def _save_geometry(self) -> None:
+        if self._floor_active:
+            return
+        payload = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii")}
+        try:
+            atomic_write(self.paths.window_state, json.dumps(payload).encode("utf-8"))
+        except OSError as exc:
+            log.warning("window size not saved: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        engine = self.session.engine
+        if engine is not None and engine.running:
+            answer = QMessageBox.question(
+                self,
+                "Quit during a session?",
+                "A session is running. Quit anyway? Everything done so far is kept.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            engine.end()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        self._save_geometry()
+        self.statusBar().clearMessage()
+        self.session.stop()
+        self.voice.shutdown()
+        self.keep_awake.release()
+        if self.recorder is not None:
+            self.recorder.stop()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys reach the session page even if focus wandered to the window.
+        if self.stack.currentWidget() is self.session:
+            self.session.keyPressEvent(event)
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,111 @@
+"""The 0–10 tenderness rating panel: big, one key per rating, the same anchors every time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+ANCHOR_LOW = "0 = no tenderness"
+ANCHOR_HIGH = "10 = worst imaginable"
+BANDS = ((1, 3, "mild"), (4, 6, "moderate"), (7, 10, "severe"))
+TEN_KEY = "T"
+
+
+def band(value: int) -> str:
+    if value == 0:
+        return "none"
+    for low, high, name in BANDS:
+        if low <= value <= high:
+            return name
+    raise ValueError(f"a rating is a whole number from 0 to 10, got {value}")
+
+
+class RatingPanel(QWidget):
+    rated = Signal(int)
+    skipped = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Tenderness rating")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(16)
+        self.question = QLabel("How tender is it?")
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.question.setWordWrap(True)
+        self.question.setObjectName("ratingQuestion")
+        layout.addWidget(self.question)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.buttons: list[QPushButton] = []
+        for value in range(11):
+            key = TEN_KEY if value == 10 else str(value)
+            button = QPushButton(str(value))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button.setMinimumSize(56, 56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAccessibleName(f"Rate {value}, {band(value)} (key {key})")
+            button.setToolTip(f"Key {key}")
+            button.setObjectName(f"rating-{band(value)}")
+            button.clicked.connect(lambda _=False, v=value: self.rated.emit(v))
+            grid.addWidget(button, 0, value)
+            self.buttons.append(button)
+        for low, high, name in BANDS:
+            label = QLabel(name.capitalize())
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setObjectName("ratingBand")
+            grid.addWidget(label, 1, low, 1, high - low + 1)
+        layout.addLayout(grid, 1)
+
+        anchors = QHBoxLayout()
+        for text, align in (
+            (ANCHOR_LOW, Qt.AlignmentFlag.AlignLeft),
+            (ANCHOR_HIGH, Qt.AlignmentFlag.AlignRight),
+        ):
+            label = QLabel(text)
+            label.setAlignment(align)
+            anchors.addWidget(label)
+        layout.addLayout(anchors)
+
+        hint = QLabel(f"Press 0–9, or {TEN_KEY} for 10.  Enter skips.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        skip = QPushButton("Skip this rating")
+        skip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        skip.setAccessibleName("Skip this rating (Enter)")
+        skip.clicked.connect(self.skipped.emit)
+        layout.addWidget(skip, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def set_question(self, text: str) -> None:
+        self.question.setText(text)
+        self.setAccessibleDescription(text)
+
+    def set_scale(self, pixels: int) -> None:
+        """Size the numbers for reading from the floor."""
+        font = QFont(self.font())
+        font.setPixelSize(pixels)
+        font.setBold(True)
+        for button in self.buttons:
+            button.setFont(font)
+            button.setMinimumHeight(int(pixels * 1.6))
+        question = QFont(self.font())
+        question.setPixelSize(int(pixels * 0.8))
+        self.question.setFont(question)
+
+    @staticmethod
+    def value_for_key(text: str) -> int | None:
+        if len(text) == 1 and text.isdigit():
+            return int(text)
+        if text.upper() == TEN_KEY:
+            return 10
+        return None

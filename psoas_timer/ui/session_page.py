@@ -1,0 +1,508 @@
+"""The session page: pacing ring, step, count, cue, diagram, rating — readable from the floor."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from psoas_timer.core.clock import Clock
+from psoas_timer.core.engine import (
+    BackedOff,
+    Event,
+    Paused,
+    RatingGiven,
+    Released,
+    Resumed,
+    SessionEngine,
+    SessionFinished,
+    State,
+    StepStarted,
+)
+from psoas_timer.core.pacing import Phase, ring_fraction
+from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word
+from psoas_timer.ui.audio import CuePlayer, Voice
+from psoas_timer.ui.diagram import DiagramView
+from psoas_timer.ui.keys import HINT_LINE
+from psoas_timer.ui.rating import RatingPanel
+from psoas_timer.ui.ring import PacingRing
+from psoas_timer.ui.theme import LIGHT, Colours
+
+FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
+SAY_LAST_BREATHS = 3
+
+
+def _seconds(value: float) -> str:
+    return str(max(0, math.ceil(value - 1e-6)))
+
+
+class SessionPage(QWidget):
+    """Shows one running session and turns keys and clicks into engine actions."""
+
+    finished = Signal(bool)  # completed?
+    engine_started = Signal(object)  # SessionEngine, for the recorder
+    status = Signal(str)
+    floor_mode_toggled = Signal()
+    leave_requested = Signal()  # Enter or Esc once the session is over
+
+    def __init__(
+        self,
+        clock: Clock,
+        cues: CuePlayer,
+        voice: Voice,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionPage")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Session")
+        self.clock = clock
+        self.cues = cues
+        self.voice = voice
+        self.engine: SessionEngine | None = None
+        self._colours: Colours = LIGHT
+        self._confirming = False
+        self._announced_breath = 0
+
+        self._frame = QTimer(self)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self.refresh)
+        self._cue_timer = QTimer(self)
+        self._cue_timer.setSingleShot(True)
+        self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._cue_timer.timeout.connect(self._on_cue_timer)
+        self._pending_cue: Phase | None = None
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("stepTitle")
+        self.title.setWordWrap(True)
+        self.side = QLabel()
+        self.side.setObjectName("sideLabel")
+        self.side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.side)
+        root.addLayout(top)
+        self.safety = QLabel()
+        self.safety.setObjectName("safetyLine")
+        self.safety.setWordWrap(True)
+        root.addWidget(self.safety)
+
+        middle = QHBoxLayout()
+        self.centre = QStackedWidget()
+        self.ring = PacingRing()
+        self.rating = RatingPanel()
+        self.rating.rated.connect(self.rate)
+        self.rating.skipped.connect(self.next_step)
+        self.centre.addWidget(self.ring)
+        self.centre.addWidget(self.rating)
+        middle.addWidget(self.centre, 3)
+        side_panel = QVBoxLayout()
+        self.diagram = DiagramView(labels=True)
+        self.diagram.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        side_panel.addWidget(self.diagram, 1)
+        self.instruction = QLabel()
+        self.instruction.setObjectName("instruction")
+        self.instruction.setWordWrap(True)
+        self.instruction.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        side_panel.addWidget(self.instruction)
+        middle.addLayout(side_panel, 2)
+        root.addLayout(middle, 1)
+
+        self.cue = QLabel()
+        self.cue.setObjectName("cueLine")
+        self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue.setWordWrap(True)
+        root.addWidget(self.cue)
+        bottom = QHBoxLayout()
+        self.upcoming = QLabel()
+        self.upcoming.setObjectName("upcoming")
+        self.upcoming.setWordWrap(True)
+        self.hints = QLabel(HINT_LINE)
+        self.hints.setObjectName("hint")
+        self.hints.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.upcoming, 1)
+        bottom.addWidget(self.hints)
+        root.addLayout(bottom)
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setAccessibleName("Announcement")
+        self.notice.setWordWrap(True)
+        root.addWidget(self.notice)
+        self.voice.spoken.connect(self._caption)
+
+    # -- set-up --------------------------------------------------------------
+
+    def set_colours(self, colours: Colours, floor: bool) -> None:
+        self._colours = colours
+        self.ring.set_colours(colours)
+        self.diagram.set_colours(colours)
+        self.setStyleSheet(
+            f"""
+            #sessionPage {{ background: {colours.window}; }}
+            #sessionPage QLabel {{ color: {colours.text}; }}
+            #sessionPage QLabel#safetyLine {{ color: {colours.warning}; font-weight: bold; }}
+            #sessionPage QLabel#hint, #sessionPage QLabel#upcoming {{ color: {colours.muted}; }}
+            #sessionPage QPushButton {{
+                background: {colours.card}; color: {colours.text};
+                border: 2px solid {colours.muted}; border-radius: 8px; padding: 6px;
+            }}
+            """
+        )
+        self.setAutoFillBackground(True)
+        self._floor = floor
+        self._rescale()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        height = max(400, self.height())
+        floor = getattr(self, "_floor", False)
+        # Floor mode: phase word and count at least a tenth of the screen's height.
+        self.ring.set_min_text_px(int(height * 0.105) if floor else 0)
+        big = max(18, int(height * (0.045 if floor else 0.035)))
+        medium = max(14, int(height * (0.032 if floor else 0.024)))
+        small = max(12, int(height * 0.02))
+        for label, pixels, bold in (
+            (self.title, big, True),
+            (self.side, big, True),
+            (self.cue, big, True),
+            (self.instruction, medium, False),
+            (self.safety, medium, True),
+            (self.upcoming, medium, False),
+            (self.notice, small, False),
+            (self.hints, small, False),
+        ):
+            font = QFont(label.font())
+            font.setPixelSize(pixels)
+            font.setBold(bold)
+            label.setFont(font)
+        self.rating.set_scale(max(22, int(height * 0.07)))
+
+    def set_safety_line(self, text: str) -> None:
+        self.safety.setText(f"⚠ {text}")
+
+    # -- running -------------------------------------------------------------
+
+    def start(self, plan: SessionPlan) -> SessionEngine:
+        self.stop()
+        self.cues.preload()
+        engine = SessionEngine(plan, self.clock)
+        self.engine = engine
+        self._announced_breath = 0
+        engine.subscribe(self._on_event)
+        self.engine_started.emit(engine)
+        engine.start()
+        self._frame.start()
+        self._schedule()
+        self.setFocus()
+        return engine
+
+    def stop(self) -> None:
+        """Stop every timer; the page holds no running state afterwards."""
+        self._frame.stop()
+        self._cue_timer.stop()
+        self.voice.stop()
+
+    @property
+    def timers_active(self) -> bool:
+        return self._frame.isActive() or self._cue_timer.isActive()
+
+    def _schedule(self) -> None:
+        """Arm one precise timer for the next boundary: a cue or the end of a step."""
+        self._cue_timer.stop()
+        self._pending_cue = None
+        engine = self.engine
+        if engine is None or engine.state is not State.RUNNING:
+            return
+        now = self.clock.now()
+        candidates: list[tuple[float, Phase | None]] = []
+        cue = engine.next_cue()
+        if cue is not None:
+            candidates.append((cue[0], cue[1].phase))
+        deadline = engine.next_deadline()
+        if deadline is not None:
+            candidates.append((deadline, None))
+        if not candidates:
+            return
+        at, phase = min(candidates, key=lambda item: item[0])
+        self._pending_cue = phase
+        wait = self.clock.real_seconds(max(0.0, at - now))
+        self._cue_timer.start(max(0, round(wait * 1000)))
+
+    def _on_cue_timer(self) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        # A precise timer may wake a hair early; the boundary is what counts.
+        cue = engine.next_cue()
+        if cue is not None and cue[0] - self.clock.now() > 0.002 and self._pending_cue is not None:
+            wait = self.clock.real_seconds(cue[0] - self.clock.now())
+            self._cue_timer.start(max(1, round(wait * 1000)))
+            return
+        phase = self._pending_cue
+        before = engine.index
+        engine.update()
+        if phase is not None and engine.index == before:
+            self._play_phase(phase)
+        self.refresh()
+        self._schedule()
+
+    def _play_phase(self, phase: Phase) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        if phase is Phase.INHALE:
+            self.cues.play("inhale")
+            current = engine.pace()
+            if current is not None:
+                left = engine.step.breaths - current.breath + 1
+                if 1 <= left <= SAY_LAST_BREATHS and current.breath != self._announced_breath:
+                    self._announced_breath = current.breath
+                    self.voice.say("Last breath" if left == 1 else f"{left} breaths left")
+        elif phase is Phase.EXHALE:
+            self.cues.play("exhale")
+        elif phase in (Phase.HOLD_IN, Phase.HOLD_OUT):
+            self.cues.play("hold")
+
+    def refresh(self) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        engine.update()
+        step = engine.step
+        colours = self._colours
+        if step.kind is StepKind.SET:
+            current = engine.pace()
+            assert current is not None
+            colour = {
+                Phase.INHALE: colours.inhale,
+                Phase.EXHALE: colours.exhale,
+            }.get(current.phase, colours.hold)
+            word = "Paused" if engine.state is State.PAUSED else current.phase.word
+            self.ring.set_state(
+                ring_fraction(current), word, f"{current.breath} / {step.breaths}", colour
+            )
+            cue = engine.plan.tool.cue
+            self.cue.setText(cue.inhale if current.phase is Phase.INHALE else cue.exhale)
+        elif step.kind is StepKind.RATING or step.kind is StepKind.DONE:
+            pass
+        else:
+            remaining = engine.remaining() or 0.0
+            duration = engine.step_duration() or 1.0
+            word = (
+                "Paused"
+                if engine.state is State.PAUSED
+                else {
+                    StepKind.COUNTDOWN: "Get ready",
+                    StepKind.SWITCH_SIDE: "Switch",
+                    StepKind.TRANSITION: "Next",
+                    StepKind.STRETCH: "Hold",
+                }.get(step.kind, "")
+            )
+            self.ring.set_state(remaining / duration, word, _seconds(remaining), colours.accent)
+
+    # -- events from the engine ---------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, StepStarted):
+            self._show_step(event.step)
+            self._announce(event.step)
+        elif isinstance(event, RatingGiven):
+            self.status.emit(f"Saved: {side_word(event.side)} {event.moment}, {event.value}/10")
+        elif isinstance(event, Released):
+            self.voice.say("Released")
+            self.notice.setText(f"Release marked at breath {event.breath}.")
+        elif isinstance(event, BackedOff):
+            if event.to_level < 0 and self.engine is not None:
+                text = f"Paused. {self.engine.plan.tool.ease_off} Press Space to go on."
+                self.voice.say("Paused. Ease off.")
+                self.notice.setText(text)
+            else:
+                self.voice.say("Backing off")
+        elif isinstance(event, Paused):
+            self._frame.stop()
+            self._cue_timer.stop()
+            self.refresh()
+            self.voice.say("Paused")
+        elif isinstance(event, Resumed):
+            self._frame.start()
+            self._schedule()
+            self.notice.setText("")
+        elif isinstance(event, SessionFinished):
+            self.stop()
+            self._show_finished(event.completed)
+            self.finished.emit(event.completed)
+
+    def _show_step(self, step: Step) -> None:
+        engine = self.engine
+        assert engine is not None
+        plan = engine.plan
+        self.title.setText(step.title)
+        self.side.setText(side_word(step.side))
+        self.instruction.setText(step.instruction)
+        self.cue.setText("")
+        diagram = plan.position.diagram
+        if step.kind in (StepKind.SET, StepKind.TRANSITION) and step.level:
+            variant = plan.position.variants[step.level - 1]
+            diagram = variant.diagram or diagram
+        side = step.side or "left"
+        self.diagram.set_diagram(diagram, side, _view_of(diagram.name))
+        self.diagram.setVisible(step.kind is not StepKind.STRETCH)
+        if step.kind is StepKind.RATING:
+            self.rating.set_question(
+                f"{side_word(step.side)}: how tender is it {step.moment} the sets? (0–10)"
+            )
+            self.centre.setCurrentWidget(self.rating)
+        else:
+            self.centre.setCurrentWidget(self.ring)
+        upcoming = engine.upcoming()
+        self.upcoming.setText(f"Then: {upcoming.title}" if upcoming is not None else "")
+        self.setAccessibleDescription(f"{step.title}. {side_word(step.side)}")
+        self.refresh()
+        self._schedule()
+
+    def _announce(self, step: Step) -> None:
+        if step.kind in (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.DONE):
+            self.cues.play("chime")
+        if step.kind is StepKind.COUNTDOWN:
+            self.voice.say(f"{side_word(step.side)}. {step.instruction}")
+        elif step.kind is StepKind.SWITCH_SIDE:
+            self.voice.say(f"Switch sides. {step.instruction}")
+        elif step.kind is StepKind.RATING:
+            self.voice.say(f"{side_word(step.side)}. Rate the tenderness, zero to ten.")
+        elif step.kind is StepKind.TRANSITION:
+            self.cues.play("chime")
+            self.voice.say(f"{step.title}. {step.instruction}")
+        elif step.kind is StepKind.SET:
+            self.voice.say(f"{step.title.split(' — ')[0]}. Breathe in.")
+        elif step.kind is StepKind.STRETCH:
+            self.voice.say(f"Hold the stretch. {step.instruction}")
+        elif step.kind is StepKind.DONE:
+            self.voice.say("Session complete. Well done.")
+
+    def _show_finished(self, completed: bool) -> None:
+        self.centre.setCurrentWidget(self.ring)
+        self.ring.set_state(1.0, "Done" if completed else "Ended", "", self._colours.exhale)
+        self.title.setText("Session complete" if completed else "Session ended")
+        self.cue.setText("Everything you did is saved.")
+        self.upcoming.setText("Press Enter to go back to the tools.")
+
+    def _caption(self, text: str) -> None:
+        self.notice.setText(text)
+
+    # -- control -------------------------------------------------------------
+
+    def next_step(self) -> None:
+        if self.engine is not None:
+            self.engine.next()
+            self._schedule()
+
+    def rate(self, value: int) -> None:
+        engine = self.engine
+        if engine is not None and engine.step.kind is StepKind.RATING:
+            engine.rate(value)
+            self._schedule()
+
+    def toggle_pause(self) -> None:
+        if self.engine is not None:
+            self.engine.toggle_pause()
+
+    def back_off(self) -> None:
+        if self.engine is not None:
+            self.engine.back_off()
+            self._schedule()
+
+    def release(self) -> None:
+        if self.engine is not None and not self.engine.release():
+            self.notice.setText("Release can be marked once per set, during a set.")
+
+    def end_session(self, confirm: bool = True) -> None:
+        engine = self.engine
+        if engine is None or not engine.running:
+            return
+        if confirm:
+            was_running = engine.state is State.RUNNING
+            if was_running:
+                engine.pause()
+            self._confirming = True
+            answer = QMessageBox.question(
+                self,
+                "End the session?",
+                "End the session now? Everything you have done so far is kept.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            self._confirming = False
+            if answer != QMessageBox.StandardButton.Yes:
+                if was_running:
+                    engine.resume()
+                return
+        engine.end()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        engine = self.engine
+        key = event.key()
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        if engine is None or engine.state is State.FINISHED:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Right):
+                self.leave_requested.emit()
+                return
+            super().keyPressEvent(event)
+            return
+        value = RatingPanel.value_for_key(event.text())
+        if value is not None and engine.step.kind is StepKind.RATING:
+            self.rate(value)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right):
+            self.next_step()
+        elif key == Qt.Key.Key_Space:
+            self.toggle_pause()
+        elif key == Qt.Key.Key_Left:
+            self.back_off()
+        elif key == Qt.Key.Key_R:
+            self.release()
+        elif key == Qt.Key.Key_Escape:
+            self.end_session()
+        elif key == Qt.Key.Key_F11:
+            self.floor_mode_toggled.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        engine = self.engine
+        if engine is None or not engine.running or event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        if engine.step.kind is StepKind.SET or engine.state is State.PAUSED:
+            self.toggle_pause()
+        elif engine.step.kind is not StepKind.RATING:
+            self.next_step()
+        event.accept()
+
+
+def _view_of(name: str) -> str:
+    # Poses and pressure variants are side or top views with no left/right labels.
+    stem = name.removesuffix(".svg")
+    if stem.startswith("pose-") or re.search(r"-v\d+$", stem):
+        return "side"
+    return "front"

@@ -1,0 +1,112 @@
+"""Colours and fonts: one palette per theme, checked for WCAG AA contrast in the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Colours:
+    window: str
+    text: str
+    muted: str
+    inhale: str
+    exhale: str
+    hold: str
+    track: str
+    accent: str
+    warning: str
+    card: str
+
+
+LIGHT = Colours(
+    window="#FAFAF7",
+    text="#1B1F23",
+    muted="#4A5560",
+    inhale="#1A5E9A",
+    exhale="#1F6B48",
+    hold="#6A4A8C",
+    track="#D5DCE3",
+    accent="#1A5E9A",
+    warning="#A12A1E",
+    card="#FFFFFF",
+)
+DARK = Colours(
+    window="#15191D",
+    text="#F2F4F6",
+    muted="#B8C2CC",
+    inhale="#6EC1FF",
+    exhale="#7DDBA3",
+    hold="#C9A8F0",
+    track="#2E363E",
+    accent="#6EC1FF",
+    warning="#FF8A7A",
+    card="#1F252B",
+)
+# Floor mode is read from two metres away by someone lying down: pure black and
+# bright, saturated colours give the strongest contrast a screen can manage.
+FLOOR = Colours(
+    window="#000000",
+    text="#FFFFFF",
+    muted="#D0D6DC",
+    inhale="#5CC8FF",
+    exhale="#6FE3A0",
+    hold="#D7B8FF",
+    track="#262C33",
+    accent="#5CC8FF",
+    warning="#FF9B8A",
+    card="#0B0E11",
+)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.x contrast ratio between two colours."""
+
+    def luminance(colour: str) -> float:
+        c = QColor(colour)
+        channels = []
+        for value in (c.redF(), c.greenF(), c.blueF()):
+            channels.append(value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4)
+        red, green, blue = channels
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hints is not None else None
+    from PySide6.QtCore import Qt
+
+    return scheme == Qt.ColorScheme.Dark
+
+
+def colours_for(theme: str) -> Colours:
+    if theme == "dark" or (theme == "system" and system_is_dark()):
+        return DARK
+    return LIGHT
+
+
+def apply_theme(app: QApplication, theme: str) -> Colours:
+    colours = colours_for(theme)
+    palette = QPalette()
+    window, text, card = QColor(colours.window), QColor(colours.text), QColor(colours.card)
+    palette.setColor(QPalette.ColorRole.Window, window)
+    palette.setColor(QPalette.ColorRole.WindowText, text)
+    palette.setColor(QPalette.ColorRole.Base, card)
+    palette.setColor(QPalette.ColorRole.AlternateBase, window)
+    palette.setColor(QPalette.ColorRole.Text, text)
+    palette.setColor(QPalette.ColorRole.Button, card)
+    palette.setColor(QPalette.ColorRole.ButtonText, text)
+    palette.setColor(QPalette.ColorRole.ToolTipBase, card)
+    palette.setColor(QPalette.ColorRole.ToolTipText, text)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(colours.muted))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(colours.accent))
+    palette.setColor(QPalette.ColorRole.HighlightedText, window)
+    palette.setColor(QPalette.ColorRole.Link, QColor(colours.accent))
+    app.setPalette(palette)
+    return colours

@@ -1,0 +1,24 @@
+"""Test configuration: offscreen Qt, private folders, and no dangling timers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Tests never need a display; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A speech engine started by a test could talk to a real desktop session.
+os.environ.setdefault("SPEECHD_ADDRESS", "unix_socket:/nonexistent/psoas-timer-tests")
+
+from psoas_timer import paths
+
+
+@pytest.fixture(autouse=True)
+def private_paths(tmp_path: Path) -> Iterator[paths.Paths]:
+    """Every test writes under its own temporary folder, never the user's."""
+    where = paths.configure(tmp_path / "appdata")
+    yield where
+    paths.configure(tmp_path / "appdata-after")

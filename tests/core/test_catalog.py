@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+import contextlib
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from psoas_timer.core.catalog import (
+    CatalogError,
+    builtin_root,
+    load_catalog,
+    parse_document,
+    parse_tool,
+)
+from psoas_timer.core.units import DISTANCE, default_units, render_distances
+
+TOOL_IDS = {
+    "ql-claw",
+    "pso-rite",
+    "meat-grinder",
+    "massage-ball",
+    "littlemum-shoulder",
+    "littlemum-back",
+    "hands",
+}
+
+GOOD = """
+id = "my-tool"
+name = "My tool"
+summary = "A tool."
+targets = ["psoas"]
+default_breaths = 15
+release_sign = "It gives."
+ease_off = "Lift a little."
+cautions = ["Move away from a pulse."]
+
+[cue]
+inhale = "In"
+exhale = "Out"
+
+[[positions]]
+id = "prone"
+name = "Face down"
+pose = "prone"
+diagram = "pic.svg"
+steps = ["Lie down {cm:5} from the navel."]
+
+[[positions.variants]]
+name = "Harder"
+instruction = "Press more."
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "pic.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    return tmp_path
+
+
+def parse(text: str, folder: Path) -> object:
+    return parse_tool(text.encode(), "my-tool.toml", [folder])
+
+
+def test_builtin_catalog_loads_without_errors() -> None:
+    catalog = load_catalog()
+    assert catalog.errors == []
+    assert set(catalog.tools) == TOOL_IDS
+    assert catalog.safety is not None
+    assert {"half-kneeling-lunge", "standing-lunge", "pigeon", "glute-bridge"} <= set(
+        catalog.stretches
+    )
+    claw = catalog.tool("ql-claw")
+    variants = claw.positions[0].variants
+    assert len(variants) == 3
+    assert "glute" in variants[0].instruction.lower()
+    assert "knee" in variants[1].instruction.lower()
+    assert "book" in variants[2].instruction.lower()
+    assert catalog.tool("meat-grinder").general_guidance
+    assert {p.id for p in catalog.tool("pso-rite").positions} >= {"prone", "supine-bed"}
+    assert set(catalog.tool("pso-rite").targets) == {"psoas", "iliacus"}
+    for tool in catalog.tools.values():
+        assert tool.cautions and tool.positions
+        for position in tool.positions:
+            assert position.diagram.is_file()
+
+
+def test_every_builtin_text_uses_distance_markers_not_raw_units() -> None:
+    # A literal "5 cm" would not follow the user's choice of units.
+    raw_unit = re.compile(r"\d\s*(cm|centimet|in\b|inch|\")", re.IGNORECASE)
+    root = builtin_root() / "catalog"
+    for item in [*(root / "tools").iterdir(), root / "stretches.toml", root / "safety.toml"]:
+        text = DISTANCE.sub("", item.read_text("utf-8"))
+        assert not raw_unit.search(text), (item.name, raw_unit.search(text))
+
+
+def test_good_file_parses(folder: Path) -> None:
+    tool = parse(GOOD, folder)
+    assert tool.id == "my-tool"  # type: ignore[attr-defined]
+
+
+MALFORMED = [
+    ("unknown key", 'colour = "red"\n' + GOOD, "field 'colour': unknown field"),
+    ("missing name", GOOD.replace('name = "My tool"\n', ""), "field 'name': missing required"),
+    (
+        "wrong type",
+        GOOD.replace("default_breaths = 15", 'default_breaths = "15"'),
+        "field 'default_breaths': expected a whole number",
+    ),
+    (
+        "out of range",
+        GOOD.replace("default_breaths = 15", "default_breaths = 99"),
+        "field 'default_breaths': expected a number from 5 to 30",
+    ),
+    (
+        "missing diagram",
+        GOOD.replace("pic.svg", "nope.svg"),
+        "field 'positions[0].diagram': diagram 'nope.svg' not found",
+    ),
+    (
+        "diagram path",
+        GOOD.replace('"pic.svg"', '"../pic.svg"'),
+        "field 'positions[0].diagram': expected a plain .svg file name",
+    ),
+    (
+        "bad id",
+        GOOD.replace('id = "my-tool"', 'id = "My Tool"'),
+        "field 'id': expected lowercase letters",
+    ),
+    (
+        "bad target",
+        GOOD.replace('targets = ["psoas"]', 'targets = ["liver"]'),
+        "field 'targets[0]': expected psoas or iliacus",
+    ),
+    (
+        "bad pose",
+        GOOD.replace('pose = "prone"', 'pose = "handstand"'),
+        "field 'positions[0].pose': expected one of",
+    ),
+    (
+        "empty steps",
+        GOOD.replace('steps = ["Lie down {cm:5} from the navel."]', "steps = []"),
+        "field 'positions[0].steps': expected at least 1",
+    ),
+    (
+        "no positions",
+        GOOD.split("[[positions]]", maxsplit=1)[0],
+        "field 'positions': missing required",
+    ),
+    (
+        "variant name too long",
+        GOOD.replace('name = "Harder"', 'name = "' + "x" * 60 + '"'),
+        "field 'positions[0].variants[0].name': expected at most 40",
+    ),
+    (
+        "unknown variant key",
+        GOOD + "speed = 3\n",
+        "field 'positions[0].variants[0].speed': unknown field",
+    ),
+    (
+        "bad marker",
+        GOOD.replace("{cm:5}", "{inch:2}"),
+        "field 'positions[0].steps[0]': expected distance markers",
+    ),
+    ("backwards range", GOOD.replace("{cm:5}", "{cm:7-3}"), "runs backwards"),
+    ("cue missing", GOOD.replace('exhale = "Out"\n', ""), "field 'cue.exhale': missing required"),
+    ("not toml", "id = = 3", "not valid TOML"),
+    (
+        "bool breaths",
+        GOOD.replace("default_breaths = 15", "default_breaths = true"),
+        "expected a whole number, got true/false",
+    ),
+    (
+        "cautions not list",
+        GOOD.replace('cautions = ["Move away from a pulse."]', 'cautions = "x"'),
+        "field 'cautions': expected a list of text",
+    ),
+    (
+        "duplicate position",
+        GOOD + GOOD[GOOD.index("[[positions]]") :].split("[[positions.variants]]", maxsplit=1)[0],
+        "duplicate position id 'prone'",
+    ),
+    (
+        "positions not tables",
+        "positions = [1]\n" + GOOD.split("[[positions]]", maxsplit=1)[0],
+        "field 'positions[0]': expected a table",
+    ),
+    (
+        "unknown stretch",
+        GOOD.replace("cautions =", 'stretches = ["cartwheel"]\ncautions ='),
+        "field 'stretches[0]': unknown stretch id 'cartwheel'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_files_give_one_specific_line(
+    case: str, text: str, message: str, folder: Path
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse(text, folder)
+    line = str(caught.value)
+    assert "\n" not in line
+    assert line.startswith("my-tool.toml")
+    assert message in line, line
+
+
+def test_bad_bytes_and_huge_files(folder: Path) -> None:
+    with pytest.raises(CatalogError, match="expected UTF-8"):
+        parse_document(b"\xff\xfe garbage", "x.toml")
+    with pytest.raises(CatalogError, match="larger than"):
+        parse_document(b"a" * (300 * 1024), "x.toml")
+
+
+def test_user_tools_load_beside_builtins_and_bad_ones_are_reported(tmp_path: Path) -> None:
+    user = tmp_path / "tools"
+    user.mkdir()
+    (user / "pic.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (user / "mine.toml").write_text(GOOD)
+    (user / "broken.toml").write_text("x = 1\n" + GOOD.replace('id = "my-tool"', 'id = "other"'))
+    (user / "clash.toml").write_text(GOOD.replace('id = "my-tool"', 'id = "ql-claw"'))
+    catalog = load_catalog(user_tools=user)
+    assert catalog.tools["my-tool"].custom
+    assert not catalog.tools["ql-claw"].custom
+    messages = [str(e) for e in catalog.errors]
+    assert len(messages) == 2
+    assert any("broken.toml" in m and "field 'x': unknown field" in m for m in messages)
+    assert any("clash.toml" in m and "duplicate id" in m for m in messages)
+    assert set(catalog.tools) >= TOOL_IDS
+
+
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
+KEYS = [
+    "id",
+    "name",
+    "summary",
+    "targets",
+    "default_breaths",
+    "cue",
+    "release_sign",
+    "ease_off",
+    "cautions",
+    "positions",
+    "stretches",
+    "general_guidance",
+]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.dictionaries(st.sampled_from(KEYS), documents, max_size=12),
+    raw=st.binary(max_size=200),
+)
+def test_loader_only_ever_raises_catalog_error(
+    base: dict[str, object], raw: bytes, folder: Path
+) -> None:
+    good = tomllib.loads(GOOD)
+    good.update(base)
+    for candidate in (good, base):
+        try:
+            import psoas_timer.core.catalog as catalog_module
+
+            catalog_module._parse_tool(
+                candidate, "fuzz.toml", catalog_module._DiagramFinder(folder), set(), False
+            )
+        except CatalogError:
+            pass
+    with contextlib.suppress(CatalogError):
+        parse_tool(raw, "fuzz.toml", [folder])
+
+
+def test_units_render_both_ways() -> None:
+    assert render_distances("raise it {cm:2.5-7.5}", "cm") == "raise it 2.5–7.5 cm"
+    assert render_distances("raise it {cm:2.5-7.5}", "in") == "raise it 1–3 in"
+    assert render_distances("{cm:5} out", "in") == "2 in out"
+    assert render_distances("{cm:3-5}", "in") == "1–2 in"
+    assert default_units("US") == "in" and default_units("DE") == "cm"

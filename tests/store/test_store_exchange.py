@@ -1,0 +1,498 @@
+"""Export and import: exact round trips, no duplicates, no formulas, atomic files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from psoas_timer.store import (
+    CSV_COLUMNS,
+    ImportFileError,
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRecord,
+    SetRow,
+    Store,
+    StoreWriteError,
+    export_csv,
+    export_json,
+    export_to_path,
+    import_file,
+)
+from psoas_timer.store.exchange import Format, parse_file
+
+T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+TRICKY_NOTES = [
+    "",
+    "plain",
+    '=HYPERLINK("http://evil")',
+    "+1",
+    "-2 after the walk",
+    "@SUM(A1)",
+    "\tstarts with a tab",
+    "\rstarts with a return",
+    "'already quoted",
+    "''two quotes",
+    "'=quote then equals",
+    'comma, "quotes" and\nnew lines\r\nof both kinds',
+    "ünïcödé ✓ 日本語",
+    " leading space",
+]
+
+
+def ticking_clock() -> Callable[[], datetime]:
+    now = [T0]
+
+    def clock() -> datetime:
+        now[0] += timedelta(seconds=7)
+        return now[0]
+
+    return clock
+
+
+def open_store(path: Path) -> Store:
+    return Store.open(path, clock=ticking_clock())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "log.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(tmp_path / "other.sqlite")
+    yield s
+    s.close()
+
+
+def fill(store: Store) -> None:
+    for n, note in enumerate(TRICKY_NOTES):
+        sides = ("left", "right", "both")[n % 3]
+        sid = store.start_session(
+            ["ball", "=peanut", "-tool"][n % 3], "@prone", sides, T0 + timedelta(days=n)
+        )
+        for side in ("left", "right") if sides == "both" else (sides,):
+            store.record_rating(sid, side, "before", (n + 5) % 11)
+            store.record_set(
+                sid,
+                SetRecord(
+                    side,
+                    0,
+                    "Base set",
+                    15,
+                    15,
+                    90.0 + n / 3,
+                    released_breath=n % 15 + 1,
+                    released_at_s=n * 1.1,
+                ),
+            )
+            store.record_set(sid, SetRecord(side, 1, "+book under", 20, 3, 12.5, "backed_off", 0.1))
+            store.record_rating(sid, side, "after", n % 4)
+        store.set_note(sid, note)
+        if n % 4:
+            store.finish_session(sid, ("completed", "ended_early", "interrupted")[n % 3])
+
+
+def csv_text(store: Store) -> str:
+    buffer = io.StringIO(newline="")
+    export_csv(store, buffer)
+    return buffer.getvalue()
+
+
+def json_text(store: Store) -> str:
+    buffer = io.StringIO()
+    export_json(store, buffer)
+    return buffer.getvalue()
+
+
+def without_ids(snapshots: list[SessionSnapshot]) -> list[tuple[object, ...]]:
+    def session(s: Session) -> tuple[object, ...]:
+        return (
+            s.uuid,
+            s.started_at,
+            s.ended_at,
+            s.tool_id,
+            s.position_id,
+            s.sides,
+            s.status,
+            s.note,
+        )
+
+    def set_row(t: SetRow) -> tuple[object, ...]:
+        return (
+            t.seq, t.side, t.level, t.variant_name, t.breaths_planned, t.breaths_done,
+            t.released_breath, t.released_at_s, t.duration_s, t.paused_s, t.outcome,
+            t.recorded_at,
+        )  # fmt: skip
+
+    def rating(r: Rating) -> tuple[object, ...]:
+        return (r.side, r.moment, r.value, r.recorded_at)
+
+    return [
+        (session(s.session), [set_row(t) for t in s.sets], [rating(r) for r in s.ratings])
+        for s in snapshots
+    ]
+
+
+# -- round trips ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_import_export_is_byte_identical(
+    store: Store, empty: Store, tmp_path: Path, fmt: Format
+) -> None:
+    fill(store)
+    first = tmp_path / f"first.{fmt}"
+    assert export_to_path(store, first) == len(TRICKY_NOTES)
+    report = import_file(empty, first)
+    assert (report.format, report.sessions_added, report.sessions_skipped) == (
+        fmt,
+        len(TRICKY_NOTES),
+        0,
+    )
+    assert report.sets_added == sum(len(s.sets) for s in store.snapshots())
+    assert report.ratings_added == sum(len(s.ratings) for s in store.snapshots())
+    second = tmp_path / f"second.{fmt}"
+    export_to_path(empty, second)
+    assert second.read_bytes() == first.read_bytes()
+    assert without_ids(empty.snapshots()) == without_ids(store.snapshots())
+
+
+def test_csv_and_json_carry_the_same_log(store: Store, empty: Store, tmp_path: Path) -> None:
+    fill(store)
+    export_to_path(store, tmp_path / "log.json")
+    import_file(empty, tmp_path / "log.json")
+    assert csv_text(empty) == csv_text(store)
+
+
+def test_importing_twice_adds_nothing_the_second_time(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    fill(store)
+    path = tmp_path / "log.csv"
+    export_to_path(store, path)
+    import_file(empty, path)
+    before = csv_text(empty)
+    report = import_file(empty, path)
+    assert (report.sessions_added, report.sessions_skipped) == (0, len(TRICKY_NOTES))
+    assert (report.sets_added, report.ratings_added) == (0, 0)
+    assert csv_text(empty) == before
+    assert len(empty.sessions()) == len(TRICKY_NOTES)
+
+
+def test_import_adds_only_the_sessions_not_yet_logged(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    fill(store)
+    path = tmp_path / "log.csv"
+    export_to_path(store, path)
+    mine = empty.start_session("ball", "prone", "left", T0 - timedelta(days=1))
+    (mine_uuid,) = [s.uuid for s in empty.sessions()]
+    import_file(empty, path)
+    half = store.sessions()[: len(TRICKY_NOTES) // 2]
+    for s in half:
+        empty.delete_session(next(e.id for e in empty.sessions() if e.uuid == s.uuid))
+    report = import_file(empty, path)
+    assert (report.sessions_added, report.sessions_skipped) == (
+        len(half),
+        len(TRICKY_NOTES) - len(half),
+    )
+    assert sorted(s.uuid for s in empty.sessions()) == sorted(
+        [mine_uuid, *(s.uuid for s in store.sessions())]
+    )
+    assert empty.session(mine).tool_id == "ball"
+
+
+def test_an_empty_log_exports_just_the_header(empty: Store, tmp_path: Path) -> None:
+    assert csv_text(empty) == ",".join(CSV_COLUMNS) + "\r\n"
+    path = tmp_path / "empty.csv"
+    export_to_path(empty, path)
+    report = import_file(empty, path)
+    assert report.sessions_added == 0
+
+
+# -- spreadsheet safety --------------------------------------------------------
+
+
+def test_text_cells_cannot_start_a_formula(store: Store) -> None:
+    fill(store)
+    rows = list(csv.DictReader(io.StringIO(csv_text(store), newline="")))
+    text_cells = [
+        row[name] for row in rows for name in ("tool_id", "position_id", "variant_name", "note")
+    ]
+    dangerous = tuple("=+-@\t\r")
+    assert not [cell for cell in text_cells if cell.startswith(dangerous)]
+    notes = [row["note"] for row in rows if row["record"] == "session"]
+    assert '\'=HYPERLINK("http://evil")' in notes
+    assert "'\tstarts with a tab" in notes
+    assert "'\rstarts with a return" in notes
+    assert "''already quoted" in notes  # so that import can strip exactly one
+    assert "-tool" not in {row["tool_id"] for row in rows}
+    assert "'-tool" in {row["tool_id"] for row in rows}
+    assert "'+book under" in {row["variant_name"] for row in rows}
+    assert " leading space" in notes  # harmless text is left alone
+
+
+def test_import_strips_exactly_the_added_quote(store: Store, empty: Store, tmp_path: Path) -> None:
+    fill(store)
+    path = tmp_path / "log.csv"
+    export_to_path(store, path)
+    import_file(empty, path)
+    assert sorted(s.note for s in empty.sessions()) == sorted(TRICKY_NOTES)
+    assert {s.tool_id for s in empty.sessions()} == {"ball", "=peanut", "-tool"}
+
+
+def test_json_is_not_escaped(store: Store) -> None:
+    fill(store)
+    doc = json.loads(json_text(store))
+    assert {s["tool_id"] for s in doc["sessions"]} == {"ball", "=peanut", "-tool"}
+
+
+# -- tolerated variations --------------------------------------------------------
+
+
+def test_a_byte_order_mark_is_accepted(store: Store, empty: Store, tmp_path: Path) -> None:
+    fill(store)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text(store).encode())
+    assert import_file(empty, path).sessions_added == len(TRICKY_NOTES)
+    assert csv_text(empty) == csv_text(store)
+
+
+def test_reordered_columns_quoting_blank_lines_and_lf_are_fine(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    fill(store)
+    rows = list(csv.reader(io.StringIO(csv_text(store), newline="")))
+    order = list(reversed(range(len(CSV_COLUMNS))))
+    out = io.StringIO(newline="")
+    # QUOTE_ALL: with "\n" line ends Python's writer would leave a lone "\r" bare.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        writer.writerow([row[i] for i in order])
+        out.write("\n")
+    path = tmp_path / "shuffled.txt"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    assert import_file(empty, path).format == "csv"
+    assert csv_text(empty) == csv_text(store)
+
+
+def test_other_spellings_of_times_and_numbers_are_normalised(empty: Store, tmp_path: Path) -> None:
+    uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    lines = [
+        ",".join(CSV_COLUMNS),
+        f"session,{uuid.upper()},2024-05-01T09:30:00.75+02:00,2024-05-01 08:00:00+00:00,"
+        "ball,prone,left,completed,,,,,,,,,,,,,,,",
+        f"set,{uuid},,,,,,,,1,left,0,Base,15,15,007,30,90,0,completed,,,2024-05-01T07:40:00Z",
+    ]
+    path = tmp_path / "hand.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    import_file(empty, path)
+    (snap,) = empty.snapshots()
+    assert snap.session.uuid == uuid
+    assert snap.session.started_at == datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
+    assert snap.session.ended_at == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+    assert (snap.sets[0].released_breath, snap.sets[0].duration_s) == (7, 90.0)
+
+
+def test_format_is_sniffed_when_the_suffix_says_nothing(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    path = tmp_path / "backup.txt"
+    path.write_text(json_text(store), encoding="utf-8")
+    with open_store(tmp_path / "x.sqlite") as other:
+        assert import_file(other, path).format == "json"
+
+
+# -- JSON problems ---------------------------------------------------------------
+
+
+def good_json(store: Store) -> dict[str, object]:
+    fill(store)
+    doc: dict[str, object] = json.loads(json_text(store))
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "field"),
+    [
+        (lambda d: d.update(format="other"), "document", "format"),
+        (lambda d: d.update(version=2), "document", "version"),
+        (lambda d: d.update(sessions={}), "document", "sessions"),
+        (lambda d: d["sessions"][1].update(sides="up"), "sessions[1]", "sides"),
+        (lambda d: d["sessions"][1].pop("note"), "sessions[1]", "note"),
+        (lambda d: d["sessions"][1].update(extra=1), "sessions[1]", "extra"),
+        (
+            lambda d: d["sessions"][2]["ratings"][0].update(value=11),
+            "sessions[2].ratings[0]",
+            "value",
+        ),
+        (
+            lambda d: d["sessions"][2]["ratings"][0].update(value="5"),
+            "sessions[2].ratings[0]",
+            "value",
+        ),
+        (
+            lambda d: d["sessions"][2]["ratings"][0].update(value=True),
+            "sessions[2].ratings[0]",
+            "value",
+        ),
+        (lambda d: d["sessions"][2]["sets"][1].update(level=-1), "sessions[2].sets[1]", "level"),
+        (
+            lambda d: d["sessions"][2]["sets"][1].update(duration_s="9"),
+            "sessions[2].sets[1]",
+            "duration_s",
+        ),
+        (lambda d: d["sessions"][2].update(sets=None), "sessions[2]", "sets"),
+        (lambda d: d["sessions"].append(d["sessions"][0]), "sessions[14]", "uuid"),
+        (lambda d: d["sessions"].append(3), "sessions[14]", "*"),
+    ],
+)
+def test_json_problems_are_located(
+    store: Store,
+    tmp_path: Path,
+    edit: Callable[[dict[str, object]], object],
+    where: str,
+    field: str,
+) -> None:
+    doc = good_json(store)
+    edit(doc)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with open_store(tmp_path / "target.sqlite") as target:
+        with pytest.raises(ImportFileError) as caught:
+            import_file(target, path)
+        assert f"{where}: field {field}:" in str(caught.value)
+        assert target.sessions() == []
+
+
+def test_json_syntax_errors_give_the_line(empty: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{\n"format": "psoas-timer-log",\n"version": 1,\n"sessions": [,]\n}')
+    with pytest.raises(ImportFileError, match="line 4: field json"):
+        import_file(empty, path)
+
+
+# -- writing files ---------------------------------------------------------------
+
+
+def test_export_files_are_private_and_replace_atomically(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    path = tmp_path / "out" / "log.csv"
+    path.parent.mkdir()
+    path.write_text("old content")
+    path.chmod(0o644)
+    export_to_path(store, path)
+    assert path.read_bytes() == csv_text(store).encode()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["log.csv"]  # no temp file left
+    export_to_path(store, path, "json")
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "psoas-timer-log"
+
+
+def test_a_failed_export_raises_and_leaves_the_old_file(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("old content")
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("psoas_timer.store.exchange.os.fsync", no_space)
+    with pytest.raises(StoreWriteError, match="No space") as caught:
+        export_to_path(store, path)
+    assert caught.value.reason == "full"
+    assert path.read_text() == "old content"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_export_into_a_missing_folder_is_an_error(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(StoreWriteError, match="Could not write the export"):
+        export_to_path(store, tmp_path / "nope" / "log.csv")
+
+
+# -- any log survives the round trip -------------------------------------------
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+names = texts.filter(bool)
+times = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+).map(lambda t: t.replace(microsecond=0))
+seconds = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
+    out = []
+    uuids = draw(st.lists(st.uuids(), unique=True, max_size=4))
+    for key in uuids:
+        sides = draw(st.sampled_from(["left", "right", "both"]))
+        covered = ["left", "right"] if sides == "both" else [sides]
+        status = draw(st.sampled_from(["running", "completed", "ended_early", "interrupted"]))
+        started = draw(times)
+        ended = None if status == "running" else started + draw(st.timedeltas(timedelta(0), timedelta(days=3)))
+        session = Session(
+            0, str(key), started, ended, draw(names), draw(names), sides, status, draw(texts)
+        )  # type: ignore[arg-type]
+        sets = []
+        for seq in draw(st.lists(st.integers(1, 50), unique=True, max_size=3)):
+            planned = draw(st.integers(1, 40))
+            done = draw(st.integers(0, planned))
+            released = draw(st.none() | st.integers(1, min(done + 1, planned)))
+            sets.append(
+                SetRow(
+                    0,
+                    0,
+                    seq,
+                    draw(st.sampled_from(covered)),
+                    draw(st.integers(0, 5)),
+                    draw(texts),
+                    planned,
+                    done,
+                    released,
+                    None if released is None else draw(seconds),
+                    draw(seconds),
+                    draw(seconds),
+                    draw(st.sampled_from(["completed", "backed_off", "ended_early", "skipped"])),
+                    draw(times),
+                )  # type: ignore[arg-type]  # fmt: skip
+            )
+        ratings = []
+        for side in covered:
+            for moment in ("before", "after"):
+                if draw(st.booleans()):
+                    ratings.append(Rating(0, side, moment, draw(st.integers(0, 10)), draw(times)))  # type: ignore[arg-type]
+        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings)))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(snapshots())
+def test_any_log_round_trips_through_csv_and_json(logged: list[SessionSnapshot]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with open_store(root / "a.sqlite") as a, open_store(root / "b.sqlite") as b:
+            a.merge_snapshots(logged)
+            text = csv_text(a)
+            assert without_ids(parse_file(text.encode(), "csv")) == without_ids(a.snapshots())
+            assert without_ids(parse_file(json_text(a).encode(), "json")) == without_ids(
+                a.snapshots()
+            )
+            (root / "a.csv").write_text(text, encoding="utf-8", newline="")
+            import_file(b, root / "a.csv")
+            assert csv_text(b) == text
+            assert json_text(b) == json_text(a)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QAbstractAnimation, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+
+def _running_timers(app: QApplication) -> list[str]:
+    found: list[str] = []
+    for widget in app.topLevelWidgets():
+        for obj in [widget, *widget.findChildren(QObject)]:
+            if isinstance(obj, QTimer) and obj.isActive():
+                found.append(f"QTimer in {type(obj.parent()).__name__}")
+            if (
+                isinstance(obj, QAbstractAnimation)
+                and obj.state() == QAbstractAnimation.State.Running
+            ):
+                found.append(f"animation in {type(obj.parent()).__name__}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
+    """Fail any test that leaves a timer or animation running behind it."""
+    yield
+    leftovers = _running_timers(qapp)
+    assert not leftovers, f"left running after the test: {leftovers}"
+
+
+from collections.abc import Callable  # noqa: E402
+
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from psoas_timer import paths  # noqa: E402
+from psoas_timer.core.catalog import Catalog, load_catalog  # noqa: E402
+from psoas_timer.core.clock import Clock, FakeClock  # noqa: E402
+from psoas_timer.core.settings import Settings  # noqa: E402
+from psoas_timer.store import Store  # noqa: E402
+from psoas_timer.ui.main_window import MainWindow  # noqa: E402
+
+TEST_SETTINGS = Settings(
+    breaths=5,
+    countdown=5,
+    transition=3,
+    voice=False,
+    sound=False,
+    floor_mode=False,
+    safety_acknowledged=True,
+    units="cm",
+)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    loaded = load_catalog()
+    assert not loaded.errors, [str(e) for e in loaded.errors]
+    return loaded
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, catalog: Catalog, private_paths: paths.Paths
+) -> Iterator[Callable[..., MainWindow]]:
+    made: list[tuple[MainWindow, Store | None]] = []
+
+    def factory(
+        clock: Clock | None = None, settings: Settings = TEST_SETTINGS, store: bool = True
+    ) -> MainWindow:
+        private_paths.ensure()
+        opened = Store.open(private_paths.database) if store else None
+        window = MainWindow(catalog, settings, private_paths, clock or FakeClock(), opened)
+        qtbot.addWidget(window)
+        made.append((window, opened))
+        return window
+
+    yield factory
+    for window, opened in made:
+        window.shutdown()
+        window.close()
+        if opened is not None:
+            opened.close()
