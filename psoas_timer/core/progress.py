@@ -11,11 +11,11 @@ answer on every machine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Side = Literal["left", "right"]
 Moment = Literal["before", "after"]
@@ -57,14 +57,15 @@ class ProgressSession:
         return self.left if side == "left" else self.right
 
 
-@dataclass(frozen=True, slots=True)
-class DayValue:
+# The chart points are named tuples rather than frozen dataclasses: tens of
+# thousands are made per redraw and a tuple is several times cheaper to build.
+# They also unzip straight into x and y arrays for plotting.
+class DayValue(NamedTuple):
     day: date
     value: float
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """Before and after of one side of one session, judged against the threshold."""
 
     day: date
@@ -75,8 +76,7 @@ class Change:
     meaningful: bool
 
 
-@dataclass(frozen=True, slots=True)
-class WeekCount:
+class WeekCount(NamedTuple):
     year: int  # ISO year, which differs from the calendar year around New Year
     week: int
     monday: date
@@ -166,14 +166,17 @@ def rating_series(
     sessions: Iterable[ProgressSession], side: Side, moment: Moment
 ) -> list[DayValue]:
     """Each rating of one side and moment, in time order; unrated sessions are left out."""
+    return _rating_series(_in_order(sessions), side, moment)
+
+
+def _rating_series(ordered: list[ProgressSession], side: Side, moment: Moment) -> list[DayValue]:
     out: list[DayValue] = []
-    for s in _in_order(sessions):
-        result = s.side(side)
-        if result is None:
-            continue
-        value = result.before if moment == "before" else result.after
-        if value is not None:
-            out.append(DayValue(s.day, float(value)))
+    for s in ordered:
+        result = s.left if side == "left" else s.right
+        if result is not None:
+            value = result.before if moment == "before" else result.after
+            if value is not None:
+                out.append(DayValue(s.day, float(value)))
     return out
 
 
@@ -182,59 +185,69 @@ def rolling_average(
 ) -> list[DayValue]:
     """For each day that has entries, the mean of every entry in the window ending that day.
 
-    The window is by calendar date (today and the ``window_days - 1`` days
+    The window is by calendar date (that day and the ``window_days - 1`` days
     before), not by count, so a gap of a week empties it.
     """
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, got {window_days}")
-    by_day: dict[date, tuple[float, int]] = {}
-    for p in points:
-        total, count = by_day.get(p.day, (0.0, 0))
-        by_day[p.day] = (total + p.value, count + 1)
-    days = sorted(by_day)
+    # Days as ordinals: integer keys and arithmetic are much cheaper than dates.
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for day, value in points:
+        key = day.toordinal()
+        if key in sums:
+            sums[key] += value
+            counts[key] += 1
+        else:
+            sums[key] = value
+            counts[key] = 1
+    keys = sorted(sums)
+    # Running totals: a window's sum is the difference of two. Ratings are
+    # whole numbers, so these float sums stay exact far beyond any real log.
+    total_at = [0.0]
+    count_at = [0]
+    for key in keys:
+        total_at.append(total_at[-1] + sums[key])
+        count_at.append(count_at[-1] + counts[key])
     out: list[DayValue] = []
     start = 0
-    span = timedelta(days=window_days - 1)
-    for end, day in enumerate(days):
-        while days[start] < day - span:
+    from_ordinal = date.fromordinal
+    for end, key in enumerate(keys, start=1):
+        first = key - window_days + 1
+        while keys[start] < first:
             start += 1
-        # Re-summing at most window_days day totals keeps float error from
-        # piling up, which a running sum with subtraction would not.
-        total = 0.0
-        count = 0
-        for d in days[start : end + 1]:
-            t, c = by_day[d]
-            total += t
-            count += c
-        out.append(DayValue(day, total / count))
+        mean = (total_at[end] - total_at[start]) / (count_at[end] - count_at[start])
+        out.append(DayValue(from_ordinal(key), mean))
     return out
 
 
 def change_series(sessions: Iterable[ProgressSession], side: Side) -> list[Change]:
     """Before-vs-after for every session side rated at both moments."""
+    return _change_series(_in_order(sessions), side)
+
+
+def _change_series(ordered: list[ProgressSession], side: Side) -> list[Change]:
     out: list[Change] = []
-    for s in _in_order(sessions):
-        result = s.side(side)
-        if result is None or result.before is None or result.after is None:
+    for s in ordered:
+        result = s.left if side == "left" else s.right
+        if result is None:
             continue
-        out.append(
-            Change(
-                s.day,
-                s.started_at,
-                result.before,
-                result.after,
-                result.before - result.after,
-                is_meaningful_change(result.before, result.after),
-            )
-        )
+        before, after = result.before, result.after
+        if before is not None and after is not None:
+            meaningful = is_meaningful_change(before, after)
+            out.append(Change(s.day, s.started_at, before, after, before - after, meaningful))
     return out
 
 
 def release_series(sessions: Iterable[ProgressSession], side: Side) -> list[DayValue]:
     """Breaths to release (the earliest released breath of the side) per session."""
+    return _release_series(_in_order(sessions), side)
+
+
+def _release_series(ordered: list[ProgressSession], side: Side) -> list[DayValue]:
     out: list[DayValue] = []
-    for s in _in_order(sessions):
-        result = s.side(side)
+    for s in ordered:
+        result = s.left if side == "left" else s.right
         if result is not None and result.released_breath is not None:
             out.append(DayValue(s.day, float(result.released_breath)))
     return out
@@ -259,16 +272,16 @@ def sessions_per_week(sessions: Iterable[ProgressSession]) -> list[WeekCount]:
     return out
 
 
-def _side_progress(sessions: Sequence[ProgressSession], side: Side) -> SideProgress:
-    before = rating_series(sessions, side, "before")
-    after = rating_series(sessions, side, "after")
+def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
+    before = _rating_series(ordered, side, "before")
+    after = _rating_series(ordered, side, "after")
     return SideProgress(
         before=before,
         after=after,
         before_average=rolling_average(before),
         after_average=rolling_average(after),
-        changes=change_series(sessions, side),
-        release=release_series(sessions, side),
+        changes=_change_series(ordered, side),
+        release=_release_series(ordered, side),
     )
 
 

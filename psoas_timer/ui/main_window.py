@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         self.floor_action.setChecked(on)
         if on:
             self.showFullScreen()
+            screen = self.screen()
+            if screen is not None:
+                # Without a window manager full screen is only a hint; be explicit.
+                self.setGeometry(screen.geometry())
             self.menuBar().hide()
             self.statusBar().hide()
             self.session.set_colours(FLOOR, floor=True)

@@ -101,6 +101,11 @@ class RatingPanel(QWidget):
         question = QFont(self.font())
         question.setPixelSize(int(pixels * 0.8))
         self.question.setFont(question)
+        small = QFont(self.font())
+        small.setPixelSize(max(13, int(pixels * 0.36)))
+        for label in self.findChildren(QLabel):
+            if label is not self.question:
+                label.setFont(small)
 
     @staticmethod
     def value_for_key(text: str) -> int | None:

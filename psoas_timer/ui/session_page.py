@@ -373,7 +373,8 @@ class SessionPage(QWidget):
         else:
             self.centre.setCurrentWidget(self.ring)
         upcoming = engine.upcoming()
-        self.upcoming.setText(f"Then: {upcoming.title}" if upcoming is not None else "")
+        then = upcoming.title.removeprefix("Next: ") if upcoming is not None else ""
+        self.upcoming.setText(f"Then: {then}" if then else "")
         self.setAccessibleDescription(f"{step.title}. {side_word(step.side)}")
         self.refresh()
         self._schedule()
