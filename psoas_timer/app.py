@@ -106,7 +106,10 @@ def _run_exchange(args: argparse.Namespace, where: paths.Paths) -> int:
                 print(f"Exported to {args.output}", file=sys.stderr)
             return 0
         report = import_file(store, args.file)
-        print(report.summary())
+        print(
+            f"Imported {report.sessions_added} session(s), {report.sets_added} set(s) and "
+            f"{report.ratings_added} rating(s); {report.sessions_skipped} already in the log."
+        )
         return 0
     except (StoreError, OSError, ValueError) as exc:
         print(f"psoas-timer: {exc}", file=sys.stderr)

@@ -36,6 +36,10 @@ class MonotonicClock:
     def real_seconds(self, session_seconds: float) -> float:
         return session_seconds / self.scale
 
+    def to_monotonic(self, session_time: float) -> float:
+        """The ``time.monotonic`` reading at which session time ``session_time`` falls."""
+        return self._origin + session_time / self.scale
+
 
 class FakeClock:
     """A clock that moves only when told to: for tests and previews."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 Side = Literal["left", "right"]
@@ -58,8 +59,9 @@ class ProgressSession:
 
 
 # The chart points are named tuples rather than frozen dataclasses: tens of
-# thousands are made per redraw and a tuple is several times cheaper to build.
-# They also unzip straight into x and y arrays for plotting.
+# thousands are made per redraw and a tuple is several times cheaper to build
+# (the hot loops even skip the generated __new__, see _new). They also unzip
+# straight into x and y arrays for plotting.
 class DayValue(NamedTuple):
     day: date
     value: float
@@ -80,7 +82,12 @@ class WeekCount(NamedTuple):
     year: int  # ISO year, which differs from the calendar year around New Year
     week: int
     monday: date
-    count: int
+    sessions: int
+
+
+# tuple.__new__ builds a named tuple without the Python-level __new__ frame,
+# which halves the cost of making one.
+_new = tuple.__new__
 
 
 class DateRange(Enum):
@@ -190,34 +197,29 @@ def rolling_average(
     """
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, got {window_days}")
-    # Days as ordinals: integer keys and arithmetic are much cheaper than dates.
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    for day, value in points:
-        key = day.toordinal()
-        if key in sums:
-            sums[key] += value
-            counts[key] += 1
-        else:
-            sums[key] = value
-            counts[key] = 1
-    keys = sorted(sums)
-    # Running totals: a window's sum is the difference of two. Ratings are
-    # whole numbers, so these float sums stay exact far beyond any real log.
+    days: list[date] = []
+    # Running totals per distinct day: a window's sum is the difference of two.
+    # Ratings are whole numbers, so these float sums stay exact far beyond any
+    # real log.
     total_at = [0.0]
     count_at = [0]
-    for key in keys:
-        total_at.append(total_at[-1] + sums[key])
-        count_at.append(count_at[-1] + counts[key])
+    for day, value in sorted(points, key=itemgetter(0)):
+        if days and day == days[-1]:
+            total_at[-1] += value
+            count_at[-1] += 1
+        else:
+            days.append(day)
+            total_at.append(total_at[-1] + value)
+            count_at.append(count_at[-1] + 1)
+    ordinals = [d.toordinal() for d in days]
     out: list[DayValue] = []
     start = 0
-    from_ordinal = date.fromordinal
-    for end, key in enumerate(keys, start=1):
+    for end, (day, key) in enumerate(zip(days, ordinals, strict=True), start=1):
         first = key - window_days + 1
-        while keys[start] < first:
+        while ordinals[start] < first:
             start += 1
         mean = (total_at[end] - total_at[start]) / (count_at[end] - count_at[start])
-        out.append(DayValue(from_ordinal(key), mean))
+        out.append(_new(DayValue, (day, mean)))
     return out
 
 
@@ -255,33 +257,48 @@ def _release_series(ordered: list[ProgressSession], side: Side) -> list[DayValue
 
 def sessions_per_week(sessions: Iterable[ProgressSession]) -> list[WeekCount]:
     """Sessions per ISO week from the first week with one to the last, empty weeks as 0."""
-    counts: dict[date, int] = {}
+    # Keyed by the Monday's ordinal; day 1 of the proleptic calendar was a Monday.
+    counts: dict[int, int] = {}
     for s in sessions:
-        monday = s.day - timedelta(days=s.day.weekday())
-        counts[monday] = counts.get(monday, 0) + 1
+        key = s.day.toordinal()
+        key -= (key - 1) % 7
+        counts[key] = counts.get(key, 0) + 1
     if not counts:
         return []
     out: list[WeekCount] = []
-    monday = min(counts)
-    last = max(counts)
-    week = timedelta(days=7)
-    while monday <= last:
-        iso = monday.isocalendar()
-        out.append(WeekCount(iso.year, iso.week, monday, counts.get(monday, 0)))
-        monday += week
+    for key in range(min(counts), max(counts) + 1, 7):
+        monday = date.fromordinal(key)
+        year, week, _ = monday.isocalendar()
+        out.append(WeekCount(year, week, monday, counts.get(key, 0)))
     return out
 
 
 def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
-    before = _rating_series(ordered, side, "before")
-    after = _rating_series(ordered, side, "after")
+    # One pass making all four series: this runs on every filter change.
+    before: list[DayValue] = []
+    after: list[DayValue] = []
+    changes: list[Change] = []
+    release: list[DayValue] = []
+    for s in ordered:
+        result = s.left if side == "left" else s.right
+        if result is None:
+            continue
+        b, a, r = result.before, result.after, result.released_breath
+        if b is not None:
+            before.append(DayValue(s.day, float(b)))
+        if a is not None:
+            after.append(DayValue(s.day, float(a)))
+            if b is not None:
+                changes.append(Change(s.day, s.started_at, b, a, b - a, is_meaningful_change(b, a)))
+        if r is not None:
+            release.append(DayValue(s.day, float(r)))
     return SideProgress(
         before=before,
         after=after,
         before_average=rolling_average(before),
         after_average=rolling_average(after),
-        changes=_change_series(ordered, side),
-        release=_release_series(ordered, side),
+        changes=changes,
+        release=release,
     )
 
 

@@ -381,7 +381,7 @@ def _check_text(name: str, value: object, *, required: bool, limit: int = NAME_M
 
 # -- schema -----------------------------------------------------------------
 
-MigrationStep = str | Callable[[sqlite3.Connection], None]
+MigrationStep = str | Callable[[sqlite3.Connection], object]
 
 
 @dataclass(frozen=True)
@@ -402,7 +402,7 @@ _V1: Final[tuple[MigrationStep, ...]] = (
     f"PRAGMA application_id = {APPLICATION_ID}",
     """
     CREATE TABLE sessions (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         uuid        TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),
         started_at  TEXT NOT NULL CHECK (started_at GLOB
             '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
@@ -420,7 +420,7 @@ _V1: Final[tuple[MigrationStep, ...]] = (
     "CREATE INDEX sessions_tool_started_at ON sessions (tool_id, started_at)",
     """
     CREATE TABLE sets (
-        id              INTEGER PRIMARY KEY,
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
         session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
         seq             INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
         side            TEXT NOT NULL CHECK (side IN ('left', 'right')),
@@ -457,6 +457,9 @@ _V1: Final[tuple[MigrationStep, ...]] = (
     """,
 )
 
+# AUTOINCREMENT: an id is never handed out twice, so the snapshot of a deleted
+# session can always be put back under its own ids (undo), even after new
+# sessions were logged in between.
 MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(1, "first schema", _V1),)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

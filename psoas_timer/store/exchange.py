@@ -24,21 +24,24 @@ columns of its kind and leaves every other column empty:
     ``session_uuid``, ``seq`` (1-based order in the session, unique in it),
     ``side`` (``left`` | ``right``), ``level`` (0 = base set), ``variant_name``,
     ``breaths_planned`` (≥ 1), ``breaths_done`` (≥ 0), ``released_breath`` and
-    ``released_at_s`` (both empty, or the breath the muscle let go in, at most
-    one past ``breaths_done``, and seconds into the set), ``duration_s``,
-    ``paused_s``, ``outcome`` (``completed`` | ``backed_off`` | ``ended_early``
-    | ``skipped``), ``recorded_at``.
+    ``released_at_s`` (both empty, or the breath the muscle let go in and the
+    seconds into the set; that breath is at most one past ``breaths_done``
+    and at most ``breaths_planned``), ``duration_s``, ``paused_s``,
+    ``outcome`` (``completed`` | ``backed_off`` | ``ended_early`` |
+    ``skipped``), ``recorded_at``.
 ``rating``
     ``session_uuid``, ``side``, ``moment`` (``before`` | ``after``), ``value``
     (whole number 0-10), ``recorded_at``. One per session, side and moment.
 
-Times are ISO 8601 with a UTC offset; the export writes UTC to the second
-(``2024-05-01T07:30:00Z``). Seconds are decimal numbers written in Python's
-shortest exact form, so they read back to the same value. Sets and ratings
-may come anywhere in the file, but their session row must be in it, and
-their side must be one the session covers. Exports list each session row
-followed by its sets (by ``seq``) and its ratings (left before, left after,
-right before, right after), sessions oldest first.
+``tool_id``, ``position_id`` and ``variant_name`` hold at most 200
+characters, ``note`` at most 10,000. Times are ISO 8601 with a UTC offset;
+the export writes UTC to the second (``2024-05-01T07:30:00Z``). Seconds are
+decimal numbers written in Python's shortest exact form, so they read back
+to the same value. Sets and ratings may come anywhere in the file, but their
+session row must be in it, and their side must be one the session covers.
+Exports list each session row followed by its sets (by ``seq``) and its
+ratings (left before, left after, right before, right after), sessions
+oldest first.
 
 Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
 ``note``) that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
@@ -424,8 +427,14 @@ class _Fields:
         self.issues = issues
         self.from_csv = from_csv
         self.ok = True
+        self._failed: set[str] = set()
 
     def fail(self, name: str, message: str) -> None:
+        # One problem per field: a missing value would otherwise be reported
+        # again by every check that follows.
+        if name in self._failed:
+            return
+        self._failed.add(name)
         self.issues.append(ImportIssue(self.where, name, message, self.line))
         self.ok = False
 
@@ -470,18 +479,22 @@ class _Fields:
         value = self._raw(name)
         if value is None:
             return None
-        when: datetime | None = None
+        stored: str | None = None
         if isinstance(value, str):
-            with contextlib.suppress(ValueError):
+            # OverflowError: a valid time at the very edge of the calendar
+            # that has no UTC equivalent.
+            with contextlib.suppress(ValueError, OverflowError):
                 when = datetime.fromisoformat(value)
-        if when is None or when.utcoffset() is None:
+                if when.utcoffset() is not None:
+                    stored = to_db_time(when)
+        if stored is None:
             self.fail(
                 name,
                 "expected an ISO 8601 time with a UTC offset like 2024-05-01T07:30:00Z, "
                 f"got {self.shown(value)}",
             )
             return _EPOCH
-        return datetime.fromisoformat(to_db_time(when))
+        return datetime.fromisoformat(stored)
 
     def time(self, name: str) -> datetime:
         value = self.opt_time(name)

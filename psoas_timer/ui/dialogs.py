@@ -26,9 +26,9 @@ from psoas_timer.core.catalog import Safety
 from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.pacing import (
     BREATHS_LIMITS,
-    BreathPattern,
     CYCLE_LIMITS,
     LIMITS,
+    BreathPattern,
     PatternError,
     pace,
     ring_fraction,

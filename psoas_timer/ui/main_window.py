@@ -180,11 +180,12 @@ class MainWindow(QMainWindow):
         self._floor_active = on
         self.floor_action.setChecked(on)
         if on:
-            self.showFullScreen()
             screen = self.screen()
             if screen is not None:
-                # Without a window manager full screen is only a hint; be explicit.
+                # Without a window manager full screen is only a hint; cover the
+                # screen first so the page fills it either way.
                 self.setGeometry(screen.geometry())
+            self.showFullScreen()
             self.menuBar().hide()
             self.statusBar().hide()
             self.session.set_colours(FLOOR, floor=True)

@@ -97,7 +97,6 @@ class RatingPanel(QWidget):
         font.setBold(True)
         for button in self.buttons:
             button.setFont(font)
-            button.setMinimumHeight(int(pixels * 1.6))
         question = QFont(self.font())
         question.setPixelSize(int(pixels * 0.8))
         self.question.setFont(question)

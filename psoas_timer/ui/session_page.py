@@ -83,6 +83,7 @@ class SessionPage(QWidget):
         self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._cue_timer.timeout.connect(self._on_cue_timer)
         self._pending_cue: Phase | None = None
+        self._pending_at = 0.0
 
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
@@ -172,7 +173,11 @@ class SessionPage(QWidget):
         self._rescale()
 
     def _rescale(self) -> None:
-        height = max(400, self.height())
+        # Sized from the screen, never from this page's own height: text that
+        # grows with the page would make the page grow, and so on without end.
+        screen = self.screen()
+        screen_height = screen.geometry().height() if screen is not None else 800
+        height = max(400, min(self.height(), screen_height))
         floor = getattr(self, "_floor", False)
         # Floor mode: phase word and count at least a tenth of the screen's height.
         self.ring.set_min_text_px(int(height * 0.105) if floor else 0)
@@ -243,6 +248,7 @@ class SessionPage(QWidget):
             return
         at, phase = min(candidates, key=lambda item: item[0])
         self._pending_cue = phase
+        self._pending_at = at
         wait = self.clock.real_seconds(max(0.0, at - now))
         self._cue_timer.start(max(0, round(wait * 1000)))
 
@@ -251,10 +257,9 @@ class SessionPage(QWidget):
         if engine is None:
             return
         # A precise timer may wake a hair early; the boundary is what counts.
-        cue = engine.next_cue()
-        if cue is not None and cue[0] - self.clock.now() > 0.002 and self._pending_cue is not None:
-            wait = self.clock.real_seconds(cue[0] - self.clock.now())
-            self._cue_timer.start(max(1, round(wait * 1000)))
+        early = self._pending_at - self.clock.now()
+        if early > 0.002:
+            self._cue_timer.start(max(1, round(self.clock.real_seconds(early) * 1000)))
             return
         phase = self._pending_cue
         before = engine.index
@@ -392,6 +397,8 @@ class SessionPage(QWidget):
             self.cues.play("chime")
             self.voice.say(f"{step.title}. {step.instruction}")
         elif step.kind is StepKind.SET:
+            # The first breath starts with the step, so no timer fires for it.
+            self.cues.play("inhale")
             self.voice.say(f"{step.title.split(' — ')[0]}. Breathe in.")
         elif step.kind is StepKind.STRETCH:
             self.voice.say(f"Hold the stretch. {step.instruction}")

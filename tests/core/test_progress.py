@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, time as clock_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 
 import pytest
 from hypothesis import given, settings
@@ -133,12 +134,9 @@ def test_filters_by_range_tool_and_side() -> None:
         sessions[2],
         sessions[3],
     ]
-    assert (
-        filter_sessions(
-            sessions, today=today, tool_id="ball", side="right", date_range=DateRange.LAST_90_DAYS
-        )
-        == [sessions[2]]
-    )
+    assert filter_sessions(
+        sessions, today=today, tool_id="ball", side="right", date_range=DateRange.LAST_90_DAYS
+    ) == [sessions[2]]
 
 
 def test_series_are_in_time_order_and_skip_gaps() -> None:
@@ -182,7 +180,7 @@ def test_build_progress_for_one_side() -> None:
     assert [v.value for v in both.left.before_average] == [6.0, 5.0]
     assert [c.meaningful for c in both.right.changes] == [False, True, True]
     assert both.right.meaningful_share == pytest.approx(2 / 3)
-    assert [w.count for w in both.weeks] == [3]
+    assert [w.sessions for w in both.weeks] == [3]
 
     right = build_progress(sessions, today=D0 + timedelta(days=3), side="right", tool_id="ball")
     assert right.sessions == 2
@@ -213,8 +211,9 @@ def test_ten_years_of_daily_sessions_compute_fast() -> None:
         start = time.perf_counter()
         build_progress(sessions, today=today)
         best = min(best, time.perf_counter() - start)
-    # About 10 ms on a slow VM; the page must redraw at once when a filter changes.
-    assert best < 0.040
+    # About 17 ms on the slow VM this was written on; the page redraws on every
+    # filter change, so it has to stay well inside a frame or two.
+    assert best < 0.030
 
 
 def test_the_progress_module_imports_no_database_or_gui() -> None:

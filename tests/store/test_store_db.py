@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -23,8 +23,10 @@ from psoas_timer.store import (
     SessionNotFoundError,
     SetRecord,
     SetRow,
+    Sides,
     Store,
     StoreError,
+    StoreWriteError,
     to_progress,
 )
 
@@ -216,7 +218,9 @@ def test_a_crash_mid_session_keeps_every_event_and_leaves_it_running(tmp_path: P
         os._exit(3)
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
     assert done.returncode == 3, done.stderr
     with Store.open(path) as s:
         (lost,) = s.interrupted_sessions()
@@ -286,9 +290,8 @@ GOOD_SET = {
 
 def insert_set(conn: sqlite3.Connection, **changes: object) -> None:
     values = {**GOOD_SET, **changes}
-    conn.execute(
-        f"INSERT INTO sets ({', '.join(values)}) VALUES ({', '.join(str(v) for v in values.values())})"
-    )
+    literals = ", ".join(str(v) for v in values.values())
+    conn.execute(f"INSERT INTO sets ({', '.join(values)}) VALUES ({literals})")
 
 
 @pytest.fixture
@@ -494,6 +497,19 @@ def test_transaction_rolls_back_on_error(store: Store) -> None:
     assert [r.value for r in store.ratings(sid)] == [4, 2]
 
 
+def test_a_database_error_mid_group_rolls_back_everything(store: Store) -> None:
+    sid = store.start_session("ball", "prone", "left")
+    with pytest.raises(StoreWriteError) as caught, store.transaction():
+        store.record_rating(sid, "left", "before", 4)
+        store._conn.execute(  # a constraint failure SQLite does not roll back by itself
+            "INSERT INTO ratings VALUES (?, 'left', 'after', 11, '2024-01-01T00:00:00Z')", (sid,)
+        )
+    assert caught.value.reason == "other"
+    assert store.ratings(sid) == []
+    store.record_rating(sid, "left", "after", 2)  # and the store is usable again
+    assert [r.value for r in store.ratings(sid)] == [2]
+
+
 def test_a_note_can_be_set_and_cleared(store: Store) -> None:
     sid = store.start_session("ball", "prone", "left")
     store.set_note(sid, "tight today")
@@ -526,6 +542,18 @@ def test_delete_and_restore_is_exact(store: Store) -> None:
         store.restore_session(snap)
 
 
+def test_undo_still_works_after_a_new_session(store: Store) -> None:
+    sid = store.start_session("ball", "prone", "left")
+    store.record_set(sid, BASE)
+    snap = store.delete_session(sid)
+    newer = store.start_session("ball", "prone", "left")
+    store.record_set(newer, BASE)
+    assert newer != sid and store.sets(newer)[0].id != snap.sets[0].id
+    store.restore_session(snap)
+    assert store.snapshot(sid) == snap
+    assert [s.id for s in store.sessions()] == [sid, newer]
+
+
 # -- summaries and the progress query ----------------------------------------
 
 
@@ -553,7 +581,7 @@ def test_summaries_filter_by_tool_side_and_time(store: Store) -> None:
         store.start_session(tool, "prone", sides, day)
         for tool, sides, day in zip(
             ["ball", "peanut", "ball", "ball", "peanut", "ball"],
-            ["left", "right", "both", "right", "both", "left"],
+            cast(list[Sides], ["left", "right", "both", "right", "both", "left"]),
             days,
             strict=True,
         )

@@ -22,6 +22,8 @@ from psoas_timer.store import (
     SessionSnapshot,
     SetRecord,
     SetRow,
+    Side,
+    Sides,
     Store,
     StoreWriteError,
     export_csv,
@@ -29,9 +31,15 @@ from psoas_timer.store import (
     export_to_path,
     import_file,
 )
+from psoas_timer.store.db import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
 from psoas_timer.store.exchange import Format, parse_file
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+SIDES_OF: dict[Sides, tuple[Side, ...]] = {
+    "left": ("left",),
+    "right": ("right",),
+    "both": ("left", "right"),
+}
 
 TRICKY_NOTES = [
     "",
@@ -80,12 +88,13 @@ def empty(tmp_path: Path) -> Iterator[Store]:
 
 
 def fill(store: Store) -> None:
+    choices: tuple[Sides, ...] = ("left", "right", "both")
     for n, note in enumerate(TRICKY_NOTES):
-        sides = ("left", "right", "both")[n % 3]
+        sides = choices[n % 3]
         sid = store.start_session(
             ["ball", "=peanut", "-tool"][n % 3], "@prone", sides, T0 + timedelta(days=n)
         )
-        for side in ("left", "right") if sides == "both" else (sides,):
+        for side in SIDES_OF[sides]:
             store.record_rating(sid, side, "before", (n + 5) % 11)
             store.record_set(
                 sid,
@@ -427,7 +436,7 @@ def test_an_export_into_a_missing_folder_is_an_error(store: Store, tmp_path: Pat
 
 # -- any log survives the round trip -------------------------------------------
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 names = texts.filter(bool)
 times = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
@@ -438,16 +447,15 @@ seconds = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=
 @st.composite
 def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
     out = []
-    uuids = draw(st.lists(st.uuids(), unique=True, max_size=4))
-    for key in uuids:
-        sides = draw(st.sampled_from(["left", "right", "both"]))
-        covered = ["left", "right"] if sides == "both" else [sides]
-        status = draw(st.sampled_from(["running", "completed", "ended_early", "interrupted"]))
+    for key in draw(st.lists(st.uuids(), unique=True, max_size=4)):
+        sides = draw(st.sampled_from(SIDES_VALUES))
+        status = draw(st.sampled_from(STATUS_VALUES))
         started = draw(times)
-        ended = None if status == "running" else started + draw(st.timedeltas(timedelta(0), timedelta(days=3)))
+        later = st.timedeltas(timedelta(0), timedelta(days=3))
+        ended = None if status == "running" else started + draw(later)
         session = Session(
             0, str(key), started, ended, draw(names), draw(names), sides, status, draw(texts)
-        )  # type: ignore[arg-type]
+        )
         sets = []
         for seq in draw(st.lists(st.integers(1, 50), unique=True, max_size=3)):
             planned = draw(st.integers(1, 40))
@@ -455,27 +463,28 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
             released = draw(st.none() | st.integers(1, min(done + 1, planned)))
             sets.append(
                 SetRow(
-                    0,
-                    0,
-                    seq,
-                    draw(st.sampled_from(covered)),
-                    draw(st.integers(0, 5)),
-                    draw(texts),
-                    planned,
-                    done,
-                    released,
-                    None if released is None else draw(seconds),
-                    draw(seconds),
-                    draw(seconds),
-                    draw(st.sampled_from(["completed", "backed_off", "ended_early", "skipped"])),
-                    draw(times),
-                )  # type: ignore[arg-type]  # fmt: skip
+                    id=0,
+                    session_id=0,
+                    seq=seq,
+                    side=draw(st.sampled_from(SIDES_OF[sides])),
+                    level=draw(st.integers(0, 5)),
+                    variant_name=draw(texts),
+                    breaths_planned=planned,
+                    breaths_done=done,
+                    released_breath=released,
+                    released_at_s=None if released is None else draw(seconds),
+                    duration_s=draw(seconds),
+                    paused_s=draw(seconds),
+                    outcome=draw(st.sampled_from(OUTCOME_VALUES)),
+                    recorded_at=draw(times),
+                )
             )
-        ratings = []
-        for side in covered:
-            for moment in ("before", "after"):
-                if draw(st.booleans()):
-                    ratings.append(Rating(0, side, moment, draw(st.integers(0, 10)), draw(times)))  # type: ignore[arg-type]
+        ratings = [
+            Rating(0, side, moment, draw(st.integers(0, 10)), draw(times))
+            for side in SIDES_OF[sides]
+            for moment in MOMENT_VALUES
+            if draw(st.booleans())
+        ]
         out.append(SessionSnapshot(session, tuple(sets), tuple(ratings)))
     return out
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from psoas_timer.store import CSV_COLUMNS, ImportFileError, SetRecord, Store, export_csv, import_file
+from psoas_timer.store import (
+    CSV_COLUMNS,
+    ImportFileError,
+    SetRecord,
+    Store,
+    export_csv,
+    import_file,
+)
 
 A = "11111111-1111-4111-8111-111111111111"
 B = "22222222-2222-4222-8222-222222222222"
@@ -20,6 +27,12 @@ T = "2024-05-01T07:30:00Z"
 
 def record(**cells: str) -> list[str]:
     return [cells.get(c, "") for c in CSV_COLUMNS]
+
+
+def rating(uuid: str, side: str, moment: str, value: str) -> list[str]:
+    return record(
+        record="rating", session_uuid=uuid, side=side, moment=moment, value=value, recorded_at=T
+    )
 
 
 def good_rows() -> list[list[str]]:
@@ -41,13 +54,13 @@ def good_rows() -> list[list[str]]:
             variant_name="Knee out", breaths_planned="15", breaths_done="9", duration_s="50.0",
             paused_s="2.5", outcome="backed_off", recorded_at=T,
         ),
-        record(record="rating", session_uuid=A, side="left", moment="before", value="7", recorded_at=T),  # 5
-        record(record="rating", session_uuid=A, side="left", moment="after", value="3", recorded_at=T),  # 6
+        rating(A, "left", "before", "7"),  # 5
+        rating(A, "left", "after", "3"),  # 6
         record(  # 7
             record="session", session_uuid=B, started_at="2024-05-02T07:30:00Z", tool_id="peanut",
             position_id="supine", sides="left", status="running",
         ),
-        record(record="rating", session_uuid=B, side="left", moment="before", value="5", recorded_at=T),  # 8
+        rating(B, "left", "before", "5"),  # 8
     ]  # fmt: skip
 
 
@@ -78,6 +91,16 @@ def rows_edit(edit: Callable[[list[list[str]]], object]) -> Callable[[], bytes]:
     return make
 
 
+def each_row(edit: Callable[[list[str]], object]) -> Callable[[], bytes]:
+    def make() -> bytes:
+        rows = good_rows()
+        for row in rows:
+            edit(row)
+        return to_bytes(rows)
+
+    return make
+
+
 def raw(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
@@ -97,9 +120,9 @@ class Case:
 CASES = [
     # header
     Case("wrong header", raw(b"date,pain\r\n2024-01-01,5\r\n"), 1, "header"),
-    Case("missing column", rows_edit(lambda r: [row.pop(COL["value"]) for row in r]), 1, "value"),
-    Case("unnamed extra column", rows_edit(lambda r: [row.append("") for row in r]), 1, "#24"),
-    Case("named extra column", rows_edit(lambda r: [row.append("comment") for row in r]), 1, "comment"),
+    Case("missing column", each_row(lambda row: row.pop(COL["value"])), 1, "value"),
+    Case("unnamed extra column", each_row(lambda row: row.append("")), 1, "#24"),
+    Case("named extra column", each_row(lambda row: row.append("comment")), 1, "comment"),
     Case("misspelt column", cell(1, "session_uuid", "sesion_uuid"), 1, "sesion_uuid"),
     Case("misspelt column is missing", cell(1, "session_uuid", "sesion_uuid"), 1, "session_uuid"),
     Case("duplicate column", cell(1, "note", "tool_id"), 1, "tool_id"),
@@ -111,9 +134,9 @@ CASES = [
     Case("long row", rows_edit(lambda r: r[3].append("surplus")), 4, "#24"),
     Case("unclosed quote", lambda: good_text().replace("Knee out", '"Knee out').encode(), 4, "row"),
     # encoding
-    Case("BOM then an error keeps line numbers", lambda: b"\xef\xbb\xbf" + cell(5, "value", "12")(), 5, "value"),
+    Case("BOM then an error", lambda: b"\xef\xbb\xbf" + cell(5, "value", "12")(), 5, "value"),
     Case("UTF-16 file", lambda: good_text().encode("utf-16"), 1, "encoding"),
-    Case("Latin-1 byte", lambda: good_text().replace("Knee out", "Kn\xe9e").encode("latin-1"), 4, "encoding"),
+    Case("Latin-1", lambda: good_text().replace("Knee", "Kné").encode("latin-1"), 4, "encoding"),
     # record kind
     Case("unknown record", cell(2, "record", "sessions"), 2, "record"),
     Case("empty record", cell(6, "record", ""), 6, "record"),
@@ -125,6 +148,7 @@ CASES = [
     Case("date without zone", cell(2, "started_at", "2024-05-01T07:30:00"), 2, "started_at"),
     Case("date only", cell(7, "started_at", "2024-05-02"), 7, "started_at"),
     Case("empty start", cell(7, "started_at", ""), 7, "started_at"),
+    Case("before year 1 in UTC", cell(7, "started_at", "0001-01-01T00:00+05:00"), 7, "started_at"),
     Case("bad end", cell(2, "ended_at", "soon"), 2, "ended_at"),
     Case("end before start", cell(2, "ended_at", "2024-05-01T07:00:00Z"), 2, "ended_at"),
     Case("finished without end", cell(2, "ended_at", ""), 2, "ended_at"),
@@ -261,14 +285,8 @@ def test_a_quoted_note_over_several_lines_keeps_later_line_numbers(
         import_file(store, path)
 
 
-def test_a_long_list_of_problems_is_shortened_in_the_message(
-    store: Store, tmp_path: Path
-) -> None:
-    rows = [list(CSV_COLUMNS)] + [
-        record(record="rating", session_uuid=OTHER, side="left", moment="before", value="99",
-               recorded_at=T)
-        for _ in range(40)
-    ]  # fmt: skip
+def test_a_long_list_of_problems_is_shortened_in_the_message(store: Store, tmp_path: Path) -> None:
+    rows = [list(CSV_COLUMNS)] + [rating(OTHER, "left", "before", "99") for _ in range(40)]
     path = tmp_path / "bad.csv"
     path.write_bytes(to_bytes(rows))
     with pytest.raises(ImportFileError) as caught:

@@ -32,7 +32,7 @@ from psoas_timer.store.db import APPLICATION_ID
 V1_SCHEMA = [
     f"PRAGMA application_id = {APPLICATION_ID}",
     """CREATE TABLE sessions (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         uuid        TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),
         started_at  TEXT NOT NULL CHECK (started_at GLOB
             '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
@@ -48,7 +48,7 @@ V1_SCHEMA = [
     "CREATE INDEX sessions_started_at ON sessions (started_at)",
     "CREATE INDEX sessions_tool_started_at ON sessions (tool_id, started_at)",
     """CREATE TABLE sets (
-        id              INTEGER PRIMARY KEY,
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
         session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
         seq             INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
         side            TEXT NOT NULL CHECK (side IN ('left', 'right')),
@@ -226,6 +226,25 @@ def test_a_newer_log_is_refused_and_left_byte_identical(tmp_path: Path, version:
     assert files_in(tmp_path) == ["log.sqlite"]  # not even a -wal or -shm
 
 
+def test_a_newer_log_this_sqlite_cannot_parse_is_still_called_newer(tmp_path: Path) -> None:
+    # A later app may use SQL this SQLite does not understand; the version must
+    # be judged before SQLite reads the schema, or the file looks damaged.
+    path = tmp_path / "log.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "INSERT INTO sqlite_master VALUES "
+        "('table', 'future', 'future', 0, 'CREATE TABLE future (x) WITH SOMETHING NEW')"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
 def test_migrate_itself_refuses_a_newer_version(v1: sqlite3.Connection) -> None:
     v1.execute("PRAGMA user_version = 5")
     with pytest.raises(NewerSchemaError, match="version 5"):
@@ -260,6 +279,22 @@ def test_a_truncated_log_is_reported_as_corrupt(tmp_path: Path) -> None:
             s.set_note(sid, "n" * 3000)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CorruptDatabaseError):
+        Store.open(path)
+
+
+def test_damage_deep_inside_the_file_is_found_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite"
+    with Store.open(path) as s:
+        for _ in range(30):
+            sid = s.start_session("ball", "prone", "both")
+            s.set_note(sid, "n" * 3000)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = (len(data) // page // 2) * page
+    data[middle : middle + page] = b"\xff" * page  # one page of notes, far from the schema
+    path.write_bytes(bytes(data))
+    # Opening reads only the header and the schema; the check must look further.
     with pytest.raises(CorruptDatabaseError):
         Store.open(path)
 

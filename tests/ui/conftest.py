@@ -77,6 +77,9 @@ def make_window(
 
     yield factory
     for window, opened in made:
+        # A running session would make close() ask "quit anyway?" and wait forever.
+        if window.session.engine is not None:
+            window.session.engine.end()
         window.shutdown()
         window.close()
         if opened is not None:

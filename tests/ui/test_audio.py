@@ -1,0 +1,222 @@
+"""Sound cues: synthesized shapes, voice fallbacks, and a real recording of a set."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+
+from psoas_timer.ui.audio import CUE_SHAPES, RATE, CuePlayer, Voice, cue_files
+
+SINK = "nullsink"
+
+
+def dominant_hz(samples: np.ndarray) -> float:
+    window = samples * np.hanning(len(samples))
+    spectrum = np.abs(np.fft.rfft(window, n=8192))
+    return float(np.fft.rfftfreq(8192, 1 / RATE)[int(np.argmax(spectrum))])
+
+
+def glide(samples: np.ndarray) -> tuple[float, float]:
+    """Pitch near the start and near the end of a cue."""
+    early = samples[int(0.01 * RATE) : int(0.09 * RATE)]
+    late = samples[int(0.22 * RATE) : int(0.30 * RATE)]
+    return dominant_hz(early), dominant_hz(late)
+
+
+def test_cue_files_are_made_once_and_sound_as_designed(tmp_path: Path) -> None:
+    files = cue_files(tmp_path)
+    assert set(files) == set(CUE_SHAPES)
+    stamp = files["inhale"].stat().st_mtime_ns
+    assert cue_files(tmp_path)["inhale"].stat().st_mtime_ns == stamp
+    shapes = {}
+    for name in ("inhale", "exhale"):
+        with wave.open(str(files[name])) as handle:
+            assert (handle.getframerate(), handle.getnchannels()) == (RATE, 1)
+            data = np.frombuffer(handle.readframes(handle.getnframes()), dtype=np.int16)
+        shapes[name] = glide(data.astype(float))
+    assert shapes["inhale"][1] > shapes["inhale"][0] * 1.2  # rising
+    assert shapes["exhale"][1] < shapes["exhale"][0] / 1.2  # falling
+
+
+def test_missing_speech_engine_is_reported_once_and_text_still_shown(qtbot: QtBot) -> None:
+    voice = Voice("no-such-engine")
+    problems: list[str] = []
+    captions: list[str] = []
+    voice.problem.connect(problems.append)
+    voice.spoken.connect(captions.append)
+    voice.say("Base set. Breathe in.")
+    voice.say("Switch sides.")
+    assert captions == ["Base set. Breathe in.", "Switch sides."]
+    assert len(problems) == 1 and "no-such-engine" in problems[0]
+    assert not voice.available
+
+
+def test_speech_that_never_finishes_is_timed_out(qtbot: QtBot) -> None:
+    voice = Voice("no-such-engine")
+    problems: list[str] = []
+    voice.problem.connect(problems.append)
+    voice._watchdog.start(1)  # as if an engine had been speaking too long
+    qtbot.waitUntil(lambda: bool(problems), timeout=2000)
+    assert "stopped answering" in problems[0]
+    voice.say("still shown as text")  # and nothing hangs afterwards
+    assert len(problems) == 1
+
+
+def test_no_audio_device_is_reported_once(qtbot: QtBot, tmp_path: Path) -> None:
+    player = CuePlayer(tmp_path)
+    problems: list[str] = []
+    player.problem.connect(problems.append)
+    player.preload()
+    player.play("inhale")  # never raises, device or not
+    if player.available:
+        pytest.skip("this machine has an audio output")
+    assert len(problems) == 1 and "Sound is off" in problems[0]
+
+
+@pytest.fixture
+def pulse() -> Iterator[dict[str, str]]:
+    if not (shutil.which("pulseaudio") and shutil.which("parec") and shutil.which("pactl")):
+        pytest.skip("pulseaudio and parec are not installed")
+    runtime = tempfile.mkdtemp(prefix="pt-pulse-")
+    env = {**os.environ, "XDG_RUNTIME_DIR": runtime, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PULSE_SERVER", None)
+    daemon = subprocess.Popen(
+        [
+            "pulseaudio",
+            "-n",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "-L",
+            "module-native-protocol-unix",
+            "-L",
+            f"module-null-sink sink_name={SINK}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            ready = subprocess.run(["pactl", "info"], env=env, capture_output=True, check=False)
+            if ready.returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("pulseaudio did not start within 15 s")
+        yield env
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def onsets(signal: np.ndarray, threshold: float) -> list[int]:
+    """Sample indices where sound starts after at least 150 ms of quiet."""
+    hop = int(0.002 * RATE)
+    frames = np.abs(signal[: len(signal) // hop * hop]).reshape(-1, hop).max(axis=1)
+    loud = frames > threshold
+    found: list[int] = []
+    quiet_for = 10_000
+    for index, is_loud in enumerate(loud):
+        if is_loud and quiet_for * hop >= 0.15 * RATE:
+            found.append(index * hop)
+        quiet_for = 0 if is_loud else quiet_for + 1
+    return found
+
+
+class Recorder:
+    """Records the null sink and knows the monotonic time of every sample.
+
+    Each chunk's arrival time minus the audio it carries bounds the time of the
+    first sample from above; the smallest such bound is the recording's origin
+    to within the recorder's 5 ms latency.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                f"{SINK}.monitor",
+                "--raw",
+                "--format=s16le",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--latency-msec=5",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+        )
+        self.chunks: list[bytes] = []
+        self.bounds: list[float] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert isinstance(stream, io.BufferedReader)
+        samples = 0
+        while chunk := stream.read1(4096):
+            arrived = time.monotonic()
+            self.chunks.append(chunk)
+            samples += len(chunk) // 2
+            self.bounds.append(arrived - samples / RATE)
+
+    def stop(self) -> tuple[np.ndarray, float]:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.thread.join(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        signal = np.frombuffer(b"".join(self.chunks), dtype=np.int16).astype(float)
+        return signal, min(self.bounds)
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
+    recorder = Recorder(pulse)
+    try:
+        driver = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("audio_driver.py"))],
+            env=pulse,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        time.sleep(0.5)
+        signal, origin = recorder.stop()
+    assert driver.returncode == 0, driver.stdout + driver.stderr[-2000:]
+    report = json.loads(driver.stdout.strip().splitlines()[-1])
+    schedule = [(phase, at) for phase, at in report["schedule"]]
+    assert [phase for phase, _ in schedule] == ["inhale", "exhale"] * 5
+    assert signal.size > RATE * 20, "the recording is too short"
+    heard = onsets(signal, 0.02 * 32767)
+    assert len(heard) >= len(schedule)
+    for phase, at in schedule:
+        index = min(heard, key=lambda i: abs(origin + i / RATE - at))
+        error = origin + index / RATE - at
+        # The cue must be audible within 50 ms of the ideal boundary.
+        assert -0.010 <= error <= 0.050, (phase, round(error * 1000, 1))
+        early, late = glide(signal[index : index + int(0.35 * RATE)])
+        if phase == "inhale":
+            assert late > early * 1.2, (phase, early, late)
+        else:
+            assert late < early / 1.2, (phase, early, late)
