@@ -126,7 +126,7 @@ class PlacementPage(QWidget):
             "<span style='color:#1E6B40'>■</span> target &nbsp; "
             "<span style='color:#A93226'>■</span> avoid (artery, nerve) &nbsp; "
             "<span style='color:#1D4E85'>■</span> tool, pressing edge darkest &nbsp; "
-            "⊗ press toward the spine"
+            "crossed circle: press toward the spine"
         )
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left.addWidget(self.legend)
