@@ -15,6 +15,7 @@ from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
+from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_store(paths: Paths) -> tuple[object | None, str | None]:
+def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     """Open the log; on a problem return no store and a message that says what to do."""
-    from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
-
     try:
         return Store.open(paths.database), None
     except CorruptDatabaseError as exc:
@@ -88,7 +87,7 @@ def run(
     for error in catalog.errors:
         log.warning("catalog: %s", error)
     store, store_message = open_store(paths)
-    window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)  # type: ignore[arg-type]
+    window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
         print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
@@ -106,18 +105,15 @@ def run(
         window.first_paint.connect(lambda: QTimer.singleShot(0, report))
         QTimer.singleShot(30_000, give_up)
         window.show()
-        code = app.exec()
+    else:
+        window.show()
+        for message in (settings_message, store_message):
+            if message:
+                QMessageBox.warning(window, APP_NAME, message)
+        if not settings.safety_acknowledged and catalog.safety is not None:
+            QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
+    try:
+        return app.exec()
+    finally:
         if store is not None:
-            store.close()  # type: ignore[attr-defined]
-        return code
-
-    window.show()
-    for message in (settings_message, store_message):
-        if message:
-            QMessageBox.warning(window, APP_NAME, message)
-    if not settings.safety_acknowledged and catalog.safety is not None:
-        QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
-    code = app.exec()
-    if store is not None:
-        store.close()  # type: ignore[attr-defined]
-    return code
+            store.close()

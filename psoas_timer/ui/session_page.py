@@ -306,9 +306,7 @@ class SessionPage(QWidget):
             )
             cue = engine.plan.tool.cue
             self.cue.setText(cue.inhale if current.phase is Phase.INHALE else cue.exhale)
-        elif step.kind is StepKind.RATING or step.kind is StepKind.DONE:
-            pass
-        else:
+        elif step.kind not in (StepKind.RATING, StepKind.DONE):
             remaining = engine.remaining() or 0.0
             duration = engine.step_duration() or 1.0
             word = (

@@ -271,12 +271,17 @@ def test_garbage_is_reported_as_corrupt(tmp_path: Path, content: bytes) -> None:
     assert path.read_bytes() == content
 
 
-def test_a_truncated_log_is_reported_as_corrupt(tmp_path: Path) -> None:
-    path = tmp_path / "log.sqlite"
+def fill_log(path: Path) -> None:
+    """A log spread over many pages, so damage can land well inside it."""
     with Store.open(path) as s:
         for _ in range(30):
             sid = s.start_session("ball", "prone", "both")
             s.set_note(sid, "n" * 3000)
+
+
+def test_a_truncated_log_is_reported_as_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite"
+    fill_log(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(CorruptDatabaseError):
@@ -285,10 +290,7 @@ def test_a_truncated_log_is_reported_as_corrupt(tmp_path: Path) -> None:
 
 def test_damage_deep_inside_the_file_is_found_at_open(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite"
-    with Store.open(path) as s:
-        for _ in range(30):
-            sid = s.start_session("ball", "prone", "both")
-            s.set_note(sid, "n" * 3000)
+    fill_log(path)
     data = bytearray(path.read_bytes())
     page = 4096
     middle = (len(data) // page // 2) * page
