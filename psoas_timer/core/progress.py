@@ -53,6 +53,8 @@ class ProgressSession:
     tool_id: str
     left: SideResult | None = None
     right: SideResult | None = None
+    #: The log's id for the session, so a chart point can lead back to it.
+    session_id: int | None = None
 
     def side(self, side: Side) -> SideResult | None:
         return self.left if side == "left" else self.right
@@ -116,6 +118,12 @@ class SideProgress:
     after_average: list[DayValue] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     release: list[DayValue] = field(default_factory=list)
+    # The session behind each point of before/after/changes/release, index for
+    # index, so a hovered or clicked point can name its session.
+    before_ids: list[int | None] = field(default_factory=list)
+    after_ids: list[int | None] = field(default_factory=list)
+    change_ids: list[int | None] = field(default_factory=list)
+    release_ids: list[int | None] = field(default_factory=list)
 
     @property
     def meaningful_share(self) -> float | None:
@@ -279,6 +287,10 @@ def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
     after: list[DayValue] = []
     changes: list[Change] = []
     release: list[DayValue] = []
+    before_ids: list[int | None] = []
+    after_ids: list[int | None] = []
+    change_ids: list[int | None] = []
+    release_ids: list[int | None] = []
     for s in ordered:
         result = s.left if side == "left" else s.right
         if result is None:
@@ -286,12 +298,16 @@ def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
         b, a, r = result.before, result.after, result.released_breath
         if b is not None:
             before.append(DayValue(s.day, float(b)))
+            before_ids.append(s.session_id)
         if a is not None:
             after.append(DayValue(s.day, float(a)))
+            after_ids.append(s.session_id)
             if b is not None:
                 changes.append(Change(s.day, s.started_at, b, a, b - a, is_meaningful_change(b, a)))
+                change_ids.append(s.session_id)
         if r is not None:
             release.append(DayValue(s.day, float(r)))
+            release_ids.append(s.session_id)
     return SideProgress(
         before=before,
         after=after,
@@ -299,6 +315,10 @@ def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
         after_average=rolling_average(after),
         changes=changes,
         release=release,
+        before_ids=before_ids,
+        after_ids=after_ids,
+        change_ids=change_ids,
+        release_ids=release_ids,
     )
 
 

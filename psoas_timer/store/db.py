@@ -1180,7 +1180,7 @@ class Store:
             parse = from_db_time
             for r in c.execute(
                 f"SELECT s.started_at, s.tool_id, s.sides, {_RATING_COLUMNS}, "
-                f"{_RELEASE_COLUMNS} FROM sessions s {clause} ORDER BY s.started_at, s.id",
+                f"{_RELEASE_COLUMNS}, s.id FROM sessions s {clause} ORDER BY s.started_at, s.id",
                 params,
             ):
                 started = parse(r[0])
@@ -1196,7 +1196,9 @@ class Store:
                     else None
                 )
                 out.append(
-                    ProgressSession(started.astimezone(tz).date(), started, r[1], left, right)
+                    ProgressSession(
+                        started.astimezone(tz).date(), started, r[1], left, right, r[9]
+                    )
                 )
             return out
 
@@ -1315,7 +1317,7 @@ def to_progress(
             right = SideResult(s.right.before, s.right.after, s.right.min_released_breath)
         out.append(
             ProgressSession(
-                s.started_at.astimezone(tz).date(), s.started_at, s.tool_id, left, right
+                s.started_at.astimezone(tz).date(), s.started_at, s.tool_id, left, right, s.id
             )
         )
     return out

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QStackedWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+)
 
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
@@ -16,16 +25,39 @@ from psoas_timer.core.clock import Clock
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, atomic_write, save_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import Store
+from psoas_timer.store import (
+    ImportFileError,
+    Moment,
+    Session,
+    Side,
+    Store,
+    StoreError,
+    StoreWriteError,
+    export_to_path,
+    import_file,
+)
 from psoas_timer.ui.audio import CuePlayer, Voice
 from psoas_timer.ui.dialogs import KeysDialog, SafetyDialog, SettingsDialog
 from psoas_timer.ui.keepawake import KeepAwake
 from psoas_timer.ui.pages import PickerPage, PlacementPage
 from psoas_timer.ui.recorder import Recorder
+from psoas_timer.ui.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 
+if TYPE_CHECKING:
+    from psoas_timer.ui.log_page import LogPage
+
 log = logging.getLogger(__name__)
+
+
+def _set_rating(
+    store: Store, session_id: int, side: Side, moment: Moment, value: int | None
+) -> None:
+    if value is None:
+        store.clear_rating(session_id, side, moment)
+    else:
+        store.record_rating(session_id, side, moment, value)
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +107,9 @@ class MainWindow(QMainWindow):
         for page in (self.picker, self.placement, self.session):
             self.stack.addWidget(page)
 
+        self.undo_stack = QUndoStack(self)
+        self.log_page: LogPage | None = None
+
         self.recorder: Recorder | None = None
         if store is not None:
             self.recorder = Recorder(store, self)
@@ -95,14 +130,26 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Export log…", self.export_log, "Ctrl+E")
+        self._action(file_menu, "&Import log…", self.import_log, "Ctrl+I")
+        self._action(file_menu, "Save &chart…", self.export_chart, "Ctrl+Shift+S")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        edit.addAction(undo)
+        edit.addAction(redo)
         view = bar.addMenu("&View")
         self._action(view, "&Tools", self.show_picker, "Ctrl+T")
+        self._action(view, "&Progress and history", self.show_progress, "Ctrl+H")
         self.floor_action = self._action(view, "&Floor mode", self.toggle_floor_mode, "F11")
         self.floor_action.setCheckable(True)
-        edit = bar.addMenu("&Settings")
+        settings_menu = bar.addMenu("&Settings")
         self._action(
-            edit, "&Preferences…", self.open_settings, QKeySequence.StandardKey.Preferences
+            settings_menu, "&Preferences…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Safety", lambda: self.show_safety(first_run=False))
@@ -145,6 +192,26 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
         return True
 
+    def show_progress(self) -> LogPage | None:
+        if self._session_running():
+            return None
+        page = self.log_page
+        if page is None:
+            # pyqtgraph is imported here, the first time the page is wanted.
+            from psoas_timer.ui.log_page import LogPage
+
+            names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
+            page = LogPage(self.store, names, self._colours, self._write, self.undo_stack)
+            page.back_requested.connect(self.show_picker)
+            page.export_chart_requested.connect(self.export_chart)
+            page.history.message.connect(lambda text: self.show_status(text, 10000))
+            self.stack.addWidget(page)
+            self.log_page = page
+        page.reload()
+        self.stack.setCurrentWidget(page)
+        self.setWindowTitle(f"Progress — {APP_NAME}")
+        return page
+
     def start_session(self, tool_id: str, position_id: str, sides: str) -> None:
         needs_notice = self.catalog.safety is not None and not self.settings.safety_acknowledged
         if needs_notice and not self.show_safety(first_run=True):
@@ -165,6 +232,158 @@ class MainWindow(QMainWindow):
     def _session_finished(self, completed: bool) -> None:
         self.keep_awake.release()
         self.show_status("Session complete: saved." if completed else "Session ended: saved.")
+        if self.log_page is not None:
+            self.log_page.reload()
+
+    # -- the log: writes, recovery, export and import ---------------------------
+
+    def _write(self, what: str, write: Callable[[], None]) -> None:
+        """Write now; if the disk refuses, keep the change in memory and retry."""
+        try:
+            write()
+        except StoreWriteError:
+            if self.recorder is None:
+                raise
+            self.recorder.save(what, write)
+
+    def recovery_candidates(self) -> list[Session]:
+        """Sessions the log still shows as running that are not running here."""
+        if self.store is None:
+            return []
+        current = self.recorder.session_id if self.recorder is not None else None
+        try:
+            found = self.store.interrupted_sessions()
+        except StoreError as exc:
+            log.warning("interrupted sessions not read: %s", exc)
+            return []
+        if self._session_running():
+            found = [s for s in found if s.id != current]
+        return found
+
+    def offer_recovery(self) -> None:
+        store = self.store
+        for session in self.recovery_candidates():
+            assert store is not None
+            try:
+                sets = store.sets(session.id)
+                ratings = store.ratings(session.id)
+            except StoreError as exc:
+                self.show_status(f"An unfinished session could not be read: {exc}")
+                continue
+            tool = self.catalog.tools.get(session.tool_id)
+            dialog = RecoveryDialog(
+                session, tool.name if tool else session.tool_id, len(sets), ratings, self
+            )
+            dialog.exec()
+            self.apply_recovery(session, dialog.choice, dialog.changed_ratings())
+
+    def apply_recovery(
+        self,
+        session: Session,
+        choice: RecoveryChoice,
+        ratings: Mapping[tuple[Side, Moment], int | None],
+    ) -> None:
+        store = self.store
+        if choice is RecoveryChoice.LATER or store is None:
+            return
+        session_id = session.id
+        for (side, moment), value in ratings.items() if choice is RecoveryChoice.RATE else ():
+
+            def write(
+                side: Side = side, moment: Moment = moment, value: int | None = value
+            ) -> None:
+                if value is None:
+                    store.clear_rating(session_id, side, moment)
+                else:
+                    store.record_rating(session_id, side, moment, value)
+
+            self._write(f"{side} {moment} rating", write)
+        self._write("unfinished session closed", lambda: store.mark_interrupted(session_id))
+        self.show_status("The unfinished session is kept in your history.", 8000)
+        if self.log_page is not None:
+            self.log_page.reload()
+
+    def export_log(self) -> None:
+        if self.store is None:
+            self.show_status("There is no log open to export.", 8000)
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export the log",
+            str(Path.home() / "psoas-timer-log.csv"),
+            "CSV, for spreadsheets (*.csv);;JSON (*.json)",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".json" if "json" in chosen.lower() else ".csv")
+        try:
+            count = export_to_path(self.store, target)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Export failed", f"{exc}")
+            return
+        self.show_status(f"Exported {count} sessions to {target}.", 10000)
+
+    def import_log(self) -> None:
+        if self.store is None:
+            self.show_status("There is no log open to import into.", 8000)
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> bool:
+        assert self.store is not None
+        try:
+            report = import_file(self.store, path)
+        except ImportFileError as exc:
+            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            return False
+        except StoreError as exc:
+            QMessageBox.warning(self, "Nothing was imported", f"{exc}")
+            return False
+        skipped = (
+            f" {report.sessions_skipped} were already in the log."
+            if report.sessions_skipped
+            else ""
+        )
+        self.show_status(f"Imported {report.sessions_added} sessions from {path.name}.{skipped}")
+        if self.log_page is not None:
+            self.log_page.reload()
+        return True
+
+    def export_chart(self) -> None:
+        page = self.log_page if self.stack.currentWidget() is self.log_page else None
+        page = page or self.show_progress()
+        if page is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Save the chart",
+            str(Path.home() / "psoas-timer-progress.png"),
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
+        if path:
+            self.save_chart(Path(path), "svg" if "svg" in chosen.lower() else "png")
+
+    def save_chart(self, path: Path, default_format: str = "png") -> bool:
+        from psoas_timer.ui.progress_page import ChartExportError
+
+        page = self.log_page
+        if page is None:
+            return False
+        if not path.suffix:
+            path = path.with_suffix(f".{default_format}")
+        try:
+            page.progress.export_chart(path)
+        except ChartExportError as exc:
+            QMessageBox.warning(self, "Chart not saved", str(exc))
+            return False
+        self.show_status(f"Chart saved to {path}.", 10000)
+        return True
 
     def leave_session(self) -> None:
         self.session.stop()
@@ -246,6 +465,8 @@ class MainWindow(QMainWindow):
         self._colours = apply_theme(app, settings.theme)
         self.session.set_colours(FLOOR if self._floor_active else self._colours, self._floor_active)
         self.placement.diagram.set_colours(self._colours)
+        if self.log_page is not None:
+            self.log_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)

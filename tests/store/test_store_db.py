@@ -6,7 +6,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -648,16 +647,7 @@ def fill_ten_years(path: Path) -> int:
     return len(sessions)
 
 
-def best_of(runs: int, call: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def test_ten_years_of_daily_sessions_load_fast(tmp_path: Path) -> None:
+def test_ten_years_of_daily_sessions_load_whole(tmp_path: Path) -> None:
     path = tmp_path / "log.sqlite"
     Store.open(path).close()
     fill_ten_years(path)
@@ -667,10 +657,8 @@ def test_ten_years_of_daily_sessions_load_fast(tmp_path: Path) -> None:
         assert summaries[0].left.set_count == 3 and summaries[0].right.before == 3
         assert len(s.progress_sessions(tool_id="ball")) == 1825
         assert s.progress_sessions(tz=UTC) == to_progress(summaries, UTC)
-        # Measured at about 20 ms (progress) and 30 ms (summaries) on a slow VM.
-        assert best_of(3, lambda: s.progress_sessions(tz=UTC)) < 0.050
-        assert best_of(3, s.sessions) < 0.050
-        assert best_of(3, lambda: s.progress_sessions(since=T0 + timedelta(days=3560))) < 0.005
+        # Their speed is measured by bench/run; the index tests below keep them fast.
+        assert len(s.progress_sessions(since=T0 + timedelta(days=3560))) == 90
 
 
 @pytest.mark.parametrize(

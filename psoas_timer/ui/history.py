@@ -1,0 +1,473 @@
+"""The history table: every logged session, sortable, with ratings and notes editable.
+
+Edits and deletions go to the log at once. A deletion can be undone (Edit →
+Undo, Ctrl+Z) for as long as the app runs: the deleted session is kept whole
+in memory and put back with its original ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from psoas_timer.store import (
+    Moment,
+    SessionSnapshot,
+    SessionSummary,
+    Side,
+    SideSummary,
+    Store,
+    StoreError,
+)
+
+log = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+ID_ROLE: Final = Qt.ItemDataRole.UserRole + 2
+NOT_RATED: Final = -1
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    side: Side | None = None
+    moment: Moment | None = None
+
+
+COLUMNS: Final = (
+    Column("Date"),
+    Column("Tool"),
+    Column("Sides"),
+    Column("Left before", "left", "before"),
+    Column("Left after", "left", "after"),
+    Column("Right before", "right", "before"),
+    Column("Right after", "right", "after"),
+    Column("Let go at breath"),
+    Column("Sets"),
+    Column("Status"),
+    Column("Note"),
+)
+COL_DATE, COL_TOOL, COL_SIDES = 0, 1, 2
+COL_RELEASE, COL_SETS, COL_STATUS, COL_NOTE = 7, 8, 9, 10
+STATUS_TEXT: Final = {
+    "running": "Running",
+    "completed": "Completed",
+    "ended_early": "Ended early",
+    "interrupted": "Interrupted",
+}
+
+#: Writes a change to the log; raises StoreError when it cannot.
+Writer = Callable[[str, Callable[[], None]], None]
+
+
+class HistoryModel(QAbstractTableModel):
+    """The sessions as rows; ratings and the note are editable in place."""
+
+    edit_failed = Signal(str)
+    changed = Signal()
+
+    def __init__(
+        self,
+        store: Store | None,
+        tool_names: Mapping[str, str] | None = None,
+        writer: Writer | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.tool_names = dict(tool_names or {})
+        self._rows: list[SessionSummary] = []
+        self._write = writer or (lambda what, write: write())
+
+    # -- loading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        try:
+            self._rows = self.store.sessions() if self.store is not None else []
+        except StoreError as exc:
+            self._rows = []
+            self.edit_failed.emit(f"The history could not be read: {exc}")
+        self.endResetModel()
+
+    def summary(self, row: int) -> SessionSummary:
+        return self._rows[row]
+
+    def row_of(self, session_id: int) -> int | None:
+        for row, summary in enumerate(self._rows):
+            if summary.id == session_id:
+                return row
+        return None
+
+    # -- Qt model -----------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base
+        column = COLUMNS[index.column()]
+        summary = self._rows[index.row()]
+        if index.column() == COL_NOTE or (
+            column.side is not None and column.side in summary_sides(summary)
+        ):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        column = COLUMNS[col]
+        if role == ID_ROLE:
+            return s.id
+        if column.side is not None and column.moment is not None:
+            value = rating_of(s.side(column.side), column.moment)
+            covered = column.side in summary_sides(s)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "" if value is None else str(value)
+            if role == Qt.ItemDataRole.EditRole:
+                return NOT_RATED if value is None else value
+            if role == SORT_ROLE:
+                return NOT_RATED - 1 if not covered else (NOT_RATED if value is None else value)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            if role == Qt.ItemDataRole.ToolTipRole and not covered:
+                return "This session did not include that side."
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(s, col)
+        if role == SORT_ROLE:
+            return self._sort_key(s, col)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NOTE and s.note:
+            return s.note
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _text(self, s: SessionSummary, col: int) -> str:
+        if col == COL_DATE:
+            return s.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+        if col == COL_TOOL:
+            return self.tool_names.get(s.tool_id, s.tool_id)
+        if col == COL_SIDES:
+            return s.sides.capitalize() if s.sides != "both" else "Both"
+        if col == COL_RELEASE:
+            breath = s.min_released_breath
+            return "" if breath is None else str(breath)
+        if col == COL_SETS:
+            return str(s.set_count)
+        if col == COL_STATUS:
+            return STATUS_TEXT.get(s.status, s.status)
+        if col == COL_NOTE:
+            return s.note
+        return ""
+
+    def _sort_key(self, s: SessionSummary, col: int) -> Any:
+        if col == COL_DATE:
+            return s.started_at.timestamp()
+        if col == COL_RELEASE:
+            breath = s.min_released_breath
+            return -1 if breath is None else breath
+        if col == COL_SETS:
+            return s.set_count
+        return self._text(s, col).casefold()
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row = index.row()
+        column = COLUMNS[index.column()]
+        if index.column() == COL_NOTE:
+            return self.set_note(row, str(value))
+        if column.side is None or column.moment is None:
+            return False
+        return self.set_rating(row, column.side, column.moment, value)
+
+    # -- edits --------------------------------------------------------------------
+
+    def set_rating(self, row: int, side: Side, moment: Moment, value: object) -> bool:
+        """Change one rating; ``None`` or ``NOT_RATED`` clears it; out-of-range is refused."""
+        s = self._rows[row]
+        if side not in summary_sides(s):
+            return False
+        if value is None or value == NOT_RATED:
+            new: int | None = None
+        elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+            new = value
+        else:
+            self.edit_failed.emit(f"A rating is a whole number from 0 to 10, not {value!r}.")
+            return False
+        if rating_of(s.side(side), moment) == new:
+            return True
+        store = self.store
+        if store is None:
+            return False
+        session_id = s.id
+
+        def write() -> None:
+            if new is None:
+                store.clear_rating(session_id, side, moment)
+            else:
+                store.record_rating(session_id, side, moment, new)
+
+        what = f"{side} {moment} rating"
+        if not self._apply(what, write):
+            return False
+        old = s.side(side)
+        part = replace(old, before=new) if moment == "before" else replace(old, after=new)
+        self._rows[row] = replace(s, left=part) if side == "left" else replace(s, right=part)
+        self._emit_row(row)
+        return True
+
+    def set_note(self, row: int, text: str) -> bool:
+        s = self._rows[row]
+        if s.note == text:
+            return True
+        store = self.store
+        if store is None:
+            return False
+        session_id = s.id
+        if not self._apply("note", lambda: store.set_note(session_id, text)):
+            return False
+        self._rows[row] = replace(s, note=text)
+        self._emit_row(row)
+        return True
+
+    def _apply(self, what: str, write: Callable[[], None]) -> bool:
+        try:
+            self._write(what, write)
+        except ValueError as exc:
+            self.edit_failed.emit(f"That {what} was not saved: {exc}")
+            return False
+        except StoreError as exc:
+            self.edit_failed.emit(f"That {what} was not saved: {exc}")
+            return False
+        return True
+
+    def _emit_row(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.changed.emit()
+
+    def remove(self, row: int) -> SessionSnapshot:
+        """Delete the session in ``row`` from the log; raises StoreError if that fails."""
+        assert self.store is not None
+        snapshot = self.store.delete_session(self._rows[row].id)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+        self.changed.emit()
+        return snapshot
+
+    def restore(self, snapshot: SessionSnapshot) -> None:
+        assert self.store is not None
+        self.store.restore_session(snapshot)
+        self.reload()
+        self.changed.emit()
+
+
+def summary_sides(s: SessionSummary) -> tuple[Side, ...]:
+    return ("left", "right") if s.sides == "both" else (s.sides,)
+
+
+def rating_of(side: SideSummary, moment: Moment) -> int | None:
+    return side.before if moment == "before" else side.after
+
+
+class RatingDelegate(QStyledItemDelegate):
+    """A 0–10 spin box with a "not rated" step below 0, so a rating can be cleared."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        del option
+        editor = QSpinBox(parent)
+        editor.setRange(NOT_RATED, 10)
+        editor.setSpecialValueText("not rated")
+        editor.setAccessibleName(f"{COLUMNS[index.column()].title} rating, 0 to 10")
+        return editor
+
+
+class _DeleteCommand(QUndoCommand):
+    def __init__(self, view: HistoryView, snapshot: SessionSnapshot) -> None:
+        when = snapshot.session.started_at.astimezone().strftime("%d %b %Y")
+        super().__init__(f"delete the session of {when}")
+        self.view = view
+        self.snapshot = snapshot
+        self._done = True  # the deletion already happened when the command is pushed
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        row = self.view.model.row_of(self.snapshot.session.id)
+        if row is not None:
+            self.view.guarded(lambda: self.view.model.remove(row))
+
+    def undo(self) -> None:
+        self.view.guarded(lambda: self.view.model.restore(self.snapshot))
+        self.view.select_session(self.snapshot.session.id)
+
+
+class HistoryView(QWidget):
+    """The table with its Delete and Undo buttons."""
+
+    message = Signal(str)
+    changed = Signal()
+
+    def __init__(
+        self,
+        store: Store | None,
+        tool_names: Mapping[str, str] | None = None,
+        writer: Writer | None = None,
+        parent: QWidget | None = None,
+        undo_stack: QUndoStack | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(store, tool_names, writer)
+        self.model.edit_failed.connect(self.message)
+        self.model.changed.connect(self.changed)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setAccessibleName("Session history")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        self._rating_delegate = RatingDelegate(self.table)
+        for col, column in enumerate(COLUMNS):
+            if column.side is not None:
+                self.table.setItemDelegateForColumn(col, self._rating_delegate)
+
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.delete_button = QPushButton("&Delete session")
+        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setAccessibleName("Undo the last deletion")
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_button.setToolTip(f"Undo {text}" if text else "")
+        )
+        self.undo_button.setEnabled(False)
+        self.count = QLabel()
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+        title = QLabel("<b>History</b> — double-click a rating or note to change it")
+        buttons = QHBoxLayout()
+        buttons.addWidget(title)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+    def reload(self) -> None:
+        chosen = self.selected_session()
+        self.model.reload()
+        n = self.model.rowCount()
+        self.count.setText(f"{n} session{'s' if n != 1 else ''}")
+        if chosen is not None:
+            self.select_session(chosen)
+        self._selection_changed()
+
+    def selected_session(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        session_id: int = rows[0].data(ID_ROLE)
+        return session_id
+
+    def select_session(self, session_id: int) -> bool:
+        row = self.model.row_of(session_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def delete_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.model.store is None:
+            return
+        row = self.proxy.mapToSource(rows[0]).row()
+        deleted: list[SessionSnapshot] = []
+        self.guarded(lambda: deleted.append(self.model.remove(row)))
+        if deleted:
+            self.undo_stack.push(_DeleteCommand(self, deleted[0]))
+            self.message.emit("Session deleted. Undo brings it back (Ctrl+Z).")
+            self.reload_count()
+
+    def reload_count(self) -> None:
+        n = self.model.rowCount()
+        self.count.setText(f"{n} session{'s' if n != 1 else ''}")
+
+    def guarded(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except StoreError as exc:
+            self.message.emit(f"{exc} Nothing was changed.")
+        self.reload_count()
+
+    def _selection_changed(self) -> None:
+        self.delete_button.setEnabled(
+            self.model.store is not None and self.table.selectionModel().hasSelection()
+        )

@@ -1,0 +1,69 @@
+"""Progress charts above the history table: the page for looking back.
+
+Importing this module imports pyqtgraph; the main window does so only when the
+page is first opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from psoas_timer.store import Store
+from psoas_timer.ui.history import HistoryView, Writer
+from psoas_timer.ui.progress_page import ProgressPage
+from psoas_timer.ui.theme import Colours
+
+
+class LogPage(QWidget):
+    back_requested = Signal()
+    export_chart_requested = Signal()
+
+    def __init__(
+        self,
+        store: Store | None,
+        tool_names: Mapping[str, str],
+        colours: Colours,
+        writer: Writer | None = None,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.progress = ProgressPage(store, tool_names=tool_names, colours=colours)
+        self.history = HistoryView(store, tool_names, writer, undo_stack=undo_stack)
+        self.progress.session_chosen.connect(self.history.select_session)
+        # Any edit or deletion in the table changes what the charts show.
+        self.history.changed.connect(self.progress.reload)
+
+        back = QPushButton("← Tools")
+        back.setAccessibleName("Back to the tools")
+        back.clicked.connect(self.back_requested)
+        export = QPushButton("Save chart…")
+        export.setAccessibleName("Save the charts as a PNG or SVG file")
+        export.clicked.connect(self.export_chart_requested)
+        title = QLabel("<h2>Progress</h2>")
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(export)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.progress)
+        splitter.addWidget(self.history)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    def reload(self) -> None:
+        self.progress.reload()
+        self.history.reload()
+
+    def set_colours(self, colours: Colours) -> None:
+        self.progress.set_colours(colours)

@@ -1,0 +1,98 @@
+"""The offer made on start when the last session never finished (a crash or power loss)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from psoas_timer.store import Moment, Rating, Session, Side
+
+NOT_RATED = -1
+
+
+class RecoveryChoice(Enum):
+    RATE = "rate"  # save the ratings given in the dialog, then close the session
+    KEEP = "keep"  # close the session as it is
+    LATER = "later"  # ask again next time
+
+
+class RecoveryDialog(QDialog):
+    """Names the session, says what was kept, and offers to add the missing ratings."""
+
+    def __init__(
+        self,
+        session: Session,
+        tool_name: str,
+        set_count: int,
+        ratings: list[Rating],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("A session did not finish")
+        self.choice = RecoveryChoice.LATER
+        self.session = session
+        when = session.started_at.astimezone().strftime("%A %d %B at %H:%M")
+        sets = f"{set_count} set{'s' if set_count != 1 else ''}"
+        rated = f"{len(ratings)} rating{'s' if len(ratings) != 1 else ''}"
+        intro = QLabel(
+            f"<p>Your <b>{tool_name}</b> session of {when} stopped before it finished — "
+            "the app or the computer closed during it.</p>"
+            f"<p>Everything up to then is kept: {sets} and {rated}.</p>"
+            "<p>You can add the ratings you did not get to give, or keep the session as it is.</p>"
+        )
+        intro.setWordWrap(True)
+
+        existing = {(r.side, r.moment): r.value for r in ratings}
+        self.spins: dict[tuple[Side, Moment], QSpinBox] = {}
+        form = QFormLayout()
+        for side in session.side_list:
+            for moment in ("before", "after"):
+                spin = QSpinBox()
+                spin.setRange(NOT_RATED, 10)
+                spin.setSpecialValueText("not rated")
+                spin.setValue(existing.get((side, moment), NOT_RATED))
+                label = f"{side.capitalize()} side, {moment}"
+                spin.setAccessibleName(f"{label}: tenderness 0 to 10")
+                form.addRow(f"{label}:", spin)
+                self.spins[(side, moment)] = spin
+        self._existing = existing
+
+        buttons = QDialogButtonBox()
+        self.rate_button = QPushButton("Save these ratings")
+        self.keep_button = QPushButton("Keep it as it is")
+        self.later_button = QPushButton("Ask me later")
+        buttons.addButton(self.rate_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(self.later_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.rate_button.clicked.connect(lambda: self._choose(RecoveryChoice.RATE))
+        self.keep_button.clicked.connect(lambda: self._choose(RecoveryChoice.KEEP))
+        self.later_button.clicked.connect(self.reject)
+        self.rate_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _choose(self, choice: RecoveryChoice) -> None:
+        self.choice = choice
+        self.accept()
+
+    def changed_ratings(self) -> dict[tuple[Side, Moment], int | None]:
+        """The ratings that differ from what is logged (``None`` clears one)."""
+        out: dict[tuple[Side, Moment], int | None] = {}
+        for key, spin in self.spins.items():
+            value = None if spin.value() == NOT_RATED else spin.value()
+            if self._existing.get(key) != value:
+                out[key] = value
+        return out
