@@ -205,6 +205,14 @@ class ProgressPage(QWidget):
     def tenderness_plot(self) -> pg.PlotItem:
         return self.plots["left"]
 
+    def series(self, plot: str, name: str) -> list[pg.GraphicsObject]:
+        """The items drawn in one chart under one name ("before", "after", "left", …)."""
+        return [
+            item
+            for item in self.plots[plot].items
+            if isinstance(item, pg.PlotDataItem | pg.ScatterPlotItem) and item.name() == name
+        ]
+
     def reload(self) -> None:
         """Read the log again and redraw; called when the page is shown or the log changed."""
         if self.store is None:
@@ -486,7 +494,8 @@ class ProgressPage(QWidget):
             painter = QPainter(image)
             self.graphics.render(painter)
             painter.end()
-            if not image.save(device, b"PNG"):
+            # The stubs ask for bytes, but PySide6 accepts only str here.
+            if not image.save(device, "PNG"):  # type: ignore[call-overload]
                 raise ChartExportError("The chart could not be drawn as a PNG image.")
         device.close()
         try:

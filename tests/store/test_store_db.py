@@ -28,6 +28,7 @@ from psoas_timer.store import (
     StoreWriteError,
     to_progress,
 )
+from tests.helpers import fill_ten_years
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -606,45 +607,6 @@ def test_progress_sessions_are_placed_on_local_days(store: Store) -> None:
     assert (utc.day, tokyo.day) == (date(2024, 3, 1), date(2024, 3, 2))
     assert utc.left == SideResult(6, None, 3)
     assert utc.right is None
-
-
-def fill_ten_years(path: Path) -> int:
-    """3,650 daily two-sided sessions, written in bulk straight into the file."""
-    sessions, sets, ratings = [], [], []
-    set_id = 0
-    for n in range(3650):
-        sid = n + 1
-        start = T0 + timedelta(days=n, minutes=n % 97)
-        stamp = start.strftime("%Y-%m-%dT%H:%M:%SZ")
-        sessions.append(
-            (sid, f"00000000-0000-4000-8000-{sid:012d}", stamp, stamp, ["ball", "peanut"][n % 2])
-        )
-        for side in ("left", "right"):
-            for level in range(3):
-                set_id += 1
-                sets.append((set_id, sid, set_id, side, level, 4 + (n + level) % 9, stamp))
-            for moment, value in (("before", 3 + n % 7), ("after", n % 5)):
-                ratings.append((sid, side, moment, value, stamp))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO sessions (id, uuid, started_at, ended_at, tool_id, position_id, sides, "
-        "status) VALUES (?, ?, ?, ?, ?, 'prone', 'both', 'completed')",
-        sessions,
-    )
-    conn.executemany(
-        "INSERT INTO sets (id, session_id, seq, side, level, variant_name, breaths_planned, "
-        "breaths_done, released_breath, released_at_s, duration_s, paused_s, outcome, "
-        "recorded_at) VALUES (?, ?, ?, ?, ?, 'v', 15, 15, ?, 30.0, 90.0, 0.0, 'completed', ?)",
-        sets,
-    )
-    conn.executemany(
-        "INSERT INTO ratings (session_id, side, moment, value, recorded_at) VALUES (?, ?, ?, ?, ?)",
-        ratings,
-    )
-    conn.execute("COMMIT")
-    conn.close()
-    return len(sessions)
 
 
 def test_ten_years_of_daily_sessions_load_whole(tmp_path: Path) -> None:
