@@ -57,6 +57,9 @@ class LogPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        # Charts first, but leave the table room for several rows.
+        splitter.setSizes([460, 260])
+        self.progress.graphics.setMinimumHeight(300)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -6,8 +6,10 @@ imports it only when the progress page is first opened, so start-up never pays.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -91,6 +93,17 @@ def side_summary(progress: SideProgress) -> str:
     return " · ".join(parts) if parts else "No ratings in this range."
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class ProgressPage(QWidget):
     """Tenderness per side, breaths to release and sessions per week, with filters."""
 
@@ -111,7 +124,7 @@ class ProgressPage(QWidget):
         self._today = today
         self._colours = colours
         self._sessions: list[ProgressSession] = []
-        self._details: dict[int, str] = {}
+        self._by_id: dict[int, ProgressSession] = {}
         self.progress: Progress | None = None
         self._first_load = True
 
@@ -219,12 +232,14 @@ class ProgressPage(QWidget):
             self._sessions = []
         else:
             try:
-                self._sessions = self.store.progress_sessions()
+                with paused_gc():
+                    self._sessions = self.store.progress_sessions()
             except StoreError as exc:
                 log.warning("progress not loaded: %s", exc)
                 self._sessions = []
                 self._show_empty(f"The log could not be read: {exc}")
                 return
+        self._by_id = {s.session_id: s for s in self._sessions if s.session_id is not None}
         self._refill_tools()
         if self._first_load and self._sessions:
             self._first_load = False
@@ -252,13 +267,16 @@ class ProgressPage(QWidget):
 
     def replot(self) -> None:
         side = self.selected_side()
-        progress = build_progress(
-            self._sessions,
-            today=self._today(),
-            tool_id=self.tool_box.currentData(),
-            side=side,
-            date_range=self.range_box.currentData(),
-        )
+        # Tens of thousands of small tuples, none of them in a cycle: pausing the
+        # cycle collector stops it from rescanning them over and over meanwhile.
+        with paused_gc():
+            progress = build_progress(
+                self._sessions,
+                today=self._today(),
+                tool_id=self.tool_box.currentData(),
+                side=side,
+                date_range=self.range_box.currentData(),
+            )
         self.progress = progress
         if self.store is None:
             self._show_empty(
@@ -278,7 +296,6 @@ class ProgressPage(QWidget):
             )
             return
         self.body.setCurrentIndex(0)
-        self._details = self._session_details(progress)
         for s in SIDES:
             self._plot_side(s, progress.side(s), shown=side in (None, s))
         self._plot_release(progress, side)
@@ -291,31 +308,26 @@ class ProgressPage(QWidget):
         for plot in self.plots.values():
             plot.clear()
 
-    def _session_details(self, progress: Progress) -> dict[int, str]:
-        wanted = {
-            i for s in SIDES for i in progress.side(s).before_ids + progress.side(s).after_ids
-        }
-        wanted.update(i for s in SIDES for i in progress.side(s).release_ids)
-        details: dict[int, str] = {}
-        for session in self._sessions:
-            if session.session_id is None or session.session_id not in wanted:
+    def session_details(self, session_id: int) -> str:
+        """The tooltip text for one session, made when a point is hovered."""
+        session = self._by_id.get(session_id)
+        if session is None:
+            return ""
+        lines = [
+            session.day.strftime("%a %d %b %Y"),
+            self.tool_names.get(session.tool_id, session.tool_id),
+        ]
+        for side in SIDES:
+            result = session.side(side)
+            if result is None:
                 continue
-            lines = [
-                session.day.strftime("%a %d %b %Y"),
-                self.tool_names.get(session.tool_id, session.tool_id),
-            ]
-            for side in SIDES:
-                result = session.side(side)
-                if result is None:
-                    continue
-                before = "–" if result.before is None else str(result.before)
-                after = "–" if result.after is None else str(result.after)
-                line = f"{side.capitalize()}: {before} → {after}"
-                if result.released_breath is not None:
-                    line += f", let go at breath {result.released_breath}"
-                lines.append(line)
-            details[session.session_id] = "\n".join(lines)
-        return details
+            before = "–" if result.before is None else str(result.before)
+            after = "–" if result.after is None else str(result.after)
+            line = f"{side.capitalize()}: {before} → {after}"
+            if result.released_breath is not None:
+                line += f", let go at breath {result.released_breath}"
+            lines.append(line)
+        return "\n".join(lines)
 
     # -- drawing --------------------------------------------------------------
 
@@ -348,7 +360,7 @@ class ProgressPage(QWidget):
 
     def _tip(self, x: float, y: float, data: object) -> str:
         del x, y
-        return self._details.get(data, "") if isinstance(data, int) else ""
+        return self.session_details(data) if isinstance(data, int) else ""
 
     def _clicked(self, item: object, points: Sequence[pg.SpotItem], event: object) -> None:
         del item, event
