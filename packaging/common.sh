@@ -55,3 +55,44 @@ make_venv() {
     fi
     "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
 }
+
+# ---- Frozen bundles (build.sh, size.sh, check.sh) --------------------------
+
+# The virtualenv the bundles are built from; kept apart from .venv.
+PACKAGE_VENV="${PSOAS_TIMER_PACKAGE_VENV:-$ROOT/build/package-venv}"
+
+# Create the packaging virtualenv and install the app with its `package` extra
+# (PyInstaller, Pillow). Non-editable, so PyInstaller sees the installed
+# psoas_timer.assets package exactly as a wheel lays it out.
+make_package_venv() {
+    VENV="$PACKAGE_VENV" make_venv
+    "$PACKAGE_VENV/bin/python" -m pip install -q "${ROOT}[package]"
+}
+
+# freeze SPEC DISTPATH WORKPATH: run PyInstaller on SPEC, outside the source
+# tree so the checkout's psoas_timer/ cannot shadow the installed package.
+freeze() {
+    local spec="$1" distpath="$2" workpath="$3"
+    (cd "$workpath/.." && "$PACKAGE_VENV/bin/pyinstaller" --noconfirm --clean \
+        --log-level WARN --distpath "$distpath" --workpath "$workpath" "$spec")
+}
+
+# Strip debug information from the ELF files in DIR that carry it (an
+# interpreter built from source leaves it in libpython and its extension
+# modules). Files without debug sections, such as libraries that auditwheel
+# rewrote, are left alone: stripping those breaks them.
+strip_debug_info() {
+    local file
+    command -v readelf >/dev/null 2>&1 || return 0
+    while IFS= read -r -d '' file; do
+        if readelf -S "$file" 2>/dev/null | grep -q '\.debug_info'; then
+            strip --strip-debug "$file"
+        fi
+    done < <(find "$1" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
+}
+
+# compress_bundle DIR OUT: DIR as OUT, a .tar.zst with DIR's name at the top.
+compress_bundle() {
+    tar -C "$(dirname "$1")" --owner=0 --group=0 --numeric-owner --sort=name \
+        -cf - "$(basename "$1")" | zstd -q -19 -T0 -f -o "$2"
+}
