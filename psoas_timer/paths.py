@@ -6,7 +6,7 @@ is also how the tests keep their hands off the real user folders.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +45,10 @@ class Paths:
     @property
     def lock_name(self) -> str:
         # One running writer per data folder, not per machine.
-        # A stable digest: str hashes differ between processes.
-        digest = hashlib.sha256(str(self.data.resolve()).encode()).hexdigest()[:16]
-        return f"psoas-timer-{digest}"
+        # A stable digest (str hashes differ between processes). Two checksums
+        # rather than hashlib, which would load OpenSSL at start-up for this alone.
+        key = str(self.data.resolve()).encode()
+        return f"psoas-timer-{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
 
     def ensure(self) -> None:
         for folder in (self.data, self.config, self.cache, self.logs):
