@@ -175,6 +175,9 @@ class ProgressPage(QWidget):
             plot.setLabel("left", y_label)
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMenuEnabled(False)
+            # Lines draw only what is in view, thinned to the screen's width.
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
             plot.getViewBox().setMouseEnabled(x=True, y=False)
             self.plots[key] = plot
         for key in ("left", "right"):
@@ -346,7 +349,7 @@ class ProgressPage(QWidget):
         item = pg.ScatterPlotItem(
             x=x,
             y=y,
-            data=list(ids),
+            data=np.asarray(ids, dtype=object),
             symbol=symbol,
             size=size,
             pen=pg.mkPen(colour, width=1.5),
