@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import logging.handlers
 import os
@@ -74,12 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
+    """Status lines name ratings, so the log file is the user's alone, like the log."""
+
+    def _open(self) -> io.TextIOWrapper:
+        stream = super()._open()
+        Path(self.baseFilename).chmod(0o600)
+        return stream
+
+
 def setup_logging(log_file: Path) -> None:
     root = logging.getLogger("psoas_timer")
     root.setLevel(logging.INFO)
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = _PrivateLogHandler(
             log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"
         )
     except OSError:

@@ -281,7 +281,8 @@ def _parse_tool(
     data: object, file: str, finder: _DiagramFinder, stretch_ids: set[str], custom: bool
 ) -> Tool:
     entry_id = data.get("id") if isinstance(data, Mapping) else None
-    entry = f"tool '{entry_id}'" if isinstance(entry_id, str) else "tool"
+    # repr keeps an id with a line break in it on the message's one line.
+    entry = f"tool {entry_id!r}" if isinstance(entry_id, str) else "tool"
     top = _Fields(data, file, entry)
 
     def variant(fields: _Fields) -> Variant:

@@ -1196,9 +1196,7 @@ class Store:
                     else None
                 )
                 out.append(
-                    ProgressSession(
-                        started.astimezone(tz).date(), started, r[1], left, right, r[9]
-                    )
+                    ProgressSession(started.astimezone(tz).date(), started, r[1], left, right, r[9])
                 )
             return out
 

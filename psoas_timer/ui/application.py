@@ -24,14 +24,8 @@ def app_icon() -> QIcon:
     icon_file = builtin_root() / "icons" / "psoas-timer.svg"
     if not icon_file.is_file():
         return QIcon()
-    from PySide6.QtCore import QSize
-
-    from psoas_timer.ui.diagram import render_pixmap
-
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        icon.addPixmap(render_pixmap(icon_file, QSize(size, size)))
-    return icon
+    # The SVG icon engine draws each size when it is first asked for.
+    return QIcon(str(icon_file))
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -68,7 +62,10 @@ def open_store(paths: Paths) -> tuple[Store | None, str | None]:
             "started; your old file is untouched if you want to recover it."
         )
     except StoreError as exc:
-        return None, f"{exc} Sessions will run but nothing will be saved this time."
+        return None, (
+            f"{exc} Sessions will run but nothing will be saved this time. Check that "
+            f"{paths.data} is writable and its disk has free space, then start the app again."
+        )
 
 
 def run(
@@ -82,12 +79,22 @@ def run(
 
     app = make_application()
     paths.ensure()
+    # One running copy per data folder: a second start only brings it forward.
+    from psoas_timer.ui.single_instance import Claim, SingleInstance, bring_forward
+
+    instance = SingleInstance(paths.lock_name, paths.data, app)
+    claim = instance.claim()
+    if claim is not Claim.FIRST:
+        state = "its window was brought to the front" if claim is Claim.RAISED else "not answering"
+        print(f"psoas-timer: already running for {paths.data} ({state}).", file=sys.stderr)
+        return 0 if claim is Claim.RAISED else 1
     settings, settings_message = load_settings(paths.settings)
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
     store, store_message = open_store(paths)
     window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)
+    instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
         print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
@@ -112,8 +119,11 @@ def run(
                 QMessageBox.warning(window, APP_NAME, message)
         if not settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
+        # After the safety notice: a session cut short by a crash is offered back.
+        QTimer.singleShot(0, window.offer_recovery)
     try:
         return app.exec()
     finally:
         if store is not None:
             store.close()
+        instance.release()

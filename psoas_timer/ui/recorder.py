@@ -3,13 +3,19 @@
 A write that fails (full disk, read-only folder) is kept in memory in order,
 the user is told what happened, and it is retried until it lands: nothing the
 user did is dropped because the disk had a bad moment.
+
+Every write that lands is announced twice: :attr:`Recorder.saved` carries a
+short text for the status bar and :attr:`Recorder.item_saved` carries a
+:class:`SavedItem` saying exactly what is now in the log.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -20,26 +26,77 @@ from psoas_timer.core.engine import (
     SessionFinished,
     SetFinished,
 )
-from psoas_timer.store import SessionStatus, Store, StoreWriteError
+from psoas_timer.store import Moment, SessionStatus, Side, Store, StoreError, StoreWriteError
 
 log = logging.getLogger(__name__)
 RETRY_MS = 5000
 
+SavedKind = Literal["session", "set", "rating", "end", "edit"]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedItem:
+    """One event that is now committed to the log.
+
+    ``kind`` is ``"session"`` (the session row was created), ``"set"``,
+    ``"rating"``, ``"end"`` (the session was closed with ``status``) or
+    ``"edit"`` (a change made later: a rating or note edited in the history,
+    an unfinished session closed).
+    Fields that do not apply to the kind are ``None``.
+    """
+
+    kind: SavedKind
+    session_id: int
+    what: str  # the same text as the ``saved`` signal
+    side: Side | None = None
+    moment: Moment | None = None
+    value: int | None = None  # the rating
+    level: int | None = None  # the set's pressure level
+    set_id: int | None = None
+    outcome: str | None = None  # the set's outcome
+    status: SessionStatus | None = None  # how the session ended
+
+
+class _SessionRef:
+    """The id of one session's row, filled in once its start is written.
+
+    Each session gets its own, so writes still pending from an earlier session
+    (after a failed write) land on that session and never on a later one.
+    """
+
+    __slots__ = ("id",)
+
+    def __init__(self) -> None:
+        self.id: int | None = None
+
+    def get(self) -> int:
+        assert self.id is not None, "the session's start is written first"
+        return self.id
+
+
+_Write = Callable[[], "SavedItem | None"]
+
 
 class Recorder(QObject):
     saved = Signal(str)  # a short confirmation for the status bar
+    item_saved = Signal(object)  # a SavedItem: exactly what was committed
     problem = Signal(str)  # a write failed; the message says what to do
     recovered = Signal()  # everything pending has been written after all
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.session_id: int | None = None
-        self._pending: list[tuple[str, Callable[[], None]]] = []
+        self._session = _SessionRef()
+        self._pending: list[tuple[str, _Write]] = []
         self._failing = False
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.flush)
+
+    @property
+    def session_id(self) -> int | None:
+        """The row id of the current session, once its start has been written."""
+        return self._session.id
 
     @property
     def pending(self) -> int:
@@ -47,44 +104,60 @@ class Recorder(QObject):
 
     def attach(self, engine: SessionEngine) -> None:
         plan = engine.plan
-        self.session_id = None
+        ref = self._session = _SessionRef()
         started = datetime.now(UTC)
 
-        def start() -> None:
-            self.session_id = self.store.start_session(
-                plan.tool.id, plan.position.id, plan.sides, started
-            )
+        def start() -> SavedItem:
+            ref.id = self.store.start_session(plan.tool.id, plan.position.id, plan.sides, started)
+            return SavedItem("session", ref.id, "session started")
 
         self._queue("session started", start)
-        engine.subscribe(self._on_event)
+        engine.subscribe(lambda event: self._on_event(ref, event))
 
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, ref: _SessionRef, event: Event) -> None:
         if isinstance(event, SetFinished):
             result = event.result
+            what = f"{result.side} set saved"
 
-            def write_set() -> None:
-                assert self.session_id is not None
-                self.store.record_set(self.session_id, result)
+            def write_set() -> SavedItem:
+                set_id = self.store.record_set(ref.get(), result)
+                return SavedItem(
+                    "set",
+                    ref.get(),
+                    what,
+                    side=result.side,
+                    level=result.level,
+                    set_id=set_id,
+                    outcome=result.outcome,
+                )
 
-            self._queue(f"{result.side} set saved", write_set)
+            self._queue(what, write_set)
         elif isinstance(event, RatingGiven):
+            what = f"rating {event.value}/10 saved"
 
-            def write_rating() -> None:
-                assert self.session_id is not None
-                self.store.record_rating(self.session_id, event.side, event.moment, event.value)
+            def write_rating() -> SavedItem:
+                self.store.record_rating(ref.get(), event.side, event.moment, event.value)
+                return SavedItem(
+                    "rating",
+                    ref.get(),
+                    what,
+                    side=event.side,
+                    moment=event.moment,
+                    value=event.value,
+                )
 
-            self._queue(f"rating {event.value}/10 saved", write_rating)
+            self._queue(what, write_rating)
         elif isinstance(event, SessionFinished):
             status: SessionStatus = "completed" if event.completed else "ended_early"
             ended = datetime.now(UTC)
 
-            def finish() -> None:
-                assert self.session_id is not None
-                self.store.finish_session(self.session_id, status, ended)
+            def finish() -> SavedItem:
+                self.store.finish_session(ref.get(), status, ended)
+                return SavedItem("end", ref.get(), "session saved", status=status)
 
             self._queue("session saved", finish)
 
-    def _queue(self, what: str, write: Callable[[], None]) -> None:
+    def _queue(self, what: str, write: _Write) -> None:
         self._pending.append((what, write))
         self.flush()
 
@@ -92,26 +165,40 @@ class Recorder(QObject):
         while self._pending:
             what, write = self._pending[0]
             try:
-                write()
-            except StoreWriteError as exc:
+                item = write()
+            except StoreError as exc:
+                # Rolled back, so the log is as it was: keep the event and retry.
                 log.warning("could not save (%s): %s", what, exc)
                 if not self._failing:
                     self._failing = True
+                    reason = exc.reason if isinstance(exc, StoreWriteError) else "other"
                     advice = {
                         "full": "The disk is full: free some space and it will be saved.",
                         "readonly": "The data folder is read-only: make it writable and it "
                         "will be saved.",
-                    }.get(exc.reason, "It will be saved as soon as writing works again.")
-                    self.problem.emit(f"Not saved yet ({what}). Kept safely in memory. {advice}")
+                    }.get(reason, "It will be saved as soon as writing works again.")
+                    thing = what.removesuffix(" saved")
+                    self.problem.emit(f"Not saved yet ({thing}). Kept safely in memory. {advice}")
                 if not self._retry.isActive():
                     self._retry.start()
                 return
             self._pending.pop(0)
+            if item is not None:
+                self.item_saved.emit(item)
             self.saved.emit(what)
         self._retry.stop()
         if self._failing:
             self._failing = False
             self.recovered.emit()
+
+    def save(self, what: str, write: Callable[[], None], session_id: int = 0) -> None:
+        """Queue a change made outside a running session, with the same retries."""
+
+        def run() -> SavedItem:
+            write()
+            return SavedItem("edit", session_id, what)
+
+        self._queue(what, run)
 
     def stop(self) -> None:
         self._retry.stop()

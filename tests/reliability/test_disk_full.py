@@ -1,0 +1,193 @@
+"""A full disk and a read-only disk, for real: the rating is kept and saved later.
+
+The data folder lives on a 1 MiB tmpfs. Filling it to the last byte (or
+remounting it read-only) makes SQLite itself fail the write; nothing is
+mocked. The rating typed meanwhile must be shown as not saved yet, held in
+memory, and written by the recorder's own retry once space or permission
+comes back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from psoas_timer import paths as app_paths
+from psoas_timer.core.catalog import Catalog, load_catalog
+from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.plan import StepKind
+from psoas_timer.store import Store
+from psoas_timer.ui import recorder as recorder_module
+from psoas_timer.ui.main_window import MainWindow
+from tests.reliability.conftest import QUICK_SETTINGS, SmallDisk
+
+pytestmark = [pytest.mark.mounts, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, small_disk: SmallDisk, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    monkeypatch.setattr(recorder_module, "RETRY_MS", 50)
+    where = app_paths.paths_under(small_disk.path / "app")
+    where.ensure()
+    store = Store.open(where.database)
+    made = MainWindow(catalog, QUICK_SETTINGS, where, FakeClock(), store)
+    qtbot.addWidget(made, before_close_func=_end_session)
+    yield made
+    _end_session(made)
+    made.shutdown()
+    made.close()
+    store.close()
+
+
+def _end_session(window: MainWindow) -> None:
+    # A running session would make close() ask "quit anyway?" and wait forever.
+    if window.session.engine is not None and window.session.engine.running:
+        window.session.engine.end()
+
+
+def _logged(database: Path) -> tuple[list[tuple[object, ...]], int]:
+    """Ratings and the number of sets, read through a separate connection."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        ratings = conn.execute(
+            "SELECT session_id, side, moment, value FROM ratings ORDER BY side, moment"
+        ).fetchall()
+        (sets,) = conn.execute("SELECT count(*) FROM sets").fetchone()
+        return ratings, sets
+    finally:
+        conn.close()
+
+
+def _to_first_rating(window: MainWindow, qtbot: QtBot) -> FakeClock:
+    assert window.show_tool("ql-claw")
+    window.placement.side_buttons["left"].setChecked(True)
+    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    engine = window.session.engine
+    assert engine is not None
+    clock = engine.clock
+    assert isinstance(clock, FakeClock)
+    _run_for(window, clock, 5)  # the countdown
+    assert engine.step.kind is StepKind.RATING
+    assert window.recorder is not None and window.recorder.session_id is not None
+    return clock
+
+
+def _run_for(window: MainWindow, clock: FakeClock, seconds: float) -> None:
+    end = clock.now() + seconds
+    while clock.now() < end:
+        clock.advance(min(0.5, end - clock.now()))
+        window.session.refresh()
+
+
+def _rate_while_broken(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> list[str]:
+    recorder = window.recorder
+    assert recorder is not None
+    problems: list[str] = []
+    recorder.problem.connect(problems.append)
+    qtbot.keyClicks(window.session, "7")
+    engine = window.session.engine
+    assert engine is not None
+    # Held in memory, in order, and the session goes on.
+    assert engine.ratings[("left", "before")] == 7
+    assert recorder.pending == 1
+    assert len(problems) == 1
+    assert "Not saved yet" in problems[0] and "Kept safely in memory" in problems[0]
+    assert problems[0].startswith("Not saved yet (rating 7/10). Kept safely in memory.")
+    # The status bar keeps it until everything is saved (the session page's own
+    # notice line shows it too, until the next step's caption replaces it).
+    assert window.statusBar().currentMessage() == problems[0]
+    # The base set runs to its end while the disk still refuses: that is kept too.
+    _run_for(window, clock, 50 + 1)
+    assert recorder.pending == 2
+    assert len(problems) == 1  # told once, not at every retry
+    assert window.statusBar().currentMessage() == problems[0]
+    return problems
+
+
+def test_a_full_disk_keeps_the_rating_until_there_is_space(
+    window: MainWindow, qtbot: QtBot, small_disk: SmallDisk
+) -> None:
+    clock = _to_first_rating(window, qtbot)
+    recorder = window.recorder
+    assert recorder is not None
+    filled = small_disk.fill()
+    assert filled > 0
+    problems = _rate_while_broken(window, qtbot, clock)
+    assert "The disk is full: free some space and it will be saved." in problems[0]
+    database = window.paths.database
+    assert _logged(database) == ([], 0)
+    qtbot.wait(300)  # retries keep failing, and keep everything
+    assert recorder.pending == 2
+    with qtbot.waitSignal(recorder.recovered, timeout=5000):
+        small_disk.make_room()
+    assert recorder.pending == 0
+    assert not recorder._retry.isActive()
+    assert window.statusBar().currentMessage() == "Everything pending has now been saved."
+    session_id = recorder.session_id
+    assert _logged(database) == ([(session_id, "left", "before", 7)], 1)
+    assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_log_turned_read_only_keeps_the_rating_until_it_is_writable(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Read-only while running: SQLite's own read-only refusal, on the app's connection.
+
+    A mount cannot be turned read-only while the log is open for writing (the
+    kernel answers "busy") and a changed file mode does not affect files that
+    are already open, so a running app only meets a read-only log through
+    SQLite refusing the write. ``query_only`` makes SQLite do exactly that.
+    """
+    clock = _to_first_rating(window, qtbot)
+    recorder = window.recorder
+    store = window.store
+    assert recorder is not None and store is not None
+    store._conn.execute("PRAGMA query_only = 1")
+    try:
+        problems = _rate_while_broken(window, qtbot, clock)
+        assert "The data folder is read-only: make it writable and it will be saved." in problems[0]
+        qtbot.wait(300)
+        assert recorder.pending == 2
+        assert _logged(window.paths.database) == ([], 0)
+    finally:
+        with qtbot.waitSignal(recorder.recovered, timeout=5000):
+            store._conn.execute("PRAGMA query_only = 0")
+    assert recorder.pending == 0
+    session_id = recorder.session_id
+    assert _logged(window.paths.database) == ([(session_id, "left", "before", 7)], 1)
+
+
+def test_a_read_only_data_folder_at_start_is_reported_and_left_alone(
+    small_disk: SmallDisk,
+) -> None:
+    """Started on a read-only mount: a clear message, and the log is not touched."""
+    from psoas_timer.ui.application import open_store
+
+    where = app_paths.paths_under(small_disk.path / "app")
+    where.ensure()
+    with Store.open(where.database) as store:
+        store.start_session("ql-claw", "prone", "left")
+    before = where.database.read_bytes()
+    small_disk.read_only()
+    try:
+        opened, message = open_store(where)
+        assert opened is None
+        assert message is not None
+        assert "nothing will be saved this time" in message
+        assert f"Check that {where.data} is writable" in message  # says what to do
+        assert where.database.read_bytes() == before
+        assert not list(where.data.glob("*.corrupt-*"))
+    finally:
+        small_disk.writable()
