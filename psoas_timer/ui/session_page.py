@@ -6,7 +6,15 @@ import math
 import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,7 +38,7 @@ from psoas_timer.core.engine import (
     State,
     StepStarted,
 )
-from psoas_timer.core.pacing import Phase, ring_fraction
+from psoas_timer.core.pacing import Pace, Phase, ring_fraction
 from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word
 from psoas_timer.ui.audio import CuePlayer, Voice
 from psoas_timer.ui.diagram import DiagramView
@@ -73,7 +81,9 @@ class SessionPage(QWidget):
         self.engine: SessionEngine | None = None
         self._colours: Colours = LIGHT
         self._confirming = False
-        self._announced_breath = 0
+        self._announced_breath: tuple[int, int] = (-1, 0)  # (step index, breath)
+        self._live_phase: tuple[int, int, Phase] | None = None
+        self._live_text = ""
 
         self._frame = QTimer(self)
         self._frame.setInterval(FRAME_MS)
@@ -104,6 +114,7 @@ class SessionPage(QWidget):
         root.addWidget(self.safety)
 
         middle = QHBoxLayout()
+        self._middle = middle
         self.centre = QStackedWidget()
         self.ring = PacingRing()
         self.rating = RatingPanel()
@@ -114,6 +125,7 @@ class SessionPage(QWidget):
         middle.addWidget(self.centre, 3)
         side_panel = QVBoxLayout()
         self.diagram = DiagramView(labels=True)
+        self.diagram.setAccessibleName("Placement diagram")
         self.diagram.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         side_panel.addWidget(self.diagram, 1)
         self.instruction = QLabel()
@@ -144,6 +156,13 @@ class SessionPage(QWidget):
         self.notice.setAccessibleName("Announcement")
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
+        # What a screen reader is told as the session moves on: phase changes,
+        # steps, the side and rating questions. Out of the layout and one pixel
+        # small: the same words are already on screen in large type.
+        self.live = QLabel(self)
+        self.live.setObjectName("liveStatus")
+        self.live.setAccessibleName("Session status")
+        self.live.setGeometry(0, 0, 1, 1)
         self.voice.spoken.connect(self._caption)
 
     # -- set-up --------------------------------------------------------------
@@ -167,6 +186,10 @@ class SessionPage(QWidget):
         self.setAutoFillBackground(True)
         self._floor = floor
         self._rescale()
+        # Redraw in the new colours now, not at the next frame (there is none while paused).
+        engine = self.engine
+        if engine is not None and engine.state is not State.FINISHED:
+            self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -208,9 +231,11 @@ class SessionPage(QWidget):
     def start(self, plan: SessionPlan) -> SessionEngine:
         self.stop()
         self.cues.preload()
+        self.voice.preload()
         engine = SessionEngine(plan, self.clock)
         self.engine = engine
-        self._announced_breath = 0
+        self._announced_breath = (-1, 0)
+        self._live_phase = None
         engine.subscribe(self._on_event)
         self.engine_started.emit(engine)
         engine.start()
@@ -256,10 +281,12 @@ class SessionPage(QWidget):
         engine = self.engine
         if engine is None:
             return
-        # A precise timer may wake a hair early; the boundary is what counts.
+        # A precise timer may wake a hair early. Acting before the boundary would
+        # let the next scheduling find the same boundary again and play its cue
+        # twice, so wait out the remainder (at most a millisecond late).
         early = self._pending_at - self.clock.now()
-        if early > 0.002:
-            self._cue_timer.start(max(1, round(self.clock.real_seconds(early) * 1000)))
+        if early > 0:
+            self._cue_timer.start(max(1, math.ceil(self.clock.real_seconds(early) * 1000)))
             return
         phase = self._pending_cue
         before = engine.index
@@ -275,12 +302,6 @@ class SessionPage(QWidget):
             return
         if phase is Phase.INHALE:
             self.cues.play("inhale")
-            current = engine.pace()
-            if current is not None:
-                left = engine.step.breaths - current.breath + 1
-                if 1 <= left <= SAY_LAST_BREATHS and current.breath != self._announced_breath:
-                    self._announced_breath = current.breath
-                    self.voice.say("Last breath" if left == 1 else f"{left} breaths left")
         elif phase is Phase.EXHALE:
             self.cues.play("exhale")
         elif phase in (Phase.HOLD_IN, Phase.HOLD_OUT):
@@ -304,6 +325,7 @@ class SessionPage(QWidget):
             self.ring.set_state(
                 ring_fraction(current), word, f"{current.breath} / {step.breaths}", colour
             )
+            self._follow_breath(engine.index, step.breaths, current)
             cue = engine.plan.tool.cue
             self.cue.setText(cue.inhale if current.phase is Phase.INHALE else cue.exhale)
         elif step.kind not in (StepKind.RATING, StepKind.DONE):
@@ -321,35 +343,80 @@ class SessionPage(QWidget):
             )
             self.ring.set_state(remaining / duration, word, _seconds(remaining), colours.accent)
 
+    def _follow_breath(self, index: int, breaths: int, current: Pace) -> None:
+        """Tell the screen reader each new phase, and say the last breaths of a set.
+
+        Called on every frame; acts only when the phase or the breath changes.
+        """
+        if current.done:
+            return
+        key = (index, current.breath, current.phase)
+        if key != self._live_phase:
+            self._live_phase = key
+            self.announce(f"{current.phase.word}, breath {current.breath} of {breaths}")
+        left = breaths - current.breath + 1
+        if 1 <= left <= SAY_LAST_BREATHS and (index, current.breath) != self._announced_breath:
+            self._announced_breath = (index, current.breath)
+            self._say("Last breath" if left == 1 else f"{left} breaths left")
+
+    # -- screen readers and voice ---------------------------------------------
+
+    def announce(self, text: str, assertive: bool = False) -> None:
+        """Put ``text`` in the live status and have a screen reader read it out."""
+        if not text or text == self._live_text:
+            return
+        self._live_text = text
+        self.live.setText(text)
+        self.live.setAccessibleName(text)  # Qt posts the NameChanged event itself
+        event = QAccessibleAnnouncementEvent(self.live, text)
+        event.setPoliteness(
+            QAccessible.AnnouncementPoliteness.Assertive
+            if assertive
+            else QAccessible.AnnouncementPoliteness.Polite
+        )
+        self.post_accessibility_event(event)
+
+    def post_accessibility_event(self, event: QAccessibleEvent) -> None:
+        """The one place the page talks to assistive technology (a seam for the tests)."""
+        QAccessible.updateAccessibility(event)
+
+    def _say(self, text: str, assertive: bool = False) -> None:
+        """Speak ``text`` (or show it when there is no voice) and give it to screen readers."""
+        self.voice.say(text)
+        self.announce(text, assertive)
+
     # -- events from the engine ---------------------------------------------
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, StepStarted):
-            self._show_step(event.step)
+            # Announced first, so a screen reader hears the step before its first phase.
             self._announce(event.step)
+            self._show_step(event.step)
         elif isinstance(event, RatingGiven):
             self.status.emit(f"Saved: {side_word(event.side)} {event.moment}, {event.value}/10")
         elif isinstance(event, Released):
-            self.voice.say("Released")
+            self._say("Released")
             self.notice.setText(f"Release marked at breath {event.breath}.")
         elif isinstance(event, BackedOff):
             if event.to_level < 0 and self.engine is not None:
                 text = f"Paused. {self.engine.plan.tool.ease_off} Press Space to go on."
-                self.voice.say("Paused. Ease off.")
+                self._say("Paused. Ease off.", assertive=True)
                 self.notice.setText(text)
             else:
-                self.voice.say("Backing off")
+                self._say("Backing off")
         elif isinstance(event, Paused):
             self._frame.stop()
             self._cue_timer.stop()
             self.refresh()
-            self.voice.say("Paused")
+            self._say("Paused")
         elif isinstance(event, Resumed):
             self._frame.start()
             self._schedule()
             self.notice.setText("")
         elif isinstance(event, SessionFinished):
-            self.stop()
+            # Timers only: the voice may still be saying "Session complete".
+            self._frame.stop()
+            self._cue_timer.stop()
             self._show_finished(event.completed)
             self.finished.emit(event.completed)
 
@@ -367,7 +434,10 @@ class SessionPage(QWidget):
             diagram = variant.diagram or diagram
         side = step.side or "left"
         self.diagram.set_diagram(diagram, side, _view_of(diagram.name))
-        self.diagram.setVisible(step.kind is not StepKind.STRETCH)
+        # A rating needs no diagram: the scale gets the whole width.
+        self.diagram.setVisible(step.kind not in (StepKind.STRETCH, StepKind.RATING))
+        self.instruction.setVisible(step.kind is not StepKind.RATING)
+        self._middle.setStretch(1, 0 if step.kind is StepKind.RATING else 2)
         if step.kind is StepKind.RATING:
             self.rating.set_question(
                 f"{side_word(step.side)}: how tender is it {step.moment} the sets? (0–10)"
@@ -386,22 +456,28 @@ class SessionPage(QWidget):
         if step.kind in (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.DONE):
             self.cues.play("chime")
         if step.kind is StepKind.COUNTDOWN:
-            self.voice.say(f"{side_word(step.side)}. {step.instruction}")
+            self._say(f"{side_word(step.side)}. {step.instruction}")
         elif step.kind is StepKind.SWITCH_SIDE:
-            self.voice.say(f"Switch sides. {step.instruction}")
+            self._say(
+                f"Switch sides: {side_word(step.side).lower()} next. {step.instruction}",
+                assertive=True,
+            )
         elif step.kind is StepKind.RATING:
-            self.voice.say(f"{side_word(step.side)}. Rate the tenderness, zero to ten.")
+            self._say(
+                f"{side_word(step.side)}. Rate the tenderness {step.moment} the sets, zero to ten.",
+                assertive=True,
+            )
         elif step.kind is StepKind.TRANSITION:
             self.cues.play("chime")
-            self.voice.say(f"{step.title}. {step.instruction}")
+            self._say(f"{step.title}. {step.instruction}")
         elif step.kind is StepKind.SET:
             # The first breath starts with the step, so no timer fires for it.
             self.cues.play("inhale")
-            self.voice.say(f"{step.title.split(' — ')[0]}. Breathe in.")
+            self._say(f"{step.title.split(' — ')[0]}. Breathe in.")
         elif step.kind is StepKind.STRETCH:
-            self.voice.say(f"Hold the stretch. {step.instruction}")
+            self._say(f"Hold the stretch. {step.instruction}")
         elif step.kind is StepKind.DONE:
-            self.voice.say("Session complete. Well done.")
+            self._say("Session complete. Well done.")
 
     def _show_finished(self, completed: bool) -> None:
         self.centre.setCurrentWidget(self.ring)
@@ -409,6 +485,8 @@ class SessionPage(QWidget):
         self.title.setText("Session complete" if completed else "Session ended")
         self.cue.setText("Everything you did is saved.")
         self.upcoming.setText("Press Enter to go back to the tools.")
+        if not completed:
+            self.announce("Session ended. Everything you did is saved.")
 
     def _caption(self, text: str) -> None:
         self.notice.setText(text)

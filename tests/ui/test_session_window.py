@@ -204,3 +204,31 @@ def test_floor_mode_is_full_screen_with_big_text(
     assert not window.floor_mode
     assert page.engine is not None
     page.engine.end()
+
+
+def test_a_cue_timer_waking_early_plays_its_cue_once(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock)
+    start(window, qtbot, sides="left")
+    page = window.session
+    run_for(window, clock, 5)
+    qtbot.keyClick(page, Qt.Key.Key_0)  # the before-rating; the set starts
+    played: list[tuple[float, object]] = []
+    monkeypatch.setattr(page, "_play_phase", lambda phase: played.append((clock.now(), phase)))
+    page._schedule()
+    boundary = page._pending_at
+    # The timer fires a millisecond before the boundary, as real timers do.
+    clock.set(boundary - 0.001)
+    page._on_cue_timer()
+    assert played == []
+    assert page._pending_at == boundary and page._cue_timer.isActive()
+    clock.set(boundary + 0.0005)
+    page._on_cue_timer()
+    assert len(played) == 1
+    assert page._pending_at > boundary  # the next boundary, never the same one again
+    page._on_cue_timer()  # a stray wake-up before the next boundary plays nothing
+    assert len(played) == 1
+    assert page.engine is not None
+    page.engine.end()
