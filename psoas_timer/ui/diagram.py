@@ -56,6 +56,7 @@ class DiagramView(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
+        self.setAccessibleName("Placement diagram")
         self._renderer: QSvgRenderer | None = None
         self._source: Traversable | None = None
         self._mirrored = False
@@ -75,7 +76,12 @@ class DiagramView(QWidget):
             self._source = source
         self._mirrored = side == "right"
         self._view = view
-        self.setAccessibleDescription(f"Placement diagram for the {side} side")
+        if source is None:
+            self.setAccessibleDescription("No drawing")
+        elif view == "side":
+            self.setAccessibleDescription("Seen from the side")
+        else:
+            self.setAccessibleDescription(f"Drawn for your {side} side; your left is on the left")
         self.update()
 
     @property

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.catalog import Safety
-from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.clock import Clock, MonotonicClock
 from psoas_timer.core.pacing import (
     BREATHS_LIMITS,
     CYCLE_LIMITS,
     LIMITS,
     BreathPattern,
     PatternError,
+    Phase,
     pace,
     ring_fraction,
 )
@@ -85,13 +86,24 @@ class KeysDialog(QDialog):
         layout.addWidget(buttons)
 
 
+PATTERN_LABELS = {
+    "inhale": "Breathe in",
+    "hold_in": "Hold after breathing in",
+    "exhale": "Breathe out",
+    "hold_out": "Hold after breathing out",
+}
+
+
 class SettingsDialog(QDialog):
     """Every setting, with a live preview of the breath pattern."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, clock: Clock | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._initial = settings
+        self._colours: Colours = colours_for(settings.theme)
         layout = QHBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form, 3)
@@ -103,29 +115,43 @@ class SettingsDialog(QDialog):
             box.setSingleStep(0.5)
             box.setDecimals(1)
             box.setSuffix(" s")
+            # A typed value outside the limits snaps to the nearest one allowed.
+            box.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
             box.setValue(value)
+            box.setToolTip(f"{low:g} to {high:g} seconds")
+            box.setAccessibleDescription(f"{low:g} to {high:g} seconds")
             box.valueChanged.connect(self._pattern_changed)
+            box.editingFinished.connect(self._pattern_changed)
+            line = box.lineEdit()
+            if line is not None:
+                line.textEdited.connect(self._pattern_changed)
             return box
 
         self.inhale = seconds("inhale", settings.inhale)
         self.hold_in = seconds("hold_in", settings.hold_in)
         self.exhale = seconds("exhale", settings.exhale)
         self.hold_out = seconds("hold_out", settings.hold_out)
-        for label, box in (
-            ("Breathe in", self.inhale),
-            ("Hold after breathing in", self.hold_in),
-            ("Breathe out", self.exhale),
-            ("Hold after breathing out", self.hold_out),
-        ):
-            box.setAccessibleName(label)
-            form.addRow(label + ":", box)
+        self.pattern_boxes = {
+            "inhale": self.inhale,
+            "hold_in": self.hold_in,
+            "exhale": self.exhale,
+            "hold_out": self.hold_out,
+        }
+        for name, box in self.pattern_boxes.items():
+            box.setAccessibleName(PATTERN_LABELS[name])
+            form.addRow(PATTERN_LABELS[name] + ":", box)
         self.pattern_note = QLabel()
+        self.pattern_note.setObjectName("patternNote")
         self.pattern_note.setWordWrap(True)
+        self.pattern_note.setAccessibleName("Breath pattern")
         form.addRow("", self.pattern_note)
         self.breaths = QSpinBox()
         self.breaths.setRange(*BREATHS_LIMITS)
+        self.breaths.setCorrectionMode(QSpinBox.CorrectionMode.CorrectToNearestValue)
         self.breaths.setValue(settings.breaths)
         self.breaths.setAccessibleName("Breaths per set")
+        self.breaths.setToolTip(f"{BREATHS_LIMITS[0]} to {BREATHS_LIMITS[1]} breaths")
+        self.breaths.setAccessibleDescription(self.breaths.toolTip())
         form.addRow("Breaths per set:", self.breaths)
         self.countdown = QSpinBox()
         self.countdown.setRange(5, 120)
@@ -158,6 +184,7 @@ class SettingsDialog(QDialog):
         self.volume.setRange(0, 100)
         self.volume.setValue(settings.volume)
         self.volume.setAccessibleName("Volume")
+        self.volume.setAccessibleDescription("0 to 100 percent, for breath sounds and voice")
         form.addRow("Volume:", self.volume)
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)
@@ -188,11 +215,14 @@ class SettingsDialog(QDialog):
         preview = QVBoxLayout()
         self.ring = PacingRing()
         self.ring.setMinimumSize(220, 220)
-        self.ring.set_colours(colours_for(settings.theme))
+        self.ring.setAccessibleName("Preview of the breath pattern")
+        self.ring.set_colours(self._colours)
         preview.addWidget(self.ring, 1)
-        preview.addWidget(QLabel("Live preview"), 0, Qt.AlignmentFlag.AlignHCenter)
+        caption = QLabel("Live preview")
+        caption.setBuddy(self.ring)
+        preview.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(preview, 2)
-        self._clock = MonotonicClock()
+        self._clock: Clock = clock or MonotonicClock()
         self._timer = QTimer(self)
         self._timer.setInterval(33)
         self._timer.timeout.connect(self._tick)
@@ -204,37 +234,58 @@ class SettingsDialog(QDialog):
         super().showEvent(event)
 
     def _restore(self) -> None:
-        defaults = Settings.defaults()
-        for box, value in (
-            (self.inhale, defaults.inhale),
-            (self.hold_in, defaults.hold_in),
-            (self.exhale, defaults.exhale),
-            (self.hold_out, defaults.hold_out),
-        ):
-            box.setValue(value)
-        self.breaths.setValue(defaults.breaths)
-        self.countdown.setValue(defaults.countdown)
-        self.transition.setValue(defaults.transition)
+        """Every setting back to its default (the safety notice stays acknowledged)."""
+        self.show_settings(Settings.defaults())
 
-    def _pattern_changed(self) -> None:
+    def show_settings(self, settings: Settings) -> None:
+        for name, box in self.pattern_boxes.items():
+            box.setValue(getattr(settings, name))
+        self.breaths.setValue(settings.breaths)
+        self.countdown.setValue(settings.countdown)
+        self.transition.setValue(settings.transition)
+        self.sides.setCurrentIndex(self.sides.findData(settings.sides))
+        self.stretches.setChecked(settings.stretches)
+        self.sound.setChecked(settings.sound)
+        self.voice.setChecked(settings.voice)
+        self.volume.setValue(settings.volume)
+        self.floor_mode.setChecked(settings.floor_mode)
+        self.theme.setCurrentIndex(self.theme.findData(settings.theme))
+        self.units.setCurrentIndex(self.units.findData(settings.units))
+
+    def problem(self) -> str | None:
+        """Why the breath pattern cannot be saved as shown, or ``None``."""
+        for name, box in self.pattern_boxes.items():
+            if not box.hasAcceptableInput():
+                low, high = LIMITS[name]
+                return f"{PATTERN_LABELS[name]} must be between {low:g} and {high:g} s."
         try:
-            pattern = self._pattern()
+            self._pattern()
         except PatternError as exc:
             low, high = CYCLE_LIMITS
-            self.pattern_note.setText(
-                f"<span style='color:#A12A1E'>{escape(str(exc))}</span><br>"
-                f"A whole breath must take {low:g}–{high:g} s."
-            )
-            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-            if ok is not None:
-                ok.setEnabled(False)
-            return
+            if exc.field == "cycle":
+                return f"A whole breath must take {low:g}–{high:g} s (now {self._cycle():g} s)."
+            return str(exc)
+        return None
+
+    def _cycle(self) -> float:
+        return sum(box.value() for box in self.pattern_boxes.values())
+
+    def _pattern_changed(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        problem = self.problem()
         if ok is not None:
-            ok.setEnabled(True)
-        self.pattern_note.setText(
-            f"{pattern.breaths_per_minute:.1f} breaths a minute ({pattern.cycle:g} s each)."
-        )
+            ok.setEnabled(problem is None)
+        if problem is not None:
+            self.pattern_note.setText(
+                f"<span style='color:{self._colours.warning}'><b>Not saved:</b> "
+                f"{escape(problem)}</span>"
+            )
+            self.pattern_note.setAccessibleDescription(problem)
+            return
+        pattern = self._pattern()
+        text = f"{pattern.breaths_per_minute:.1f} breaths a minute ({pattern.cycle:g} s each)."
+        self.pattern_note.setText(text)
+        self.pattern_note.setAccessibleDescription(text)
 
     def _pattern(self) -> BreathPattern:
         return self.result_settings().pattern
@@ -246,8 +297,10 @@ class SettingsDialog(QDialog):
             return
         now = self._clock.now() % pattern.cycle
         current = pace(pattern, 1, now)
-        colours: Colours = colours_for(self.theme.currentData())
-        colour = colours.inhale if current.phase.value == "inhale" else colours.exhale
+        colours = self._colours
+        colour = {Phase.INHALE: colours.inhale, Phase.EXHALE: colours.exhale}.get(
+            current.phase, colours.hold
+        )
         self.ring.set_state(ring_fraction(current), current.phase.word, "", colour)
 
     def result_settings(self) -> Settings:

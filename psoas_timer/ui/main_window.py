@@ -85,8 +85,8 @@ class MainWindow(QMainWindow):
 
         self.cues = CuePlayer(paths.cache, self)
         self.voice = Voice(voice_engine, self)
-        self.cues.problem.connect(self.show_status)
-        self.voice.problem.connect(self.show_status)
+        self.cues.problem.connect(self.show_problem)
+        self.voice.problem.connect(self.show_problem)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -115,12 +115,12 @@ class MainWindow(QMainWindow):
             self.recorder = Recorder(store, self)
             self.recorder.saved.connect(lambda what: self.show_status(f"Saved: {what}.", 4000))
             self.recorder.problem.connect(self._save_problem)
-            self.recorder.recovered.connect(
-                lambda: self.show_status("Everything pending has now been saved.", 8000)
-            )
+            self.recorder.recovered.connect(self._saves_recovered)
             self.session.engine_started.connect(self.recorder.attach)
         self.status_label = QLabel()
+        self.status_label.setAccessibleName("Lasting problem")
         self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().messageChanged.connect(self._status_changed)
         self._build_menus()
         self.apply_settings(settings)
         self._restore_geometry()
@@ -475,13 +475,27 @@ class MainWindow(QMainWindow):
 
     def show_status(self, message: str, timeout: int = 0) -> None:
         self.statusBar().showMessage(message, timeout)
-        if timeout == 0:
-            self.status_label.setText("")
         log.info("status: %s", message)
 
-    def _save_problem(self, message: str) -> None:
+    def show_problem(self, message: str) -> None:
+        """A lasting condition (no voice, unsaved writes): it stays in view until it ends."""
+        # The permanent label keeps it visible after a short "Saved: …" message
+        # has replaced it and expired; it hides while the bar shows the same text.
+        self.status_label.setText(message)
+        self.status_label.setToolTip(message)
         self.show_status(message)
+
+    def _status_changed(self, message: str) -> None:
+        self.status_label.setVisible(message != self.status_label.text())
+
+    def _save_problem(self, message: str) -> None:
+        self.show_problem(message)
         self.session.notice.setText(message)
+
+    def _saves_recovered(self) -> None:
+        self.status_label.setText("")
+        self.status_label.setToolTip("")
+        self.show_status("Everything pending has now been saved.", 8000)
 
     # -- lifecycle -------------------------------------------------------------
 

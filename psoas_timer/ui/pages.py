@@ -25,6 +25,7 @@ from psoas_timer.core.catalog import Catalog, Position, Tool
 from psoas_timer.core.plan import Sides
 from psoas_timer.core.units import Units, render_distances
 from psoas_timer.ui.diagram import DiagramView, render_pixmap
+from psoas_timer.ui.theme import DIAGRAM_INK, DIAGRAM_PAPER, LEGEND
 
 
 class ToolCard(QPushButton):
@@ -45,7 +46,8 @@ class ToolCard(QPushButton):
         self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{tool.name}{', custom tool' if tool.custom else ''}")
-        self.setAccessibleDescription(f"Positions: {positions}. {tool.summary}")
+        guidance = " General guidance." if tool.general_guidance else ""
+        self.setAccessibleDescription(f"Positions: {positions}. {tool.summary}{guidance}")
         self.setToolTip(tool.summary)
 
 
@@ -71,12 +73,14 @@ class PickerPage(QWidget):
         self.errors = QLabel()
         self.errors.setWordWrap(True)
         self.errors.setObjectName("catalogErrors")
+        self.errors.setAccessibleName("Tool files that could not be loaded")
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.errors.hide()
         layout.addWidget(self.errors)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setAccessibleName("Tools")
         holder = QWidget()
         self.grid = QGridLayout(holder)
         self.grid.setSpacing(12)
@@ -122,11 +126,23 @@ class PlacementPage(QWidget):
         self.diagram = DiagramView()
         self.diagram.setAccessibleName("Placement diagram")
         left.addWidget(self.diagram, 1)
+        # On the diagrams' own paper, so the marks read the same in every theme.
         self.legend = QLabel(
-            "<span style='color:#1E6B40'>■</span> target &nbsp; "
-            "<span style='color:#A93226'>■</span> avoid (artery, nerve) &nbsp; "
-            "<span style='color:#1D4E85'>■</span> tool, pressing edge darkest &nbsp; "
+            f"<span style='color:{LEGEND['target']}'>■</span> target &nbsp; "
+            f"<span style='color:{LEGEND['avoid']}'>■</span> avoid (artery, nerve) &nbsp; "
+            f"<span style='color:{LEGEND['tool']}'>■</span> tool, pressing edge darkest &nbsp; "
             "crossed circle: press toward the spine"
+        )
+        self.legend.setObjectName("legend")
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet(
+            f"QLabel#legend {{ background: {DIAGRAM_PAPER}; color: {DIAGRAM_INK}; "
+            "border-radius: 6px; padding: 4px 8px; }"
+        )
+        self.legend.setAccessibleName("Diagram key")
+        self.legend.setAccessibleDescription(
+            "Green marks the target, red what to avoid (artery, nerve), blue the tool with its "
+            "pressing edge darkest; a crossed circle means press toward the spine."
         )
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left.addWidget(self.legend)
@@ -140,6 +156,7 @@ class PlacementPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setAccessibleName("Placement steps")
         panel = QWidget()
         right = QVBoxLayout(panel)
         self.heading = QLabel()
@@ -155,9 +172,11 @@ class PlacementPage(QWidget):
         right.addWidget(self.summary)
 
         choices = QGridLayout()
-        choices.addWidget(QLabel("Position:"), 0, 0)
+        position_label = QLabel("&Position:")
+        choices.addWidget(position_label, 0, 0)
         self.position_box = QComboBox()
         self.position_box.setAccessibleName("Position")
+        position_label.setBuddy(self.position_box)
         self.position_box.currentIndexChanged.connect(self._position_changed)
         choices.addWidget(self.position_box, 0, 1, 1, 3)
         choices.addWidget(QLabel("Side:"), 1, 0)
@@ -192,6 +211,7 @@ class PlacementPage(QWidget):
         back.setAccessibleName("Back to the tools")
         back.clicked.connect(self.back_requested.emit)
         safety = QPushButton("Safety")
+        safety.setAccessibleName("Safety information")
         safety.clicked.connect(self.safety_requested.emit)
         self.start = QPushButton("Start  ▶")
         self.start.setObjectName("startButton")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +36,7 @@ class RatingPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Tenderness rating")
+        self._digit_px = 0  # asked-for size of the numbers; 0 until set_scale
         layout = QVBoxLayout(self)
         layout.setSpacing(16)
         self.question = QLabel("How tender is it?")
@@ -92,11 +93,8 @@ class RatingPanel(QWidget):
 
     def set_scale(self, pixels: int) -> None:
         """Size the numbers for reading from the floor."""
-        font = QFont(self.font())
-        font.setPixelSize(pixels)
-        font.setBold(True)
-        for button in self.buttons:
-            button.setFont(font)
+        self._digit_px = pixels
+        self._fit_digits()
         question = QFont(self.font())
         question.setPixelSize(int(pixels * 0.8))
         self.question.setFont(question)
@@ -105,6 +103,27 @@ class RatingPanel(QWidget):
         for label in self.findChildren(QLabel):
             if label is not self.question:
                 label.setFont(small)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_digits()
+
+    def _fit_digits(self) -> None:
+        """As large as asked, but never so large that "10" is cut off in its button."""
+        if not self._digit_px:
+            return
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPixelSize(self._digit_px)
+        button = self.buttons[10]
+        # Width of one button's text area: share of the row less spacing, border, padding.
+        room = (self.width() - 8 * 10) / 11 - 20
+        wide = QFontMetrics(font).horizontalAdvance("10")
+        if room > 0 and wide > room:
+            font.setPixelSize(max(14, int(self._digit_px * room / wide)))
+        if button.font() != font:
+            for each in self.buttons:
+                each.setFont(font)
 
     @staticmethod
     def value_for_key(text: str) -> int | None:

@@ -11,9 +11,17 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from psoas_timer.ui.theme import LIGHT, Colours
+from psoas_timer.ui.theme import LIGHT, RING_FILL_ALPHA, Colours
 
 MIN_FRACTION = 0.32  # the ring never vanishes: an empty screen looks like a crash
+
+
+def _spoken(count: str) -> str:
+    """'3 / 15' reads as '3 slash 15'; a screen reader gets 'breath 3 of 15'."""
+    if " / " in count:
+        done, total = count.split(" / ", 1)
+        return f"breath {done} of {total}"
+    return f"{count} seconds left" if count.isdigit() else count
 
 
 class PacingRing(QWidget):
@@ -22,6 +30,7 @@ class PacingRing(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
         self.setAccessibleName("Breath pacing ring")
+        self.setAccessibleDescription("Grows as you breathe in and shrinks as you breathe out")
         self._fraction = 0.0
         self._word = ""
         self._count = ""
@@ -56,8 +65,9 @@ class PacingRing(QWidget):
             colour
         ) == self._colour:
             return
-        if word != self._word:
-            self.setAccessibleDescription(f"{word} {count}".strip())
+        if (word, count) != (self._word, self._count):
+            # Changes a few times a breath at most, never on every frame.
+            self.setAccessibleDescription(", ".join(p for p in (word, _spoken(count)) if p))
         self._fraction, self._word, self._count = fraction, word, count
         self._colour = QColor(colour)
         self.update()
@@ -74,7 +84,7 @@ class PacingRing(QWidget):
         painter.drawEllipse(centre, outer, outer)
 
         fill = QColor(self._colour)
-        fill.setAlphaF(0.28)
+        fill.setAlphaF(RING_FILL_ALPHA)
         edge = QPen(self._colour)
         edge.setWidthF(max(4.0, outer * 0.045))
         painter.setPen(edge)

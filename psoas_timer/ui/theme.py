@@ -10,6 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 @dataclass(frozen=True)
 class Colours:
+    """One theme. ``track`` outlines the ring's full size, so it is held to the 3:1
+    contrast of a graphical object like the phase colours; ``muted`` is for small
+    secondary text and still meets 4.5:1 on both backgrounds."""
+
     window: str
     text: str
     muted: str
@@ -29,7 +33,7 @@ LIGHT = Colours(
     inhale="#1A5E9A",
     exhale="#1F6B48",
     hold="#6A4A8C",
-    track="#D5DCE3",
+    track="#7F8B97",
     accent="#1A5E9A",
     warning="#A12A1E",
     card="#FFFFFF",
@@ -41,7 +45,7 @@ DARK = Colours(
     inhale="#6EC1FF",
     exhale="#7DDBA3",
     hold="#C9A8F0",
-    track="#2E363E",
+    track="#606C78",
     accent="#6EC1FF",
     warning="#FF8A7A",
     card="#1F252B",
@@ -55,11 +59,32 @@ FLOOR = Colours(
     inhale="#5CC8FF",
     exhale="#6FE3A0",
     hold="#D7B8FF",
-    track="#262C33",
+    track="#5A6570",
     accent="#5CC8FF",
     warning="#FF9B8A",
     card="#0B0E11",
 )
+
+
+# The placement diagrams are drawn on their own light paper whatever the theme,
+# so their legend sits on the same paper and names the same marks in darker
+# shades of the diagrams' colours.
+DIAGRAM_PAPER = "#F7F5F0"
+DIAGRAM_INK = "#1B1F23"
+LEGEND = {"target": "#1E6B40", "avoid": "#A93226", "tool": "#1D4E85"}
+# How strongly the breathing disc is filled with the phase colour (the edge is solid).
+RING_FILL_ALPHA = 0.28
+
+
+def blend(colour: str, background: str, alpha: float) -> str:
+    """``colour`` painted at ``alpha`` over ``background``, as an opaque colour."""
+    top, bottom = QColor(colour), QColor(background)
+    mixed = QColor.fromRgbF(
+        top.redF() * alpha + bottom.redF() * (1 - alpha),
+        top.greenF() * alpha + bottom.greenF() * (1 - alpha),
+        top.blueF() * alpha + bottom.blueF() * (1 - alpha),
+    )
+    return str(mixed.name())
 
 
 def contrast_ratio(first: str, second: str) -> float:

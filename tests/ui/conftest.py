@@ -31,6 +31,7 @@ def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
 
 from collections.abc import Callable  # noqa: E402
 
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
 from psoas_timer import paths  # noqa: E402
@@ -50,6 +51,16 @@ TEST_SETTINGS = Settings(
     safety_acknowledged=True,
     units="cm",
 )
+
+
+@pytest.fixture(autouse=True)
+def quit_questions_say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-qt closes windows before fixtures tear down; a test that fails mid-session
+    would otherwise hang on "Quit during a session?". Tests that need another answer
+    patch it again."""
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
 
 
 @pytest.fixture(scope="session")

@@ -275,3 +275,18 @@ def test_import_and_export_from_the_window(
     assert not window.import_from(broken)
     assert shown and "line 2" in shown[0]
     assert len(window.store.sessions()) == 2
+
+
+def test_a_lasting_problem_stays_in_view_after_short_messages(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window()
+    window.show()
+    window.show_problem("Voice is off: no speech engine is installed.")
+    assert window.statusBar().currentMessage().startswith("Voice is off")
+    assert window.status_label.isHidden()  # not shown twice
+    window.show_status("Saved: rating 4/10 saved.", 50)
+    assert not window.status_label.isHidden()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=2000)
+    assert window.status_label.text().startswith("Voice is off")
+    assert not window.status_label.isHidden()
