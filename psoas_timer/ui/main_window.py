@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.picker = PickerPage()
         self.picker.set_catalog(catalog)
         self.picker.chosen.connect(self.show_tool)
+        self.picker.progress_requested.connect(self.show_progress)
         self.placement = PlacementPage()
         self.placement.back_requested.connect(self.show_picker)
         self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,6 +29,8 @@ from psoas_timer.ui.theme import DIAGRAM_INK, DIAGRAM_PAPER, LEGEND
 
 
 class ToolCard(QPushButton):
+    """A whole-card button: the diagram on the left, the name and positions beside it."""
+
     def __init__(self, tool: Tool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tool = tool
@@ -39,10 +41,33 @@ class ToolCard(QPushButton):
         if tool.general_guidance:
             badges.append("General guidance")
         positions = " · ".join(p.name for p in tool.positions)
-        badge = f"\n[{' · '.join(badges)}]" if badges else ""
-        self.setText(f"{tool.name}\n{positions}{badge}")
-        self.setIcon(QIcon(render_pixmap(tool.positions[0].diagram, QSize(150, 180))))
-        self.setIconSize(QSize(100, 120))
+        picture = QLabel()
+        picture.setPixmap(render_pixmap(tool.positions[0].diagram, QSize(100, 120)))
+        picture.setFixedSize(QSize(100, 120))
+        name = QLabel(f"<b>{escape(tool.name)}</b>")
+        bigger = QFont(name.font())
+        bigger.setPointSizeF(bigger.pointSizeF() * 1.2)
+        name.setFont(bigger)
+        where = QLabel(positions)
+        where.setObjectName("muted")
+        text = QVBoxLayout()
+        text.addStretch(1)
+        text.addWidget(name)
+        text.addWidget(where)
+        if badges:
+            badge = QLabel(" · ".join(badges))
+            badge.setObjectName("badge")
+            text.addWidget(badge)
+        text.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 8, 10, 8)
+        row.setSpacing(14)
+        row.addWidget(picture)
+        row.addLayout(text, 1)
+        for label in self.findChildren(QLabel):
+            # Clicks go to the card; long names wrap instead of widening the grid.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setWordWrap(label is not picture)
         self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(f"{tool.name}{', custom tool' if tool.custom else ''}")
@@ -50,9 +75,19 @@ class ToolCard(QPushButton):
         self.setAccessibleDescription(f"Positions: {positions}. {tool.summary}{guidance}")
         self.setToolTip(tool.summary)
 
+    def sizeHint(self) -> QSize:
+        # The layout's hint, not a push button's text width, so two cards share a row.
+        layout = self.layout()
+        hint = layout.sizeHint() if layout is not None else super().sizeHint()
+        return QSize(min(hint.width(), 420), max(hint.height(), 140))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(260, 140)
+
 
 class PickerPage(QWidget):
     chosen = Signal(str)
+    progress_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +98,14 @@ class PickerPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         heading.setFont(font)
-        layout.addWidget(heading)
+        self.progress_button = QPushButton("Progress and history")
+        self.progress_button.setAccessibleName("Open progress charts and session history")
+        self.progress_button.clicked.connect(self.progress_requested)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.progress_button)
+        layout.addLayout(top)
         intro = QLabel(
             "Pick the tool you will lie on. The next page shows where it goes; "
             "then a countdown gives you time to get down onto the mat."
@@ -80,6 +122,7 @@ class PickerPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setAccessibleName("Tools")
         holder = QWidget()
         self.grid = QGridLayout(holder)

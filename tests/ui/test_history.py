@@ -290,3 +290,10 @@ def test_a_lasting_problem_stays_in_view_after_short_messages(
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=2000)
     assert window.status_label.text().startswith("Voice is off")
     assert not window.status_label.isHidden()
+
+
+def test_the_picker_leads_to_progress(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:
+    window = make_window()
+    window.show()
+    qtbot.mouseClick(window.picker.progress_button, Qt.MouseButton.LeftButton)
+    assert window.log_page is not None and window.stack.currentWidget() is window.log_page
