@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from psoas_timer.core.catalog import Cue, Position, Stretch, Tool, Variant
+from psoas_timer.core.settings import Settings
 
 _ANY_FILE = Path(__file__)
 
@@ -83,3 +84,16 @@ def fill_ten_years(path: Path, first: datetime = TEN_YEARS_FROM) -> int:
     conn.execute("COMMIT")
     conn.close()
     return len(sessions)
+
+
+#: Short sets, silent, no first-run notice: what the window tests and scripts run with.
+QUICK_SETTINGS = Settings(
+    breaths=5,
+    countdown=5,
+    transition=3,
+    voice=False,
+    sound=False,
+    floor_mode=False,
+    safety_acknowledged=True,
+    units="cm",
+)

@@ -10,19 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from psoas_timer.core.settings import Settings
-
-QUICK_SETTINGS = Settings(
-    breaths=5,
-    countdown=5,
-    transition=3,
-    voice=False,
-    sound=False,
-    floor_mode=False,
-    safety_acknowledged=True,
-    units="cm",
-)
-
 
 class SmallDisk:
     """A tmpfs of a few hundred KiB, mounted for one test, that can fill up or go read-only."""

@@ -40,17 +40,9 @@ from psoas_timer import paths as app_paths
 from psoas_timer.core.engine import State
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.settings import Settings, save_settings
+from tests.helpers import QUICK_SETTINGS
 
-KILL_SETTINGS = Settings(
-    breaths=5,
-    countdown=5,
-    transition=3,
-    voice=False,
-    sound=False,
-    floor_mode=False,
-    safety_acknowledged=True,
-    units="cm",
-)
+KILL_SETTINGS = QUICK_SETTINGS
 # Sound off: with no sound server (as on a test machine) QtMultimedia floods the
 # event loop with socket-notifier warnings, which would measure that, not the app.
 SOAK_SETTINGS = Settings(

@@ -24,7 +24,8 @@ from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store
 from psoas_timer.ui import recorder as recorder_module
 from psoas_timer.ui.main_window import MainWindow
-from tests.reliability.conftest import QUICK_SETTINGS, SmallDisk
+from tests.helpers import QUICK_SETTINGS
+from tests.reliability.conftest import SmallDisk
 
 pytestmark = [pytest.mark.mounts, pytest.mark.slow]
 

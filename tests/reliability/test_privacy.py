@@ -21,7 +21,7 @@ from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.engine import State
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.ui.main_window import MainWindow
-from tests.reliability.conftest import QUICK_SETTINGS
+from tests.helpers import QUICK_SETTINGS
 
 NETWORK = (socket.AF_INET, socket.AF_INET6)
 

@@ -40,17 +40,9 @@ from psoas_timer.core.clock import Clock, FakeClock  # noqa: E402
 from psoas_timer.core.settings import Settings  # noqa: E402
 from psoas_timer.store import Store  # noqa: E402
 from psoas_timer.ui.main_window import MainWindow  # noqa: E402
+from tests.helpers import QUICK_SETTINGS  # noqa: E402
 
-TEST_SETTINGS = Settings(
-    breaths=5,
-    countdown=5,
-    transition=3,
-    voice=False,
-    sound=False,
-    floor_mode=False,
-    safety_acknowledged=True,
-    units="cm",
-)
+TEST_SETTINGS = QUICK_SETTINGS
 
 
 @pytest.fixture(autouse=True)
