@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Tests never need a display; set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,6 +15,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SPEECHD_ADDRESS", "unix_socket:/nonexistent/psoas-timer-tests")
 
 from psoas_timer import paths
+
+# These tests check properties, not how fast examples are made: on a busy
+# machine one slow draw must not fail a run with nothing wrong in the code.
+settings.register_profile(
+    "psoas-timer", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("psoas-timer")
 
 
 @pytest.fixture(autouse=True)
