@@ -97,3 +97,17 @@ QUICK_SETTINGS = Settings(
     safety_acknowledged=True,
     units="cm",
 )
+
+
+#: The tools the app ships with.
+BUILTIN_TOOL_IDS = frozenset(
+    {
+        "ql-claw",
+        "pso-rite",
+        "meat-grinder",
+        "massage-ball",
+        "littlemum-shoulder",
+        "littlemum-back",
+        "hands",
+    }
+)

@@ -17,16 +17,7 @@ from psoas_timer.core.catalog import (
     parse_tool,
 )
 from psoas_timer.core.units import DISTANCE, default_units, render_distances
-
-TOOL_IDS = {
-    "ql-claw",
-    "pso-rite",
-    "meat-grinder",
-    "massage-ball",
-    "littlemum-shoulder",
-    "littlemum-back",
-    "hands",
-}
+from tests.helpers import BUILTIN_TOOL_IDS
 
 GOOD = """
 id = "my-tool"
@@ -68,7 +59,7 @@ def parse(text: str, folder: Path) -> object:
 def test_builtin_catalog_loads_without_errors() -> None:
     catalog = load_catalog()
     assert catalog.errors == []
-    assert set(catalog.tools) == TOOL_IDS
+    assert set(catalog.tools) == BUILTIN_TOOL_IDS
     assert catalog.safety is not None
     assert {"half-kneeling-lunge", "standing-lunge", "pigeon", "glute-bridge"} <= set(
         catalog.stretches
@@ -230,7 +221,7 @@ def test_user_tools_load_beside_builtins_and_bad_ones_are_reported(tmp_path: Pat
     assert len(messages) == 2
     assert any("broken.toml" in m and "field 'x': unknown field" in m for m in messages)
     assert any("clash.toml" in m and "duplicate id" in m for m in messages)
-    assert set(catalog.tools) >= TOOL_IDS
+    assert set(catalog.tools) >= BUILTIN_TOOL_IDS
 
 
 documents = st.recursive(

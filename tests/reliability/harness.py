@@ -32,7 +32,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SPEECHD_ADDRESS", "unix_socket:/nonexistent/psoas-timer-tests")
 
-from PySide6.QtCore import QAbstractAnimation, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -41,6 +41,7 @@ from psoas_timer.core.engine import State
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.settings import Settings, save_settings
 from tests.helpers import QUICK_SETTINGS
+from tests.qt_helpers import active_timers, start_session
 
 KILL_SETTINGS = QUICK_SETTINGS
 # Sound off: with no sound server (as on a test machine) QtMultimedia floods the
@@ -50,21 +51,6 @@ SOAK_SETTINGS = Settings(
 )
 RATING_KEYS = "0123456789t"
 TICK_MS = 15
-
-
-def active_timers(roots: list[QObject]) -> list[str]:
-    """Running QTimers and animations under ``roots`` (the UI conftest's check)."""
-    found: list[str] = []
-    for root in roots:
-        for obj in [root, *root.findChildren(QObject)]:
-            if isinstance(obj, QTimer) and obj.isActive():
-                found.append(f"QTimer {obj.objectName()!r} in {type(obj.parent()).__name__}")
-            if (
-                isinstance(obj, QAbstractAnimation)
-                and obj.state() == QAbstractAnimation.State.Running
-            ):
-                found.append(f"animation in {type(obj.parent()).__name__}")
-    return found
 
 
 def rss_kib() -> int:
@@ -187,10 +173,8 @@ class Driver(QObject):
     def _start_session(self) -> None:
         window = self.window
         tools = sorted(window.catalog.tools)
-        assert window.show_tool(self.rng.choice(tools))
-        sides = self.rng.choice(["both", "both", "left", "right"])
-        window.placement.side_buttons[sides].setChecked(True)
-        QTest.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+        tool = self.rng.choice(tools)
+        start_session(window, tool, self.rng.choice(["both", "both", "left", "right"]))
 
     def _session_over(self) -> None:
         window = self.window

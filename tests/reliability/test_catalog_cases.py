@@ -25,18 +25,10 @@ from typing import Any
 import pytest
 
 from psoas_timer.core.catalog import CatalogError, load_catalog, parse_tool
+from tests.helpers import BUILTIN_TOOL_IDS
 
 SEED = 20240501
 CASES = 1000
-BUILTIN_TOOLS = {
-    "ql-claw",
-    "pso-rite",
-    "meat-grinder",
-    "massage-ball",
-    "littlemum-shoulder",
-    "littlemum-back",
-    "hands",
-}
 
 BASE: dict[str, Any] = {
     "id": "my-tool",
@@ -270,7 +262,7 @@ def duplicate(rng: random.Random, doc: dict[str, Any]) -> tuple[str, dict[str, A
     if rng.random() < 0.5:
         doc["positions"].append(copy.deepcopy(doc["positions"][0]))
         return "duplicate position", doc, "field 'positions[1].id': duplicate position id"
-    doc["id"] = rng.choice(sorted(BUILTIN_TOOLS))
+    doc["id"] = rng.choice(sorted(BUILTIN_TOOL_IDS))
     return "duplicate of a built-in", doc, "field 'id': duplicate id (already in"
 
 
@@ -378,7 +370,7 @@ def test_each_broken_tool_file_is_one_line_naming_it(tmp_path: Path, cases: list
 
     catalog = load_catalog(user_tools=folder)
 
-    assert set(catalog.tools) == BUILTIN_TOOLS, "a broken file must never load as a tool"
+    assert set(catalog.tools) == BUILTIN_TOOL_IDS, "a broken file must never load as a tool"
     assert catalog.safety is not None and catalog.stretches
     by_file: dict[str, list[CatalogError]] = {}
     for error in catalog.errors:

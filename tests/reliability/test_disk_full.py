@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths as app_paths
@@ -25,6 +24,7 @@ from psoas_timer.store import Store
 from psoas_timer.ui import recorder as recorder_module
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
+from tests.qt_helpers import start_session
 from tests.reliability.conftest import SmallDisk
 
 pytestmark = [pytest.mark.mounts, pytest.mark.slow]
@@ -72,9 +72,7 @@ def _logged(database: Path) -> tuple[list[tuple[object, ...]], int]:
 
 
 def _to_first_rating(window: MainWindow, qtbot: QtBot) -> FakeClock:
-    assert window.show_tool("ql-claw")
-    window.placement.side_buttons["left"].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, "ql-claw", "left")
     engine = window.session.engine
     assert engine is not None
     clock = engine.clock

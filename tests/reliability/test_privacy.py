@@ -22,6 +22,7 @@ from psoas_timer.core.engine import State
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
+from tests.qt_helpers import start_session
 
 NETWORK = (socket.AF_INET, socket.AF_INET6)
 
@@ -57,9 +58,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _run_session(window: MainWindow, qtbot: QtBot) -> None:
-    assert window.show_tool("pso-rite")
-    window.placement.side_buttons["both"].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, "pso-rite", "both")
     engine = window.session.engine
     assert engine is not None
     clock = engine.clock

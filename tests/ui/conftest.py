@@ -3,29 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QAbstractAnimation, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-
-def _running_timers(app: QApplication) -> list[str]:
-    found: list[str] = []
-    for widget in app.topLevelWidgets():
-        for obj in [widget, *widget.findChildren(QObject)]:
-            if isinstance(obj, QTimer) and obj.isActive():
-                found.append(f"QTimer in {type(obj.parent()).__name__}")
-            if (
-                isinstance(obj, QAbstractAnimation)
-                and obj.state() == QAbstractAnimation.State.Running
-            ):
-                found.append(f"animation in {type(obj.parent()).__name__}")
-    return found
+from tests.qt_helpers import active_timers
 
 
 @pytest.fixture(autouse=True)
 def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
     """Fail any test that leaves a timer or animation running behind it."""
     yield
-    leftovers = _running_timers(qapp)
+    leftovers = active_timers(qapp.topLevelWidgets())
     assert not leftovers, f"left running after the test: {leftovers}"
 
 

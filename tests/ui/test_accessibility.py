@@ -41,6 +41,7 @@ from psoas_timer.ui.theme import (
     blend,
     contrast_ratio,
 )
+from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
 # -- accessible names ----------------------------------------------------------
@@ -230,9 +231,7 @@ def test_phase_step_side_and_rating_changes_reach_a_screen_reader(
     window.show()
     page = window.session
     heard = Announcements(page, monkeypatch)
-    assert window.show_tool("ql-claw")
-    window.placement.side_buttons["both"].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, "ql-claw", "both")
     engine = page.engine
     assert engine is not None
 
@@ -283,9 +282,7 @@ def test_pausing_does_not_repeat_the_phase(
     window = make_window(clock)
     page = window.session
     heard = Announcements(page, monkeypatch)
-    assert window.show_tool("ql-claw")
-    window.placement.side_buttons["left"].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, "ql-claw", "left")
     page.next_step()
     page.rate(2)
     clock.advance(1)

@@ -16,6 +16,7 @@ from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.ring import MIN_FRACTION
+from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
 
@@ -31,9 +32,7 @@ def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 
 
 
 def start(window: MainWindow, qtbot: QtBot, tool: str = "ql-claw", sides: str = "both") -> None:
-    assert window.show_tool(tool)
-    window.placement.side_buttons[sides].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, tool, sides)
     assert window.stack.currentWidget() is window.session
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -27,6 +27,7 @@ from psoas_timer.store import Store
 from psoas_timer.ui import audio
 from psoas_timer.ui.audio import Voice
 from psoas_timer.ui.main_window import MainWindow
+from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
 VOICE_ON = TEST_SETTINGS.with_changes(voice=True)
@@ -49,9 +50,7 @@ def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 
 
 
 def start(window: MainWindow, qtbot: QtBot, sides: str = "both") -> None:
-    assert window.show_tool("ql-claw")
-    window.placement.side_buttons[sides].setChecked(True)
-    qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+    start_session(window, "ql-claw", sides)
     assert window.session.engine is not None
 
 

@@ -1,0 +1,34 @@
+"""Qt pieces shared by the window tests and the reliability scripts (kept apart
+from tests/helpers.py so the Qt-free tests never import Qt)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QAbstractAnimation, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+
+from psoas_timer.ui.main_window import MainWindow
+
+
+def active_timers(roots: Iterable[QObject]) -> list[str]:
+    """Running QTimers and animations under ``roots``: what a finished test or session
+    must never leave behind."""
+    found: list[str] = []
+    for root in roots:
+        for obj in [root, *root.findChildren(QObject)]:
+            if isinstance(obj, QTimer) and obj.isActive():
+                found.append(f"QTimer {obj.objectName()!r} in {type(obj.parent()).__name__}")
+            if (
+                isinstance(obj, QAbstractAnimation)
+                and obj.state() == QAbstractAnimation.State.Running
+            ):
+                found.append(f"animation in {type(obj.parent()).__name__}")
+    return found
+
+
+def start_session(window: MainWindow, tool: str = "ql-claw", sides: str = "both") -> None:
+    """Open the tool's placement page, choose the sides and click Start, as a user does."""
+    assert window.show_tool(tool)
+    window.placement.side_buttons[sides].setChecked(True)
+    QTest.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
