@@ -275,10 +275,7 @@ class HistoryModel(QAbstractTableModel):
     def _apply(self, what: str, write: Callable[[], None]) -> bool:
         try:
             self._write(what, write)
-        except ValueError as exc:
-            self.edit_failed.emit(f"That {what} was not saved: {exc}")
-            return False
-        except StoreError as exc:
+        except (ValueError, StoreError) as exc:
             self.edit_failed.emit(f"That {what} was not saved: {exc}")
             return False
         return True
@@ -422,8 +419,7 @@ class HistoryView(QWidget):
     def reload(self) -> None:
         chosen = self.selected_session()
         self.model.reload()
-        n = self.model.rowCount()
-        self.count.setText(f"{n} session{'s' if n != 1 else ''}")
+        self.reload_count()
         if chosen is not None:
             self.select_session(chosen)
         self._selection_changed()

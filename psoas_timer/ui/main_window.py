@@ -357,8 +357,9 @@ class MainWindow(QMainWindow):
         return True
 
     def export_chart(self) -> None:
-        page = self.log_page if self.stack.currentWidget() is self.log_page else None
-        page = page or self.show_progress()
+        page = self.log_page
+        if page is None or self.stack.currentWidget() is not page:
+            page = self.show_progress()
         if page is None:
             return
         path, chosen = QFileDialog.getSaveFileName(
