@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from psoas_timer.core.progress import DateRange
 from psoas_timer.store import Store
-from psoas_timer.ui.progress_page import ProgressPage, day_x
+from psoas_timer.ui.progress.charts import ProgressCharts, day_x
 
 SIZE = (1100, 760)
 DAY_S = 86_400.0
@@ -69,7 +69,7 @@ def _until_painted(app: QApplication, watch: PaintWatch, started: float) -> floa
 Copied = list[tuple[str, dict[str, Any]]]
 
 
-def copy_items(page: ProgressPage) -> Copied:
+def copy_items(page: ProgressCharts) -> Copied:
     """The arrays and looks of everything the page drew, plot by plot."""
     items: Copied = []
     for plot in page.plots.values():
@@ -132,9 +132,9 @@ class Bench:
         self.store = store
         self.items: Copied = []
 
-    def open_page(self) -> tuple[float, ProgressPage]:
+    def open_page(self) -> tuple[float, ProgressCharts]:
         started = time.perf_counter()
-        page = ProgressPage(self.store)
+        page = ProgressCharts(self.store)
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
         page.reload()
         page.resize(*SIZE)

@@ -80,7 +80,7 @@ def run(
     app = make_application()
     paths.ensure()
     # One running copy per data folder: a second start only brings it forward.
-    from psoas_timer.ui.single_instance import Claim, SingleInstance, bring_forward
+    from psoas_timer.services.single_instance import Claim, SingleInstance, bring_forward
 
     instance = SingleInstance(paths.lock_name, paths.data, app)
     claim = instance.claim()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from psoas_timer.ui.rating import TEN_KEY
+from psoas_timer.ui.widgets.rating import TEN_KEY
 
 SESSION_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter or →", "Start, or go on to the next step"),

@@ -25,6 +25,10 @@ from psoas_timer.core.clock import Clock
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, atomic_write, save_settings
 from psoas_timer.paths import Paths
+from psoas_timer.services.keepawake import KeepAwake
+from psoas_timer.services.saving import Recorder
+from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
 from psoas_timer.store import (
     ImportFileError,
     Moment,
@@ -36,17 +40,17 @@ from psoas_timer.store import (
     export_to_path,
     import_file,
 )
-from psoas_timer.ui.audio import CuePlayer, Voice
-from psoas_timer.ui.dialogs import KeysDialog, SafetyDialog, SettingsDialog
-from psoas_timer.ui.keepawake import KeepAwake
-from psoas_timer.ui.pages import PickerPage, PlacementPage
-from psoas_timer.ui.recorder import Recorder
-from psoas_timer.ui.recovery import RecoveryChoice, RecoveryDialog
-from psoas_timer.ui.session_page import SessionPage
+from psoas_timer.ui.dialogs.keys import KeysDialog
+from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
+from psoas_timer.ui.dialogs.safety import SafetyDialog
+from psoas_timer.ui.dialogs.settings import SettingsDialog
+from psoas_timer.ui.picker.picker_page import PickerPage
+from psoas_timer.ui.picker.placement_page import PlacementPage
+from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 
 if TYPE_CHECKING:
-    from psoas_timer.ui.log_page import LogPage
+    from psoas_timer.ui.progress.page import ProgressHistoryPage
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +113,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
 
         self.undo_stack = QUndoStack(self)
-        self.log_page: LogPage | None = None
+        self.progress_page: ProgressHistoryPage | None = None
 
         self.recorder: Recorder | None = None
         if store is not None:
@@ -193,21 +197,23 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
         return True
 
-    def show_progress(self) -> LogPage | None:
+    def show_progress(self) -> ProgressHistoryPage | None:
         if self._session_running():
             return None
-        page = self.log_page
+        page = self.progress_page
         if page is None:
             # pyqtgraph is imported here, the first time the page is wanted.
-            from psoas_timer.ui.log_page import LogPage
+            from psoas_timer.ui.progress.page import ProgressHistoryPage
 
             names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
-            page = LogPage(self.store, names, self._colours, self._write, self.undo_stack)
+            page = ProgressHistoryPage(
+                self.store, names, self._colours, self._write, self.undo_stack
+            )
             page.back_requested.connect(self.show_picker)
             page.export_chart_requested.connect(self.export_chart)
             page.history.message.connect(lambda text: self.show_status(text, 10000))
             self.stack.addWidget(page)
-            self.log_page = page
+            self.progress_page = page
         page.reload()
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(f"Progress — {APP_NAME}")
@@ -233,8 +239,8 @@ class MainWindow(QMainWindow):
     def _session_finished(self, completed: bool) -> None:
         self.keep_awake.release()
         self.show_status("Session complete: saved." if completed else "Session ended: saved.")
-        if self.log_page is not None:
-            self.log_page.reload()
+        if self.progress_page is not None:
+            self.progress_page.reload()
 
     # -- the log: writes, recovery, export and import ---------------------------
 
@@ -301,8 +307,8 @@ class MainWindow(QMainWindow):
             self._write(f"{side} {moment} rating", write)
         self._write("unfinished session closed", lambda: store.mark_interrupted(session_id))
         self.show_status("The unfinished session is kept in your history.", 8000)
-        if self.log_page is not None:
-            self.log_page.reload()
+        if self.progress_page is not None:
+            self.progress_page.reload()
 
     def export_log(self) -> None:
         if self.store is None:
@@ -352,12 +358,12 @@ class MainWindow(QMainWindow):
             else ""
         )
         self.show_status(f"Imported {report.sessions_added} sessions from {path.name}.{skipped}")
-        if self.log_page is not None:
-            self.log_page.reload()
+        if self.progress_page is not None:
+            self.progress_page.reload()
         return True
 
     def export_chart(self) -> None:
-        page = self.log_page
+        page = self.progress_page
         if page is None or self.stack.currentWidget() is not page:
             page = self.show_progress()
         if page is None:
@@ -372,9 +378,9 @@ class MainWindow(QMainWindow):
             self.save_chart(Path(path), "svg" if "svg" in chosen.lower() else "png")
 
     def save_chart(self, path: Path, default_format: str = "png") -> bool:
-        from psoas_timer.ui.progress_page import ChartExportError
+        from psoas_timer.ui.progress.charts import ChartExportError
 
-        page = self.log_page
+        page = self.progress_page
         if page is None:
             return False
         if not path.suffix:
@@ -467,8 +473,8 @@ class MainWindow(QMainWindow):
         self._colours = apply_theme(app, settings.theme)
         self.session.set_colours(FLOOR if self._floor_active else self._colours, self._floor_active)
         self.placement.diagram.set_colours(self._colours)
-        if self.log_page is not None:
-            self.log_page.set_colours(self._colours)
+        if self.progress_page is not None:
+            self.progress_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)

@@ -20,8 +20,8 @@ from psoas_timer import paths as app_paths
 from psoas_timer.core.catalog import Catalog, load_catalog
 from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.plan import StepKind
+from psoas_timer.services import saving as saving_module
 from psoas_timer.store import Store
-from psoas_timer.ui import recorder as recorder_module
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
@@ -39,7 +39,7 @@ def catalog() -> Catalog:
 def window(
     qtbot: QtBot, small_disk: SmallDisk, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
-    monkeypatch.setattr(recorder_module, "RETRY_MS", 50)
+    monkeypatch.setattr(saving_module, "RETRY_MS", 50)
     where = app_paths.paths_under(small_disk.path / "app")
     where.ensure()
     store = Store.open(where.database)

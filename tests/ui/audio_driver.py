@@ -21,8 +21,9 @@ from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.engine import Event, SessionFinished, SetFinished, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
-from psoas_timer.ui.audio import CuePlayer, Voice
-from psoas_timer.ui.session_page import SessionPage
+from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
+from psoas_timer.ui.session.session_page import SessionPage
 
 
 def main() -> int:

@@ -23,12 +23,11 @@ from pytestqt.qtbot import QtBot
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.plan import StepKind
-from psoas_timer.ui.diagram import DiagramView
-from psoas_timer.ui.dialogs import KeysDialog, SafetyDialog, SettingsDialog
+from psoas_timer.ui.dialogs.keys import KeysDialog
+from psoas_timer.ui.dialogs.safety import SafetyDialog
+from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
-from psoas_timer.ui.rating import RatingPanel
-from psoas_timer.ui.ring import PacingRing
-from psoas_timer.ui.session_page import SessionPage
+from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import (
     DARK,
     DIAGRAM_INK,
@@ -41,6 +40,9 @@ from psoas_timer.ui.theme import (
     blend,
     contrast_ratio,
 )
+from psoas_timer.ui.widgets.diagram import DiagramView
+from psoas_timer.ui.widgets.rating import RatingPanel
+from psoas_timer.ui.widgets.ring import PacingRing
 from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
@@ -120,7 +122,7 @@ def test_every_control_of_the_pages_has_an_accessible_name(
     assert page.centre.currentWidget() is page.rating
     assert unnamed(window) == []
     # Make sure the walk really met the kinds of control it is meant to check.
-    from psoas_timer.ui.pages import ToolCard
+    from psoas_timer.ui.picker.picker_page import ToolCard
 
     for kind in (ToolCard, PacingRing, DiagramView, RatingPanel, QComboBox, SessionPage):
         assert any(issubclass(found, kind) for found in checked), kind

@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from psoas_timer.ui.audio import CUE_SHAPES, RATE, CuePlayer, Voice, cue_files
+from psoas_timer.services.sound import CUE_SHAPES, RATE, CuePlayer, cue_files
+from psoas_timer.services.voice import Voice
 
 SINK = "nullsink"
 

@@ -11,7 +11,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from psoas_timer.core.catalog import POSES, Catalog, builtin_root, load_catalog
-from psoas_timer.ui.diagram import render_pixmap
+from psoas_timer.ui.widgets.diagram import render_pixmap
 
 
 def referenced() -> list[Traversable]:

@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.engine import SetResult
 from psoas_timer.store import Store, export_to_path
-from psoas_timer.ui.history import COLUMNS, ID_ROLE, NOT_RATED, HistoryView
+from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
-from psoas_timer.ui.recovery import RecoveryChoice, RecoveryDialog
+from psoas_timer.ui.progress.history import COLUMNS, ID_ROLE, NOT_RATED, HistoryView
 
 T0 = datetime(2024, 5, 6, 7, 30, tzinfo=UTC)
 LEFT_BEFORE = next(i for i, c in enumerate(COLUMNS) if c.title == "Left before")
@@ -296,4 +296,4 @@ def test_the_picker_leads_to_progress(qtbot: QtBot, make_window: Callable[..., M
     window = make_window()
     window.show()
     qtbot.mouseClick(window.picker.progress_button, Qt.MouseButton.LeftButton)
-    assert window.log_page is not None and window.stack.currentWidget() is window.log_page
+    assert window.progress_page is not None and window.stack.currentWidget() is window.progress_page

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.progress import DateRange, is_meaningful_change
 from psoas_timer.store import SetRecord, Store
-from psoas_timer.ui.progress_page import ChartExportError, ProgressPage, day_x
+from psoas_timer.ui.progress.charts import ChartExportError, ProgressCharts, day_x
 from tests.helpers import TEN_YEARS_FROM, fill_ten_years
 
 TODAY = date(2024, 6, 30)
@@ -30,8 +30,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def make_page(qtbot: QtBot, store: Store | None, today: date = TODAY) -> ProgressPage:
-    page = ProgressPage(store, tool_names={"ball": "Ball"}, today=lambda: today)
+def make_page(qtbot: QtBot, store: Store | None, today: date = TODAY) -> ProgressCharts:
+    page = ProgressCharts(store, tool_names={"ball": "Ball"}, today=lambda: today)
     qtbot.addWidget(page)
     page.resize(1000, 700)
     page.reload()

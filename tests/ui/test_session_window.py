@@ -15,7 +15,7 @@ from psoas_timer.core.pacing import pace, ring_fraction
 from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
-from psoas_timer.ui.ring import MIN_FRACTION
+from psoas_timer.ui.widgets.ring import MIN_FRACTION
 from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
@@ -126,7 +126,7 @@ def test_pause_resume_back_off_released_and_end(
     run_for(window, clock, 3)
     assert engine.step.kind is StepKind.SET and engine.step.level == 0
     monkeypatch.setattr(
-        "psoas_timer.ui.session_page.QMessageBox.question",
+        "psoas_timer.ui.session.session_page.QMessageBox.question",
         lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
     )
     qtbot.keyClick(page, Qt.Key.Key_Escape)

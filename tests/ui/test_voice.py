@@ -23,9 +23,9 @@ from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.engine import State, StepStarted
 from psoas_timer.core.plan import Step, StepKind
+from psoas_timer.services import voice as voice_module
+from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
-from psoas_timer.ui import audio
-from psoas_timer.ui.audio import Voice
 from psoas_timer.ui.main_window import MainWindow
 from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
@@ -177,7 +177,7 @@ def test_no_speech_engine_at_all_is_said_once_and_the_session_goes_on(
     voice_window: Callable[[str | None], tuple[MainWindow, list[str]]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(audio, "available_engines", list)
+    monkeypatch.setattr(voice_module, "available_engines", list)
     window, messages = voice_window(None)
     clock = window.session.clock
     assert isinstance(clock, FakeClock)
@@ -213,11 +213,11 @@ def test_an_engine_that_is_not_installed_is_said_once(
 
 def test_qts_silent_test_engine_is_never_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["mock"]))
-    assert audio.available_engines() == []
+    assert voice_module.available_engines() == []
     monkeypatch.setattr(
         QTextToSpeech, "availableEngines", staticmethod(lambda: ["mock", "speechd"])
     )
-    assert audio.available_engines() == ["speechd"]
+    assert voice_module.available_engines() == ["speechd"]
 
 
 class StuckEngine(QObject):
@@ -364,7 +364,7 @@ def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_speech_dispatcher_without_a_sound_server_is_given_up(
     qtbot: QtBot, speech_dispatcher: Path
 ) -> None:
-    if "speechd" not in audio.available_engines():
+    if "speechd" not in voice_module.available_engines():
         pytest.skip("Qt's speech-dispatcher plugin is not installed")
     voice = Voice(watchdog_ms=1500, per_word_ms=0)
     problems: list[str] = []

@@ -13,12 +13,12 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from psoas_timer.store import Store
-from psoas_timer.ui.history import HistoryView, Writer
-from psoas_timer.ui.progress_page import ProgressPage
+from psoas_timer.ui.progress.charts import ProgressCharts
+from psoas_timer.ui.progress.history import HistoryView, Writer
 from psoas_timer.ui.theme import Colours
 
 
-class LogPage(QWidget):
+class ProgressHistoryPage(QWidget):
     back_requested = Signal()
     export_chart_requested = Signal()
 
@@ -32,7 +32,7 @@ class LogPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.progress = ProgressPage(store, tool_names=tool_names, colours=colours)
+        self.progress = ProgressCharts(store, tool_names=tool_names, colours=colours)
         self.history = HistoryView(store, tool_names, writer, undo_stack=undo_stack)
         self.progress.session_chosen.connect(self.history.select_session)
         # Any edit or deletion in the table changes what the charts show.

@@ -1,10 +1,10 @@
-"""The tool picker and the placement page."""
+"""Where the tool goes, how to lie, and Start."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,143 +16,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from psoas_timer.core.catalog import Catalog, Position, Tool
+from psoas_timer.core.catalog import Position, Tool
 from psoas_timer.core.plan import Sides
 from psoas_timer.core.units import Units, render_distances
-from psoas_timer.ui.diagram import DiagramView, render_pixmap
 from psoas_timer.ui.theme import DIAGRAM_INK, DIAGRAM_PAPER, LEGEND
-
-
-class ToolCard(QPushButton):
-    """A whole-card button: the diagram on the left, the name and positions beside it."""
-
-    def __init__(self, tool: Tool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.tool = tool
-        self.setObjectName("toolCard")
-        badges = []
-        if tool.custom:
-            badges.append("Custom")
-        if tool.general_guidance:
-            badges.append("General guidance")
-        positions = " · ".join(p.name for p in tool.positions)
-        picture = QLabel()
-        picture.setPixmap(render_pixmap(tool.positions[0].diagram, QSize(100, 120)))
-        picture.setFixedSize(QSize(100, 120))
-        name = QLabel(f"<b>{escape(tool.name)}</b>")
-        bigger = QFont(name.font())
-        bigger.setPointSizeF(bigger.pointSizeF() * 1.2)
-        name.setFont(bigger)
-        where = QLabel(positions)
-        where.setObjectName("muted")
-        text = QVBoxLayout()
-        text.addStretch(1)
-        text.addWidget(name)
-        text.addWidget(where)
-        if badges:
-            badge = QLabel(" · ".join(badges))
-            badge.setObjectName("badge")
-            text.addWidget(badge)
-        text.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 8, 10, 8)
-        row.setSpacing(14)
-        row.addWidget(picture)
-        row.addLayout(text, 1)
-        for label in self.findChildren(QLabel):
-            # Clicks go to the card; long names wrap instead of widening the grid.
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setWordWrap(label is not picture)
-        self.setMinimumHeight(140)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(f"{tool.name}{', custom tool' if tool.custom else ''}")
-        guidance = " General guidance." if tool.general_guidance else ""
-        self.setAccessibleDescription(f"Positions: {positions}. {tool.summary}{guidance}")
-        self.setToolTip(tool.summary)
-
-    def sizeHint(self) -> QSize:
-        # The layout's hint, not a push button's text width, so two cards share a row.
-        layout = self.layout()
-        hint = layout.sizeHint() if layout is not None else super().sizeHint()
-        return QSize(min(hint.width(), 420), max(hint.height(), 140))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(260, 140)
-
-
-class PickerPage(QWidget):
-    chosen = Signal(str)
-    progress_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        heading = QLabel("Choose your tool")
-        heading.setObjectName("pageHeading")
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        heading.setFont(font)
-        self.progress_button = QPushButton("Progress and history")
-        self.progress_button.setAccessibleName("Open progress charts and session history")
-        self.progress_button.clicked.connect(self.progress_requested)
-        top = QHBoxLayout()
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(self.progress_button)
-        layout.addLayout(top)
-        intro = QLabel(
-            "Pick the tool you will lie on. The next page shows where it goes; "
-            "then a countdown gives you time to get down onto the mat."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setObjectName("catalogErrors")
-        self.errors.setAccessibleName("Tool files that could not be loaded")
-        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.errors.hide()
-        layout.addWidget(self.errors)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setAccessibleName("Tools")
-        holder = QWidget()
-        self.grid = QGridLayout(holder)
-        self.grid.setSpacing(12)
-        scroll.setWidget(holder)
-        layout.addWidget(scroll, 1)
-        self.cards: dict[str, ToolCard] = {}
-
-    def set_catalog(self, catalog: Catalog) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
-        self.cards.clear()
-        for index, tool in enumerate(catalog.tools.values()):
-            card = ToolCard(tool)
-            card.clicked.connect(lambda _=False, tool_id=tool.id: self.chosen.emit(tool_id))
-            self.grid.addWidget(card, index // 2, index % 2)
-            self.cards[tool.id] = card
-        if catalog.errors:
-            lines = "<br>".join(escape(str(error)) for error in catalog.errors)
-            self.errors.setText(
-                "<b>Some tool files could not be loaded</b> (the others are fine). "
-                f"Fix or remove them, then restart:<br>{lines}"
-            )
-            self.errors.show()
-        else:
-            self.errors.hide()
-        if self.cards:
-            next(iter(self.cards.values())).setFocus()
+from psoas_timer.ui.widgets.diagram import DiagramView
 
 
 class PlacementPage(QWidget):

@@ -104,7 +104,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-class ProgressPage(QWidget):
+class ProgressCharts(QWidget):
     """Tenderness per side, breaths to release and sessions per week, with filters."""
 
     session_chosen = Signal(int)

@@ -40,12 +40,13 @@ from psoas_timer.core.engine import (
 )
 from psoas_timer.core.pacing import Pace, Phase, ring_fraction
 from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word
-from psoas_timer.ui.audio import CuePlayer, Voice
-from psoas_timer.ui.diagram import DiagramView
+from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
 from psoas_timer.ui.keys import HINT_LINE
-from psoas_timer.ui.rating import RatingPanel
-from psoas_timer.ui.ring import PacingRing
 from psoas_timer.ui.theme import LIGHT, Colours
+from psoas_timer.ui.widgets.diagram import DiagramView
+from psoas_timer.ui.widgets.rating import RatingPanel
+from psoas_timer.ui.widgets.ring import PacingRing
 
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 SAY_LAST_BREATHS = 3

@@ -1,4 +1,4 @@
-"""Safety notice, keyboard help, and settings."""
+"""Every setting, with a live preview of the breath pattern."""
 
 from __future__ import annotations
 
@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QSlider,
     QSpinBox,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from psoas_timer.core.catalog import Safety
 from psoas_timer.core.clock import Clock, MonotonicClock
 from psoas_timer.core.pacing import (
     BREATHS_LIMITS,
@@ -35,56 +33,8 @@ from psoas_timer.core.pacing import (
     ring_fraction,
 )
 from psoas_timer.core.settings import Settings
-from psoas_timer.ui.keys import keys_html
-from psoas_timer.ui.ring import PacingRing
 from psoas_timer.ui.theme import Colours, colours_for
-
-
-def safety_html(safety: Safety) -> str:
-    def items(lines: tuple[str, ...]) -> str:
-        return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
-
-    return (
-        f"<p>{escape(safety.intro)}</p>"
-        f"<h3>Do not press into your belly if</h3>{items(safety.do_not_use)}"
-        f"<h3>Stop at once if</h3>{items(safety.stop_if)}"
-        f"<h3>Get urgent medical help for</h3>{items(safety.urgent)}"
-        f"<p><i>{escape(safety.disclaimer)}</i></p>"
-    )
-
-
-class SafetyDialog(QDialog):
-    def __init__(self, safety: Safety, first_run: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Before you start: safety" if first_run else "Safety")
-        self.resize(640, 620)
-        layout = QVBoxLayout(self)
-        text = QTextBrowser()
-        text.setHtml(safety_html(safety))
-        text.setAccessibleName("Safety information")
-        layout.addWidget(text)
-        buttons = QDialogButtonBox()
-        label = "I have read this — continue" if first_run else "Close"
-        self.confirm = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setDefault(True)
-        self.confirm.setAutoDefault(True)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
-        self.confirm.setFocus()
-
-
-class KeysDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard controls")
-        layout = QVBoxLayout(self)
-        text = QLabel(keys_html())
-        text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
+from psoas_timer.ui.widgets.ring import PacingRing
 
 PATTERN_LABELS = {
     "inhale": "Breathe in",

@@ -1,0 +1,1 @@
+"""Qt services with no widgets: sound, voice, keep-awake, single instance, saving."""

@@ -1,0 +1,1 @@
+"""The dialogs: safety, keyboard controls, settings and crash recovery."""

@@ -1,0 +1,1 @@
+"""The Progress and history screen: charts, the session history and their commands."""

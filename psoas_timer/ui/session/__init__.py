@@ -1,0 +1,1 @@
+"""The session screen: a view of the running session engine."""

@@ -1,0 +1,1 @@
+"""Reusable widgets that show one thing: the pacing ring, diagrams, the rating panel."""
