@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install psoas-timer with its test tools into a virtualenv and run every check:
-# ruff, mypy and the test suite (offscreen; no display needed).
+# ruff, mypy, the import contracts and the test suite (offscreen; no display needed).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_debian_packages "$HERE/system-libs.txt" "$HERE/test-libs.txt"
@@ -10,6 +10,7 @@ cd "$ROOT"
 "$VENV/bin/ruff" check psoas_timer tests bench
 "$VENV/bin/ruff" format --check psoas_timer tests bench
 "$VENV/bin/mypy"
+"$VENV/bin/lint-imports"
 set +e
 QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
 status=$?
