@@ -146,6 +146,13 @@ def test_no_words_in_a_picture(source: Traversable) -> None:
 
 
 @pytest.mark.parametrize("source", every_svg(), ids=lambda s: s.name)
+def test_ids_are_unique(source: Traversable) -> None:
+    # The key and the measurements find marks by id; a repeated id is ambiguous.
+    ids = [e.get("id") for e in tree(source).iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("source", every_svg(), ids=lambda s: s.name)
 def test_only_the_palette(source: Traversable) -> None:
     palette = {colour.upper() for colour in DIAGRAM_COLOURS.values()}
     text = source.read_text("utf-8")
