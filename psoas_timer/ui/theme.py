@@ -66,12 +66,56 @@ FLOOR = Colours(
 )
 
 
-# The placement diagrams are drawn on their own light paper whatever the theme,
-# so their legend sits on the same paper and names the same marks in darker
-# shades of the diagrams' colours.
-DIAGRAM_PAPER = "#F7F5F0"
+# Every colour the SVGs in assets/diagrams may use. The diagrams are drawn on
+# their own light paper whatever the theme, so the key beside them sits on the
+# same paper and shows each mark in the colour it is drawn in.
+DIAGRAM_COLOURS = {
+    "paper": "#F7F5F0",
+    "skin": "#E9DFD3",
+    "ink": "#3A4A55",  # body outlines, the navel
+    "bone": "#7A5F4A",  # landmarks: hip bone, groin crease, ribs, spine, sacrum
+    "target-fill": "#2E8B57",
+    "target": "#1E6B40",
+    "avoid-fill": "#C0392B",
+    "avoid": "#A93226",
+    "tool-fill": "#2F6FB3",
+    "tool": "#1D4E85",
+    "pressing": "#0F2F55",  # the part of a tool that presses
+    "floor": "#8A8A8A",
+    "prop-fill": "#D8B26E",  # book, pillows, chair
+    "prop": "#8A6F3A",
+}
+DIAGRAM_PAPER = DIAGRAM_COLOURS["paper"]
 DIAGRAM_INK = "#1B1F23"
-LEGEND = {"target": "#1E6B40", "avoid": "#A93226", "tool": "#1D4E85"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How the key shows one kind of mark: a glyph in the mark's colour (empty when the
+    words alone describe it) and the mark put into words for a screen reader. Glyphs
+    stay within WGL4, which every common desktop font covers."""
+
+    glyph: str
+    colour: str
+    looks: str
+
+
+# Keyed by the id the mark carries in the SVGs.
+MARKS = {
+    "target": Mark("■", DIAGRAM_COLOURS["target"], "green area"),
+    "avoid": Mark("■", DIAGRAM_COLOURS["avoid"], "red area"),
+    "tool": Mark("■", DIAGRAM_COLOURS["tool"], "blue shape"),
+    "tool-alternative": Mark("", DIAGRAM_COLOURS["tool"], "dashed blue outline"),
+    "press-toward-spine": Mark("", DIAGRAM_COLOURS["tool"], "crossed circle"),
+    "start-reference": Mark("○", DIAGRAM_COLOURS["tool"], "dashed blue ring"),
+    "navel": Mark("●", DIAGRAM_COLOURS["ink"], "dark dot"),
+    "asis": Mark("▲", DIAGRAM_COLOURS["bone"], "brown triangle"),
+    "iliac-crest": Mark("—", DIAGRAM_COLOURS["bone"], "brown line"),
+    "groin-crease": Mark("- - -", DIAGRAM_COLOURS["bone"], "brown dashed line"),
+    "spine": Mark("□", DIAGRAM_COLOURS["bone"], "column of brown boxes"),
+    "lowest-ribs": Mark("···", DIAGRAM_COLOURS["bone"], "brown dotted lines"),
+    "sacrum": Mark("▼", DIAGRAM_COLOURS["bone"], "brown triangle"),
+}
 # How strongly the breathing disc is filled with the phase colour (the edge is solid).
 RING_FILL_ALPHA = 0.28
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from psoas_timer.core.catalog import Position, Tool
 from psoas_timer.core.plan import Sides
 from psoas_timer.core.units import Units, render_distances
-from psoas_timer.ui.theme import DIAGRAM_INK, DIAGRAM_PAPER, LEGEND
 from psoas_timer.ui.widgets.diagram import DiagramView
+from psoas_timer.ui.widgets.diagram_key import DiagramKey
 
 
 class PlacementPage(QWidget):
@@ -41,25 +41,7 @@ class PlacementPage(QWidget):
         self.diagram = DiagramView()
         self.diagram.setAccessibleName("Placement diagram")
         left.addWidget(self.diagram, 1)
-        # On the diagrams' own paper, so the marks read the same in every theme.
-        self.legend = QLabel(
-            f"<span style='color:{LEGEND['target']}'>■</span> target &nbsp; "
-            f"<span style='color:{LEGEND['avoid']}'>■</span> avoid (artery, nerve) &nbsp; "
-            f"<span style='color:{LEGEND['tool']}'>■</span> tool, pressing edge darkest &nbsp; "
-            "crossed circle: press toward the spine"
-        )
-        self.legend.setObjectName("legend")
-        self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(
-            f"QLabel#legend {{ background: {DIAGRAM_PAPER}; color: {DIAGRAM_INK}; "
-            "border-radius: 6px; padding: 4px 8px; }"
-        )
-        self.legend.setAccessibleName("Diagram key")
-        self.legend.setAccessibleDescription(
-            "Green marks the target, red what to avoid (artery, nerve), blue the tool with its "
-            "pressing edge darkest; a crossed circle means press toward the spine."
-        )
-        self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend = DiagramKey()
         left.addWidget(self.legend)
         self.pose = DiagramView(labels=False)
         self.pose.setAccessibleName("Body position")
@@ -182,6 +164,7 @@ class PlacementPage(QWidget):
         if position is not None:
             side = "right" if self.sides == "right" else "left"
             self.diagram.set_diagram(position.diagram, side)
+            self.legend.show_for(position.diagram)
 
     def _position_changed(self) -> None:
         tool, position = self.tool, self.position
