@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from importlib.abc import Traversable
 from typing import Literal
 
-from psoas_timer.core.catalog import Position, Stretch, Tool
-from psoas_timer.core.pacing import BreathPattern, validate_breaths
+from psoas_timer.core.catalog import Position, Stretch, Tool, Variant
+from psoas_timer.core.pacing import DEFAULT_BREATHS, BreathPattern, validate_breaths
+from psoas_timer.core.units import Units, render_distances
 
 Side = Literal["left", "right"]
 Sides = Literal["left", "right", "both"]
@@ -60,6 +63,7 @@ class PlanOptions:
     transition: float = 8.0
     stretches: bool = True
     stretch_rest: float = 5.0
+    units: Units = "cm"  # step texts are written out in these
 
     def __post_init__(self) -> None:
         validate_breaths(self.breaths)
@@ -127,6 +131,52 @@ def transition_step(position: Position, side: Side, level: int, seconds: float) 
     )
 
 
+def set_breaths(tool: Tool, options: PlanOptions) -> int:
+    """Breaths per set: the user's own setting once changed, else the tool's default.
+
+    Settings hold one number for every tool, so a value left at the app's
+    default is taken as "no preference" and the tool's protocol decides.
+    """
+    return tool.default_breaths if options.breaths == DEFAULT_BREATHS else options.breaths
+
+
+def tool_in_units(tool: Tool, units: Units) -> Tool:
+    """``tool`` with every distance marker in its text written out in ``units``."""
+
+    def text(value: str) -> str:
+        return render_distances(value, units)
+
+    def variant(item: Variant) -> Variant:
+        return replace(item, name=text(item.name), instruction=text(item.instruction))
+
+    def position(item: Position) -> Position:
+        return replace(
+            item,
+            name=text(item.name),
+            steps=tuple(map(text, item.steps)),
+            variants=tuple(map(variant, item.variants)),
+            target_note=text(item.target_note),
+            target=text(item.target),
+        )
+
+    return replace(
+        tool,
+        summary=text(tool.summary),
+        release_sign=text(tool.release_sign),
+        ease_off=text(tool.ease_off),
+        cautions=tuple(map(text, tool.cautions)),
+        positions=tuple(map(position, tool.positions)),
+    )
+
+
+def stretch_in_units(stretch: Stretch, units: Units) -> Stretch:
+    return replace(
+        stretch,
+        steps=tuple(render_distances(step, units) for step in stretch.steps),
+        caution=render_distances(stretch.caution, units),
+    )
+
+
 def build_plan(
     tool: Tool,
     position_id: str | None,
@@ -134,6 +184,10 @@ def build_plan(
     options: PlanOptions,
     stretches: dict[str, Stretch] | None = None,
 ) -> SessionPlan:
+    tool = tool_in_units(tool, options.units)
+    options = replace(options, breaths=set_breaths(tool, options))
+    if stretches:
+        stretches = {key: stretch_in_units(item, options.units) for key, item in stretches.items()}
     position = tool.position(position_id)
     steps: list[Step] = []
     for index, side in enumerate(SIDE_ORDER[sides]):
@@ -181,17 +235,26 @@ def _stretch_steps(
         if stretch is None:
             continue
         stretch_sides: tuple[Side | None, ...] = SIDE_ORDER[sides] if stretch.per_side else (None,)
-        first = True
-        for side in stretch_sides:
+        for side_index, side in enumerate(stretch_sides):
+            more_sides = side_index < len(stretch_sides) - 1
             for repetition in range(1, stretch.repetitions + 1):
                 where = f" ({side_word(side).lower()})" if side else ""
-                if first:
+                if side_index == 0 and repetition == 1:
                     lead = Step(
                         StepKind.TRANSITION,
                         f"Next: {stretch.name}{where}",
                         " ".join(stretch.steps),
                         side=side,
                         duration=options.transition,
+                        stretch=stretch,
+                    )
+                elif repetition == 1:
+                    lead = Step(
+                        StepKind.TRANSITION,
+                        f"Other side: {stretch.name.lower()}{where}",
+                        f"Go into the same stretch on your {side_word(side).lower()}.",
+                        side=side,
+                        duration=options.stretch_rest,
                         stretch=stretch,
                     )
                 else:
@@ -203,13 +266,18 @@ def _stretch_steps(
                         duration=options.stretch_rest,
                         stretch=stretch,
                     )
-                first = False
                 steps.append(lead)
+                if repetition < stretch.repetitions:
+                    after = "Then ease out of it and rest for a moment."
+                elif more_sides:
+                    after = "Then ease out of it and switch sides."
+                else:
+                    after = "Then ease out of it slowly."
                 steps.append(
                     Step(
                         StepKind.STRETCH,
                         f"{stretch.name}{where} — hold {repetition} of {stretch.repetitions}",
-                        stretch.steps[-1],
+                        f"{stretch.steps[-1]} {after}",
                         side=side,
                         duration=float(stretch.hold_seconds),
                         stretch=stretch,
@@ -234,3 +302,27 @@ def backed_off_steps(
         level=level,
     )
     return [lead, set_step(position, current.side, level, breaths)]
+
+
+@dataclass(frozen=True)
+class StepPicture:
+    source: Traversable | None
+    caption: str = ""
+    side: Side = "left"
+    view: Literal["front", "side"] = "front"
+
+
+def step_picture(plan: SessionPlan, step: Step) -> StepPicture:
+    """The picture beside a step: a stretch's own, a variant's, or the placement diagram."""
+    if step.stretch is not None:
+        # Never the tool's placement during a stretch; one drawing serves both sides.
+        return StepPicture(step.stretch.diagram, view="side")
+    source, caption = plan.position.diagram, plan.position.diagram_caption
+    if step.kind in (StepKind.SET, StepKind.TRANSITION) and step.level:
+        variant = plan.position.variants[step.level - 1]
+        if variant.diagram is not None:
+            source, caption = variant.diagram, variant.diagram_caption
+    # Poses and pressure variants are side or top views with no left/right labels.
+    stem = source.name.removesuffix(".svg")
+    flat = stem.startswith("pose-") or re.search(r"-v\d+$", stem) is not None
+    return StepPicture(source, caption, step.side or "left", "side" if flat else "front")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import locale
+import math
 import re
 from typing import Literal
 
 Units = Literal["cm", "in"]
 DISTANCE = re.compile(r"\{cm:(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\}")
+# A distance right after "at least" is a safety floor (see assets/catalog/SCHEMA.md).
+FLOOR_LEAD = re.compile(r"\bat\s+least\s+$", re.IGNORECASE)
 CM_PER_INCH = 2.54
 # Countries that still measure the body in inches.
 _IMPERIAL_TERRITORIES = {"US", "LR", "MM"}
@@ -17,19 +20,31 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _inches(cm: float) -> float:
+def _inches(cm: float, floor: bool = False) -> float:
     # Half-inch steps: finer precision would be false for a hand on a belly.
-    return max(0.5, round(cm / CM_PER_INCH * 2) / 2)
+    halves = cm / CM_PER_INCH * 2
+    # A floor rounded down would let the user come closer than it allows.
+    steps = math.ceil(halves - 1e-9) if floor else round(halves)
+    return max(0.5, steps / 2)
 
 
-def format_distance(low_cm: float, high_cm: float | None, units: Units) -> str:
+def format_distance(low_cm: float, high_cm: float | None, units: Units, floor: bool = False) -> str:
+    """``low_cm`` (to ``high_cm``) in ``units``; a ``floor`` is never shown smaller than it is."""
     if units == "in":
-        low, high = _inches(low_cm), None if high_cm is None else _inches(high_cm)
+        low = _inches(low_cm, floor)
+        high = None if high_cm is None else _inches(high_cm, floor)
     else:
         low, high = low_cm, high_cm
-    if high is None or high == low:
+    if high is None:
         return f"{_number(low)} {units}"
+    if high == low:
+        # Two ends that round to one number are still a range, not an exact figure.
+        return f"about {_number(low)} {units}"
     return f"{_number(low)}–{_number(high)} {units}"
+
+
+def _is_floor(text: str, match: re.Match[str]) -> bool:
+    return FLOOR_LEAD.search(text, 0, match.start()) is not None
 
 
 def render_distances(text: str, units: Units) -> str:
@@ -37,9 +52,26 @@ def render_distances(text: str, units: Units) -> str:
 
     def replace(match: re.Match[str]) -> str:
         high = match.group(2)
-        return format_distance(float(match.group(1)), None if high is None else float(high), units)
+        shown = format_distance(
+            float(match.group(1)),
+            None if high is None else float(high),
+            units,
+            floor=_is_floor(text, match),
+        )
+        if text[: match.start()].lower().endswith("about "):
+            shown = shown.removeprefix("about ")
+        return shown
 
     return DISTANCE.sub(replace, text)
+
+
+def floor_distances(text: str) -> list[tuple[float, float | None]]:
+    """The safety floors in ``text``: each marker right after "at least", as (low, high) cm."""
+    return [
+        (float(m.group(1)), None if m.group(2) is None else float(m.group(2)))
+        for m in DISTANCE.finditer(text)
+        if _is_floor(text, m)
+    ]
 
 
 def default_units(territory: str | None = None) -> Units:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,7 +193,9 @@ class MainWindow(QMainWindow):
             known = ", ".join(self.catalog.tools)
             self.show_status(f"No tool called '{tool_id}'. Known tools: {known}.", 10000)
             return False
-        self.placement.show_tool(tool, self.settings.sides, self.settings.units)
+        self.placement.show_tool(
+            tool, self.settings.sides, self.settings.units, self.catalog.stretches
+        )
         self.stack.setCurrentWidget(self.placement)
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
         return True
@@ -220,11 +223,12 @@ class MainWindow(QMainWindow):
         return page
 
     def start_session(self, tool_id: str, position_id: str, sides: str) -> None:
-        needs_notice = self.catalog.safety is not None and not self.settings.safety_acknowledged
-        if needs_notice and not self.show_safety(first_run=True):
+        # Never skipped: the catalog always holds a safety notice (its built-in copy
+        # when safety.toml cannot be used), and no session starts until it is read.
+        if not self.settings.safety_acknowledged and not self.show_safety(first_run=True):
             return
         tool = self.catalog.tool(tool_id)
-        options = self.settings.plan_options()
+        options = replace(self.settings.plan_options(), units=self.settings.units)
         plan = build_plan(tool, position_id, sides, options, self.catalog.stretches)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.session)
         if self.settings.floor_mode:
@@ -430,8 +434,6 @@ class MainWindow(QMainWindow):
     # -- dialogs -------------------------------------------------------------
 
     def show_safety(self, first_run: bool) -> bool:
-        if self.catalog.safety is None:
-            return True
         dialog = SafetyDialog(self.catalog.safety, first_run, self)
         accepted = dialog.exec() == SafetyDialog.DialogCode.Accepted
         if first_run and accepted:

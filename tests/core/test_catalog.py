@@ -181,6 +181,41 @@ MALFORMED = [
         "field 'positions[0]': expected a table",
     ),
     (
+        "floor too close to the navel",
+        GOOD.replace("Lie down {cm:5}", "Lie down at least {cm:3}"),
+        "field 'positions[0].steps[0]': a tool must stay at least {cm:5} from your navel",
+    ),
+    (
+        "floor with two numbers",
+        GOOD.replace("Lie down {cm:5}", "Lie down at least {cm:3} to {cm:5}"),
+        "field 'positions[0].steps[0]': a safety floor needs one number",
+    ),
+    (
+        "floor written in centimetres",
+        GOOD.replace('ease_off = "Lift a little."', 'ease_off = "Stay at least 4 cm out."'),
+        "field 'ease_off': write the distance in 'at least 4 cm'",
+    ),
+    (
+        "stray brace",
+        GOOD.replace('summary = "A tool."', 'summary = "A {tool."'),
+        "field 'summary': expected distance markers like {cm:5}, got {",
+    ),
+    (
+        "missing pose picture",
+        GOOD.replace('pose = "prone"', 'pose = "prone"\npose_diagram = "nope.svg"'),
+        "field 'positions[0].pose_diagram': diagram 'nope.svg' not found",
+    ),
+    (
+        "missing locate picture",
+        GOOD.replace('pose = "prone"', 'pose = "prone"\nlocate_diagram = "gone.svg"'),
+        "field 'positions[0].locate_diagram': diagram 'gone.svg' not found",
+    ),
+    (
+        "caption too long",
+        GOOD.replace('pose = "prone"', f'pose = "prone"\ndiagram_caption = "{"x" * 90}"'),
+        "field 'positions[0].diagram_caption': expected at most 80",
+    ),
+    (
         "unknown stretch",
         GOOD.replace("cautions =", 'stretches = ["cartwheel"]\ncautions ='),
         "field 'stretches[0]': unknown stretch id 'cartwheel'",
@@ -281,4 +316,6 @@ def test_units_render_both_ways() -> None:
     assert render_distances("raise it {cm:2.5-7.5}", "in") == "raise it 1–3 in"
     assert render_distances("{cm:5} out", "in") == "2 in out"
     assert render_distances("{cm:3-5}", "in") == "1–2 in"
+    # A floor rounds up: "at least 1 in" would allow 2.54 cm, closer than 3 cm.
+    assert render_distances("at least {cm:3}", "in") == "at least 1.5 in"
     assert default_units("US") == "in" and default_units("DE") == "cm"

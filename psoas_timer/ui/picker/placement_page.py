@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from psoas_timer.core.catalog import Position, Tool
+from psoas_timer.core.catalog import Position, Stretch, Tool
 from psoas_timer.core.plan import Sides
+from psoas_timer.core.safety import STANDARD_CAUTIONS
 from psoas_timer.core.units import Units, render_distances
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.diagram_key import DiagramKey
@@ -41,13 +44,21 @@ class PlacementPage(QWidget):
         self.diagram = DiagramView()
         self.diagram.setAccessibleName("Placement diagram")
         left.addWidget(self.diagram, 1)
+        self.caption = _caption_label("Diagram caption")
+        left.addWidget(self.caption)
         self.legend = DiagramKey()
         left.addWidget(self.legend)
+        poses = QHBoxLayout()
+        # Finding the spot (where a position has a picture of it), then how to lie.
+        self.locate = DiagramView(labels=False)
+        self.locate.setAccessibleName("Finding the spot")
         self.pose = DiagramView(labels=False)
         self.pose.setAccessibleName("Body position")
-        self.pose.setMinimumHeight(110)
-        self.pose.setMaximumHeight(170)
-        left.addWidget(self.pose)
+        for view in (self.locate, self.pose):
+            view.setMinimumHeight(110)
+            view.setMaximumHeight(170)
+            poses.addWidget(view)
+        left.addLayout(poses)
         outer.addLayout(left, 5)
 
         scroll = QScrollArea()
@@ -99,9 +110,15 @@ class PlacementPage(QWidget):
         self.cautions.setObjectName("cautions")
         self.cautions.setTextFormat(Qt.TextFormat.RichText)
         right.addWidget(self.cautions)
+        self.stretch_heading = QLabel("<b>Afterwards, stretches</b>")
+        right.addWidget(self.stretch_heading)
+        self.stretch_list = QVBoxLayout()
+        right.addLayout(self.stretch_list)
         right.addStretch(1)
         scroll.setWidget(panel)
-        outer.addWidget(scroll, 6)
+        text_and_buttons = QVBoxLayout()
+        text_and_buttons.addWidget(scroll, 1)
+        outer.addLayout(text_and_buttons, 6)
 
         buttons = QHBoxLayout()
         back = QPushButton("◀ Tools")
@@ -124,11 +141,19 @@ class PlacementPage(QWidget):
         buttons.addWidget(safety)
         buttons.addStretch(1)
         buttons.addWidget(self.start)
-        right.addLayout(buttons)
+        # Outside the scrolling text, so Start stays in view however long the steps are.
+        text_and_buttons.addLayout(buttons)
 
-    def show_tool(self, tool: Tool, sides: Sides, units: Units) -> None:
+    def show_tool(
+        self,
+        tool: Tool,
+        sides: Sides,
+        units: Units,
+        stretches: Mapping[str, Stretch] | None = None,
+    ) -> None:
         self.tool = tool
         self.units = units
+        self._show_stretches([s for i in tool.stretches if (s := (stretches or {}).get(i))])
         self.heading.setText(tool.name + ("  (custom)" if tool.custom else ""))
         summary = render_distances(tool.summary, units)
         if tool.general_guidance:
@@ -171,34 +196,98 @@ class PlacementPage(QWidget):
         if tool is None or position is None:
             return
         self._side_changed()
-        from importlib.resources import files
-
-        pose = files("psoas_timer.assets") / "diagrams" / f"pose-{position.pose}.svg"
-        self.pose.set_diagram(pose if pose.is_file() else None, "left", "side")
+        _show_optional(self.caption, position.diagram_caption)
+        self.pose.set_diagram(position.pose_diagram, "left", "side")
+        self.pose.setVisible(position.pose_diagram is not None)
+        self.locate.set_diagram(position.locate_diagram, "left", "side")
+        self.locate.setVisible(position.locate_diagram is not None)
         units = self.units
-        steps = "".join(f"<li>{escape(render_distances(s, units))}</li>" for s in position.steps)
-        note = (
-            f"<p><b>Aiming:</b> {escape(render_distances(position.target_note, units))}</p>"
-            if position.target_note
-            else ""
-        )
-        targets = " and ".join(tool.targets)
+
+        def text(value: str) -> str:
+            return escape(render_distances(value, units))
+
+        steps = "".join(f"<li>{text(s)}</li>" for s in position.steps)
+        note = f"<p><b>Aiming:</b> {text(position.target_note)}</p>" if position.target_note else ""
+        target = text(position.target) if position.target else escape(" and ".join(tool.targets))
         variants = ""
         if position.variants:
-            items = "".join(f"<li>{escape(v.name)}</li>" for v in position.variants)
-            variants = f"<p><b>Then, extra pressure in this order:</b></p><ol>{items}</ol>"
+            items = "".join(
+                f"<li><b>{text(v.name)}.</b> {text(v.instruction)}</li>" for v in position.variants
+            )
+            variants = (
+                f"<p><b>Extra pressure</b>, one level at a time, in this order:</p><ol>{items}</ol>"
+            )
         self.steps.setText(
-            f"<p><b>Target:</b> {escape(targets)}</p><p><b>Placement</b></p><ol>{steps}</ol>"
+            f"<p><b>Target:</b> {target}</p><p><b>Placement</b></p><ol>{steps}</ol>"
             f"{note}{variants}"
             f"<p><b>Breathing:</b> in — {escape(tool.cue.inhale)}; "
             f"out — {escape(tool.cue.exhale)}.</p>"
-            f"<p><b>Release feels like:</b> "
-            f"{escape(render_distances(tool.release_sign, units))}</p>"
-            f"<p><b>Too much?</b> {escape(render_distances(tool.ease_off, units))}</p>"
+            f"<p><b>Release feels like:</b> {text(tool.release_sign)}</p>"
+            f"<p><b>Too much?</b> {text(tool.ease_off)}</p>"
         )
-        cautions = "".join(f"<li>{escape(render_distances(c, units))}</li>" for c in tool.cautions)
-        self.cautions.setText(f"<p><b>⚠ Cautions</b></p><ul>{cautions}</ul>")
+        cautions = "".join(f"<li>{text(c)}</li>" for c in tool.cautions)
+        standard = ""
+        if tool.custom:
+            # The app did not write this tool's text, so the rules that keep
+            # every tool safe are shown with it.
+            items = "".join(f"<li>{text(c)}</li>" for c in STANDARD_CAUTIONS)
+            standard = (
+                "<p><b>⚠ For every tool</b> (this one is your own, so these apply as well "
+                f"as its own cautions):</p><ul>{items}</ul>"
+            )
+        self.cautions.setText(f"{standard}<p><b>⚠ Cautions</b></p><ul>{cautions}</ul>")
+
+    def _show_stretches(self, stretches: list[Stretch]) -> None:
+        while self.stretch_list.count():
+            item = self.stretch_list.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.stretch_heading.setVisible(bool(stretches))
+        for stretch in stretches:
+            row = QWidget()
+            row.setAccessibleName(f"Stretch: {stretch.name}")
+            row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            layout = QHBoxLayout(row)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+            picture = DiagramView(labels=False)
+            picture.setAccessibleName(f"Picture: {stretch.name}")
+            picture.setFixedSize(150, 80)  # the pose and stretch drawings are about 2:1
+            picture.set_diagram(stretch.diagram, "left", "side")
+            picture.setVisible(stretch.diagram is not None)
+            layout.addWidget(picture)
+            each = " on each side" if stretch.per_side else ""
+            times = "once" if stretch.repetitions == 1 else f"{stretch.repetitions} times"
+            caution = (
+                f"<br>⚠ {escape(render_distances(stretch.caution, self.units))}"
+                if stretch.caution
+                else ""
+            )
+            label = QLabel(
+                f"<b>{escape(stretch.name)}</b>: hold {stretch.hold_seconds} s, "
+                f"{times}{each}.{caution}"
+            )
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            layout.addWidget(label, 1)
+            self.stretch_list.addWidget(row)
 
     def _start(self) -> None:
         if self.tool is not None and self.position is not None:
             self.start_requested.emit(self.tool.id, self.position.id, self.sides)
+
+
+def _caption_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName("diagramCaption")
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.hide()
+    return label
+
+
+def _show_optional(label: QLabel, text: str) -> None:
+    label.setText(escape(text))
+    label.setVisible(bool(text))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -39,7 +38,7 @@ from psoas_timer.core.engine import (
     StepStarted,
 )
 from psoas_timer.core.pacing import Pace, Phase, ring_fraction
-from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word
+from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word, step_picture
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.keys import HINT_LINE
@@ -129,6 +128,8 @@ class SessionPage(QWidget):
         self.diagram.setAccessibleName("Placement diagram")
         self.diagram.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         side_panel.addWidget(self.diagram, 1)
+        self.diagram_caption = QLabel(wordWrap=True)  # e.g. "Schematic: your model may …"
+        side_panel.addWidget(self.diagram_caption)
         self.instruction = QLabel()
         self.instruction.setObjectName("instruction")
         self.instruction.setWordWrap(True)
@@ -216,6 +217,7 @@ class SessionPage(QWidget):
             (self.safety, medium, True),
             (self.upcoming, medium, False),
             (self.notice, small, False),
+            (self.diagram_caption, small, False),
             (self.hints, small, False),
         ):
             font = QFont(label.font())
@@ -429,14 +431,17 @@ class SessionPage(QWidget):
         self.side.setText(side_word(step.side))
         self.instruction.setText(step.instruction)
         self.cue.setText("")
-        diagram = plan.position.diagram
-        if step.kind in (StepKind.SET, StepKind.TRANSITION) and step.level:
-            variant = plan.position.variants[step.level - 1]
-            diagram = variant.diagram or diagram
-        side = step.side or "left"
-        self.diagram.set_diagram(diagram, side, _view_of(diagram.name))
+        if step.stretch is not None and step.stretch.caution:
+            self.instruction.setText(f"{step.instruction}\n\n⚠ {step.stretch.caution}")
+        picture = step_picture(plan, step)
+        self.diagram.set_diagram(picture.source, picture.side, picture.view)
         # A rating needs no diagram: the scale gets the whole width.
-        self.diagram.setVisible(step.kind not in (StepKind.STRETCH, StepKind.RATING))
+        shown = picture.source is not None and step.kind is not StepKind.RATING
+        self.diagram.setVisible(shown)
+        self.diagram_caption.setText(picture.caption)
+        self.diagram_caption.setVisible(shown and bool(picture.caption))
+        # "Stop and move the tool" means nothing while stretching off the tool.
+        self.safety.setVisible(step.stretch is None)
         self.instruction.setVisible(step.kind is not StepKind.RATING)
         self._middle.setStretch(1, 0 if step.kind is StepKind.RATING else 2)
         if step.kind is StepKind.RATING:
@@ -583,11 +588,3 @@ class SessionPage(QWidget):
         elif engine.step.kind is not StepKind.RATING:
             self.next_step()
         event.accept()
-
-
-def _view_of(name: str) -> str:
-    # Poses and pressure variants are side or top views with no left/right labels.
-    stem = name.removesuffix(".svg")
-    if stem.startswith("pose-") or re.search(r"-v\d+$", stem):
-        return "side"
-    return "front"
