@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.pacing import BreathPattern, PatternError, validate_breaths
 from psoas_timer.core.plan import PlanOptions, Sides
 from psoas_timer.core.units import Units, default_units
@@ -140,19 +138,3 @@ def save_settings(path: Path, settings: Settings) -> None:
     """Write settings atomically: a crash mid-write leaves the old file whole."""
     data = {"version": SETTINGS_VERSION, **asdict(settings)}
     atomic_write(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def atomic_write(path: Path, payload: bytes, mode: int = 0o600) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).chmod(mode)
-        Path(temp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
-        raise

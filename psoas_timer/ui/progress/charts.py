@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.progress import (
     SIDES,
     DateRange,
@@ -37,7 +38,6 @@ from psoas_timer.core.progress import (
     SideProgress,
     build_progress,
 )
-from psoas_timer.core.settings import atomic_write
 from psoas_timer.store import Store, StoreError
 from psoas_timer.ui.theme import LIGHT, Colours
 
