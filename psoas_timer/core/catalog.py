@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from psoas_timer.core.catalog_fields import CatalogError, Fields, parse_document
-from psoas_timer.core.pacing import BREATHS_LIMITS
 from psoas_timer.core.safety import BUILTIN_SAFETY, Safety
+from psoas_timer.core.vocab import BREATHS_LIMITS
 
 __all__ = [
     "POSES",

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal
 
 from psoas_timer.core.clock import Clock
 from psoas_timer.core.pacing import Boundary, Pace, next_boundary, pace
-from psoas_timer.core.plan import Moment, SessionPlan, Side, Step, StepKind, backed_off_steps
-
-Outcome = Literal["completed", "backed_off", "ended_early", "skipped"]
+from psoas_timer.core.plan import SessionPlan, Step, StepKind, backed_off_steps
+from psoas_timer.core.vocab import RATING_MAX, RATING_MIN, Moment, SetOutcome, Side
 
 
 class State(Enum):
@@ -39,7 +37,7 @@ class SetResult:
     released_at_s: float | None
     duration_s: float
     paused_s: float
-    outcome: Outcome
+    outcome: SetOutcome
 
 
 # Events: what the UI and the store subscribe to.
@@ -205,9 +203,6 @@ class SessionEngine:
         index = self._current.index + 1
         return self.steps[index] if index < len(self.steps) else None
 
-    def sides_done(self) -> list[Side]:
-        return sorted({result.side for result in self.results})
-
     # -- control -----------------------------------------------------------
 
     def start(self) -> None:
@@ -263,7 +258,7 @@ class SessionEngine:
         if step.kind is StepKind.SET:
             current = self.pace()
             assert current is not None
-            outcome: Outcome = "completed" if current.done else "skipped"
+            outcome: SetOutcome = "completed" if current.done else "skipped"
             self._record_set(outcome, current.breaths_done, self.step_elapsed())
         elif step.kind is StepKind.RATING:
             assert step.side is not None and step.moment is not None
@@ -271,8 +266,12 @@ class SessionEngine:
         self._advance(self.clock.now())
 
     def rate(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise ValueError(f"a tenderness rating is a whole number from 0 to 10, got {value!r}")
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not RATING_MIN <= value <= RATING_MAX:
+            raise ValueError(
+                f"a tenderness rating is a whole number from {RATING_MIN} to {RATING_MAX}, "
+                f"got {value!r}"
+            )
         self.update()
         step = self.step
         if step.kind is not StepKind.RATING or not self.running:
@@ -366,7 +365,7 @@ class SessionEngine:
     def _advance(self, at: float) -> None:
         self._begin(self._current.index + 1, at)
 
-    def _record_set(self, outcome: Outcome, breaths_done: int, active: float) -> None:
+    def _record_set(self, outcome: SetOutcome, breaths_done: int, active: float) -> None:
         step = self.step
         assert step.side is not None
         released = self._current.released

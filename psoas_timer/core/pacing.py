@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from psoas_timer.core.vocab import BREATHS_LIMITS
+
 
 class Phase(Enum):
     INHALE = "inhale"
@@ -48,8 +50,6 @@ LIMITS: dict[str, tuple[float, float]] = {
     "hold_out": (0.0, 4.0),
 }
 CYCLE_LIMITS = (6.0, 15.0)
-BREATHS_LIMITS = (5, 30)
-DEFAULT_BREATHS = 15
 
 
 @dataclass(frozen=True)

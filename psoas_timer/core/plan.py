@@ -9,18 +9,24 @@ from importlib.abc import Traversable
 from typing import Literal
 
 from psoas_timer.core.catalog import Position, Stretch, Tool, Variant
-from psoas_timer.core.pacing import DEFAULT_BREATHS, BreathPattern, validate_breaths
+from psoas_timer.core.pacing import BreathPattern, validate_breaths
 from psoas_timer.core.units import Units, render_distances
+from psoas_timer.core.vocab import (
+    COUNTDOWN_LIMITS,
+    DEFAULT_BREATHS,
+    DEFAULT_COUNTDOWN,
+    DEFAULT_TRANSITION,
+    TRANSITION_LIMITS,
+    Moment,
+    Side,
+    Sides,
+    sides_of,
+)
 
-Side = Literal["left", "right"]
-Sides = Literal["left", "right", "both"]
-Moment = Literal["before", "after"]
-
-SIDE_ORDER: dict[Sides, tuple[Side, ...]] = {
-    "left": ("left",),
-    "right": ("right",),
-    "both": ("left", "right"),
-}
+# Any timed step may last from the shortest pause to the longest countdown the
+# settings offer: the rests between stretches must fit too, and a plan built
+# for a test may use a short countdown no person would choose.
+STEP_SECONDS = (float(TRANSITION_LIMITS.low), float(COUNTDOWN_LIMITS.high))
 
 
 class StepKind(Enum):
@@ -47,10 +53,6 @@ class Step:
     repetition: int = 0
 
     @property
-    def waits_for_user(self) -> bool:
-        return self.kind is StepKind.RATING
-
-    @property
     def is_pressure(self) -> bool:
         return self.kind in (StepKind.SET, StepKind.TRANSITION) and self.side is not None
 
@@ -58,19 +60,22 @@ class Step:
 @dataclass(frozen=True)
 class PlanOptions:
     pattern: BreathPattern = field(default_factory=BreathPattern)
-    breaths: int = 15
-    countdown: float = 20.0
-    transition: float = 8.0
+    breaths: int = DEFAULT_BREATHS
+    countdown: float = float(DEFAULT_COUNTDOWN)
+    transition: float = float(DEFAULT_TRANSITION)
     stretches: bool = True
     stretch_rest: float = 5.0
     units: Units = "cm"  # step texts are written out in these
 
     def __post_init__(self) -> None:
         validate_breaths(self.breaths)
+        low, high = STEP_SECONDS
         for name in ("countdown", "transition", "stretch_rest"):
             value = getattr(self, name)
-            if not 3.0 <= value <= 120.0:
-                raise ValueError(f"{name}: must be between 3 and 120 seconds (got {value:g})")
+            if not low <= value <= high:
+                raise ValueError(
+                    f"{name}: must be between {low:g} and {high:g} seconds (got {value:g})"
+                )
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,6 @@ class SessionPlan:
         if step.kind is StepKind.SET:
             return step.breaths * self.options.pattern.cycle
         return step.duration
-
-    @property
-    def levels(self) -> int:
-        """Pressure levels per side: the base set plus each variant."""
-        return 1 + len(self.position.variants)
 
 
 def side_word(side: Side | None) -> str:
@@ -190,7 +190,7 @@ def build_plan(
         stretches = {key: stretch_in_units(item, options.units) for key, item in stretches.items()}
     position = tool.position(position_id)
     steps: list[Step] = []
-    for index, side in enumerate(SIDE_ORDER[sides]):
+    for index, side in enumerate(sides_of(sides)):
         where = side_word(side).lower()
         if index == 0:
             steps.append(
@@ -234,7 +234,7 @@ def _stretch_steps(
         stretch = stretches.get(stretch_id)
         if stretch is None:
             continue
-        stretch_sides: tuple[Side | None, ...] = SIDE_ORDER[sides] if stretch.per_side else (None,)
+        stretch_sides: tuple[Side | None, ...] = sides_of(sides) if stretch.per_side else (None,)
         for side_index, side in enumerate(stretch_sides):
             more_sides = side_index < len(stretch_sides) - 1
             for repetition in range(1, stretch.repetitions + 1):

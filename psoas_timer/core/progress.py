@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import itemgetter
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-Side = Literal["left", "right"]
-Moment = Literal["before", "after"]
-
-SIDES: tuple[Side, ...] = ("left", "right")
+from psoas_timer.core.vocab import SIDE_VALUES, Side
 
 #: A drop of this many points on the 0-10 scale counts as a meaningful change.
 MEANINGFUL_DROP_POINTS = 2
@@ -177,24 +174,6 @@ def _in_order(sessions: Iterable[ProgressSession]) -> list[ProgressSession]:
     return sorted(sessions, key=lambda s: (s.day, s.started_at))
 
 
-def rating_series(
-    sessions: Iterable[ProgressSession], side: Side, moment: Moment
-) -> list[DayValue]:
-    """Each rating of one side and moment, in time order; unrated sessions are left out."""
-    return _rating_series(_in_order(sessions), side, moment)
-
-
-def _rating_series(ordered: list[ProgressSession], side: Side, moment: Moment) -> list[DayValue]:
-    out: list[DayValue] = []
-    for s in ordered:
-        result = s.left if side == "left" else s.right
-        if result is not None:
-            value = result.before if moment == "before" else result.after
-            if value is not None:
-                out.append(DayValue(s.day, float(value)))
-    return out
-
-
 def rolling_average(
     points: Iterable[DayValue], window_days: int = ROLLING_WINDOW_DAYS
 ) -> list[DayValue]:
@@ -228,38 +207,6 @@ def rolling_average(
             start += 1
         mean = (total_at[end] - total_at[start]) / (count_at[end] - count_at[start])
         out.append(_new(DayValue, (day, mean)))
-    return out
-
-
-def change_series(sessions: Iterable[ProgressSession], side: Side) -> list[Change]:
-    """Before-vs-after for every session side rated at both moments."""
-    return _change_series(_in_order(sessions), side)
-
-
-def _change_series(ordered: list[ProgressSession], side: Side) -> list[Change]:
-    out: list[Change] = []
-    for s in ordered:
-        result = s.left if side == "left" else s.right
-        if result is None:
-            continue
-        before, after = result.before, result.after
-        if before is not None and after is not None:
-            meaningful = is_meaningful_change(before, after)
-            out.append(Change(s.day, s.started_at, before, after, before - after, meaningful))
-    return out
-
-
-def release_series(sessions: Iterable[ProgressSession], side: Side) -> list[DayValue]:
-    """Breaths to release (the earliest released breath of the side) per session."""
-    return _release_series(_in_order(sessions), side)
-
-
-def _release_series(ordered: list[ProgressSession], side: Side) -> list[DayValue]:
-    out: list[DayValue] = []
-    for s in ordered:
-        result = s.left if side == "left" else s.right
-        if result is not None and result.released_breath is not None:
-            out.append(DayValue(s.day, float(result.released_breath)))
     return out
 
 
@@ -335,7 +282,7 @@ def build_progress(
         filter_sessions(sessions, today=today, tool_id=tool_id, side=side, date_range=date_range)
     )
     per_side = {
-        s: _side_progress(chosen, s) if side in (None, s) else SideProgress() for s in SIDES
+        s: _side_progress(chosen, s) if side in (None, s) else SideProgress() for s in SIDE_VALUES
     }
     return Progress(
         left=per_side["left"],

@@ -6,15 +6,30 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.pacing import BreathPattern, PatternError, validate_breaths
-from psoas_timer.core.plan import PlanOptions, Sides
+from psoas_timer.core.plan import PlanOptions
 from psoas_timer.core.units import Units, default_units
+from psoas_timer.core.vocab import (
+    COUNTDOWN_LIMITS,
+    DEFAULT_BREATHS,
+    DEFAULT_COUNTDOWN,
+    DEFAULT_TRANSITION,
+    SIDES_VALUES,
+    TRANSITION_LIMITS,
+    Bounds,
+    Sides,
+)
 
 Theme = Literal["system", "light", "dark"]
 SETTINGS_VERSION = 1
+#: Percent, for breath sounds and voice alike.
+VOLUME_LIMITS: Final = Bounds(0, 100)
+DEFAULT_VOLUME: Final = 70
+
+_DEFAULT_PATTERN: Final = BreathPattern()
 
 
 class SettingsError(ValueError):
@@ -23,18 +38,18 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    inhale: float = 4.0
-    hold_in: float = 0.0
-    exhale: float = 6.0
-    hold_out: float = 0.0
-    breaths: int = 15
-    countdown: int = 20
-    transition: int = 8
+    inhale: float = _DEFAULT_PATTERN.inhale
+    hold_in: float = _DEFAULT_PATTERN.hold_in
+    exhale: float = _DEFAULT_PATTERN.exhale
+    hold_out: float = _DEFAULT_PATTERN.hold_out
+    breaths: int = DEFAULT_BREATHS
+    countdown: int = DEFAULT_COUNTDOWN
+    transition: int = DEFAULT_TRANSITION
     sides: Sides = "both"
     stretches: bool = True
     sound: bool = True
     voice: bool = True
-    volume: int = 70
+    volume: int = DEFAULT_VOLUME
     floor_mode: bool = True
     theme: Theme = "system"
     units: Units = "cm"
@@ -43,12 +58,12 @@ class Settings:
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
         validate_breaths(self.breaths)
-        _check_int("countdown", self.countdown, 5, 120)
-        _check_int("transition", self.transition, 3, 30)
-        _check_int("volume", self.volume, 0, 100)
-        _check_choice("sides", self.sides, ("left", "right", "both"))
-        _check_choice("theme", self.theme, ("system", "light", "dark"))
-        _check_choice("units", self.units, ("cm", "in"))
+        _check_int("countdown", self.countdown, COUNTDOWN_LIMITS)
+        _check_int("transition", self.transition, TRANSITION_LIMITS)
+        _check_int("volume", self.volume, VOLUME_LIMITS)
+        _check_choice("sides", self.sides, SIDES_VALUES)
+        _check_choice("theme", self.theme, get_args(Theme))
+        _check_choice("units", self.units, get_args(Units))
         for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
             if not isinstance(getattr(self, name), bool):
                 raise PatternError(name, "expected true or false")
@@ -74,7 +89,8 @@ class Settings:
         return cls(units=default_units())
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> None:
+def _check_int(name: str, value: object, bounds: Bounds) -> None:
+    low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise PatternError(name, f"expected a whole number from {low} to {high}, got {value!r}")
 

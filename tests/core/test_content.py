@@ -30,12 +30,9 @@ from psoas_timer.core.catalog import (
     parse_document,
     parse_tool,
 )
-from psoas_timer.core.pacing import DEFAULT_BREATHS
 from psoas_timer.core.plan import (
-    SIDE_ORDER,
     PlanOptions,
     SessionPlan,
-    Sides,
     StepKind,
     build_plan,
     step_picture,
@@ -54,6 +51,7 @@ from psoas_timer.core.units import (
     format_distance,
     render_distances,
 )
+from psoas_timer.core.vocab import DEFAULT_BREATHS, Sides, sides_of
 
 UNITS: tuple[Units, ...] = ("cm", "in")
 ALL_SIDES: tuple[Sides, ...] = ("left", "right", "both")
@@ -311,7 +309,7 @@ def test_stretches_switch_sides_only_after_the_last_hold_of_a_side(catalog: Cata
         for index, step in enumerate(holds):
             assert step.stretch is not None
             stretch = step.stretch
-            sides = SIDE_ORDER[plan.sides] if stretch.per_side else (None,)
+            sides = sides_of(plan.sides) if stretch.per_side else (None,)
             last_rep = step.repetition == stretch.repetitions
             more_sides = step.side is not None and step.side != sides[-1]
             says_switch = "switch sides" in step.instruction.lower()

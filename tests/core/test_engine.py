@@ -18,7 +18,8 @@ from psoas_timer.core.engine import (
     StepStarted,
 )
 from psoas_timer.core.pacing import BreathPattern, Phase
-from psoas_timer.core.plan import PlanOptions, Sides, StepKind, build_plan
+from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
+from psoas_timer.core.vocab import Sides
 from tests.helpers import STRETCHES, make_tool
 
 OPTIONS = PlanOptions(pattern=BreathPattern(4, 0, 6, 0), breaths=20, countdown=20, transition=8)

@@ -19,11 +19,8 @@ from psoas_timer.core.progress import (
     SideResult,
     WeekCount,
     build_progress,
-    change_series,
     filter_sessions,
     is_meaningful_change,
-    rating_series,
-    release_series,
     rolling_average,
     sessions_per_week,
 )
@@ -142,18 +139,14 @@ def test_series_are_in_time_order_and_skip_gaps() -> None:
     late = session(D0, left=SideResult(7, 6, 12), hour=20)
     early = session(D0, left=SideResult(5, None, None), hour=7)
     next_day = session(D0 + timedelta(days=1), left=SideResult(None, 1, 4), right=SideResult(9))
-    sessions = [next_day, late, early]
-    assert rating_series(sessions, "left", "before") == [DayValue(D0, 5.0), DayValue(D0, 7.0)]
-    assert rating_series(sessions, "left", "after") == [
-        DayValue(D0, 6.0),
-        DayValue(D0 + timedelta(days=1), 1.0),
-    ]
-    assert rating_series(sessions, "right", "before") == [DayValue(D0 + timedelta(days=1), 9.0)]
-    assert release_series(sessions, "left") == [
-        DayValue(D0, 12.0),
-        DayValue(D0 + timedelta(days=1), 4.0),
-    ]
-    assert change_series(sessions, "left") == [Change(D0, late.started_at, 7, 6, 1, False)]
+    progress = build_progress([next_day, late, early], today=D0 + timedelta(days=1))
+    left, right = progress.left, progress.right
+    assert left.before == [DayValue(D0, 5.0), DayValue(D0, 7.0)]
+    assert left.after == [DayValue(D0, 6.0), DayValue(D0 + timedelta(days=1), 1.0)]
+    assert right.before == [DayValue(D0 + timedelta(days=1), 9.0)]
+    assert right.after == right.release == right.changes == []
+    assert left.release == [DayValue(D0, 12.0), DayValue(D0 + timedelta(days=1), 4.0)]
+    assert left.changes == [Change(D0, late.started_at, 7, 6, 1, False)]
 
 
 def test_sessions_per_week_fills_gaps_and_uses_iso_weeks() -> None:

@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.clock import FakeClock
-from psoas_timer.core.pacing import BREATHS_LIMITS, LIMITS, BreathPattern, pace, ring_fraction
+from psoas_timer.core.pacing import LIMITS, BreathPattern, pace, ring_fraction
 from psoas_timer.core.settings import Settings, load_settings, save_settings
+from psoas_timer.core.vocab import BREATHS_LIMITS
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.theme import DARK, LIGHT

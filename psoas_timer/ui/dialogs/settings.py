@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.clock import Clock, MonotonicClock
 from psoas_timer.core.pacing import (
-    BREATHS_LIMITS,
     CYCLE_LIMITS,
     LIMITS,
     BreathPattern,
@@ -32,7 +31,8 @@ from psoas_timer.core.pacing import (
     pace,
     ring_fraction,
 )
-from psoas_timer.core.settings import Settings
+from psoas_timer.core.settings import VOLUME_LIMITS, Settings
+from psoas_timer.core.vocab import BREATHS_LIMITS, COUNTDOWN_LIMITS, TRANSITION_LIMITS
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
 
@@ -104,13 +104,13 @@ class SettingsDialog(QDialog):
         self.breaths.setAccessibleDescription(self.breaths.toolTip())
         form.addRow("Breaths per set:", self.breaths)
         self.countdown = QSpinBox()
-        self.countdown.setRange(5, 120)
+        self.countdown.setRange(*COUNTDOWN_LIMITS)
         self.countdown.setSuffix(" s")
         self.countdown.setValue(settings.countdown)
         self.countdown.setAccessibleName("Get-into-position countdown")
         form.addRow("Get-into-position countdown:", self.countdown)
         self.transition = QSpinBox()
-        self.transition.setRange(3, 30)
+        self.transition.setRange(*TRANSITION_LIMITS)
         self.transition.setSuffix(" s")
         self.transition.setValue(settings.transition)
         self.transition.setAccessibleName("Pause between steps")
@@ -131,10 +131,12 @@ class SettingsDialog(QDialog):
         self.voice.setChecked(settings.voice)
         form.addRow("", self.voice)
         self.volume = QSlider(Qt.Orientation.Horizontal)
-        self.volume.setRange(0, 100)
+        self.volume.setRange(*VOLUME_LIMITS)
         self.volume.setValue(settings.volume)
         self.volume.setAccessibleName("Volume")
-        self.volume.setAccessibleDescription("0 to 100 percent, for breath sounds and voice")
+        self.volume.setAccessibleDescription(
+            f"{VOLUME_LIMITS.low} to {VOLUME_LIMITS.high} percent, for breath sounds and voice"
+        )
         form.addRow("Volume:", self.volume)
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.catalog import Position, Stretch, Tool
-from psoas_timer.core.plan import Sides
 from psoas_timer.core.safety import STANDARD_CAUTIONS
 from psoas_timer.core.units import Units, render_distances
+from psoas_timer.core.vocab import Sides
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.diagram_key import DiagramKey
 

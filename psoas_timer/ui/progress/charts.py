@@ -29,15 +29,15 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.progress import (
-    SIDES,
     DateRange,
     DayValue,
     Progress,
     ProgressSession,
-    Side,
     SideProgress,
     build_progress,
 )
+from psoas_timer.core.vocab import SIDE_VALUES as SIDES
+from psoas_timer.core.vocab import Side
 from psoas_timer.store import Store, StoreError
 from psoas_timer.ui.theme import LIGHT, Colours
 

@@ -1,0 +1,60 @@
+"""The words every layer shares, each written down once.
+
+Sides, moments, set outcomes and session statuses are what the engine emits,
+the store keeps and the export writes; the rating scale and the limits of a
+session are checked by the engine, the plan, the settings, the store and the
+importer alike. A new side or outcome is added here and nowhere else: the
+``*_VALUES`` tuples are read off the types, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, NamedTuple, get_args
+
+Side = Literal["left", "right"]
+#: The sides a session covers.
+Sides = Literal["left", "right", "both"]
+Moment = Literal["before", "after"]
+SetOutcome = Literal["completed", "backed_off", "ended_early", "skipped"]
+SessionStatus = Literal["running", "completed", "ended_early", "interrupted"]
+
+SIDE_VALUES: Final[tuple[Side, ...]] = get_args(Side)
+SIDES_VALUES: Final[tuple[Sides, ...]] = get_args(Sides)
+MOMENT_VALUES: Final[tuple[Moment, ...]] = get_args(Moment)
+OUTCOME_VALUES: Final[tuple[SetOutcome, ...]] = get_args(SetOutcome)
+STATUS_VALUES: Final[tuple[SessionStatus, ...]] = get_args(SessionStatus)
+
+
+def sides_of(sides: Sides) -> tuple[Side, ...]:
+    """The sides a session covers, in the order it works them: left first."""
+    return SIDE_VALUES if sides == "both" else (sides,)
+
+
+# -- tenderness ratings ------------------------------------------------------
+
+RATING_MIN: Final = 0
+RATING_MAX: Final = 10
+#: What a rating editor holds for "no rating": the step just below the scale,
+#: so a spin box can offer it as its special value.
+NOT_RATED: Final = RATING_MIN - 1
+
+
+# -- session limits ----------------------------------------------------------
+
+
+class Bounds(NamedTuple):
+    """An inclusive range; unpacks as ``low, high``."""
+
+    low: int
+    high: int
+
+
+#: Breaths in one set.
+BREATHS_LIMITS: Final = Bounds(5, 30)
+DEFAULT_BREATHS: Final = 15
+#: Seconds to get into position before the first set (and to switch sides).
+COUNTDOWN_LIMITS: Final = Bounds(5, 120)
+DEFAULT_COUNTDOWN: Final = 20
+#: Seconds of the pause between steps.
+TRANSITION_LIMITS: Final = Bounds(3, 30)
+DEFAULT_TRANSITION: Final = 8
