@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.fileio import atomic_write
-from psoas_timer.core.pacing import BreathPattern, PatternError, validate_breaths
+from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
 from psoas_timer.core.units import Units, default_units
 from psoas_timer.core.vocab import (
+    BREATHS_LIMITS,
     COUNTDOWN_LIMITS,
     DEFAULT_BREATHS,
     DEFAULT_COUNTDOWN,
@@ -33,11 +34,26 @@ _DEFAULT_PATTERN: Final = BreathPattern()
 
 
 class SettingsError(ValueError):
-    """A settings file that cannot be used; the message says what to do."""
+    """A setting or settings file that cannot be used; the message says what to do.
+
+    ``field`` names the setting at fault, or is ``None`` when the file as a
+    whole is unusable.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message if field is None else f"{field}: {message}")
+        self.field = field
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything the person chose, checked whole.
+
+    A breath timing out of range raises the breath pattern's own
+    :class:`PatternError` (its ``field`` says which timing, or ``"cycle"``);
+    every other setting raises :class:`SettingsError`.
+    """
+
     inhale: float = _DEFAULT_PATTERN.inhale
     hold_in: float = _DEFAULT_PATTERN.hold_in
     exhale: float = _DEFAULT_PATTERN.exhale
@@ -57,7 +73,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
-        validate_breaths(self.breaths)
+        _check_int("breaths", self.breaths, BREATHS_LIMITS)
         _check_int("countdown", self.countdown, COUNTDOWN_LIMITS)
         _check_int("transition", self.transition, TRANSITION_LIMITS)
         _check_int("volume", self.volume, VOLUME_LIMITS)
@@ -66,7 +82,7 @@ class Settings:
         _check_choice("units", self.units, get_args(Units))
         for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
             if not isinstance(getattr(self, name), bool):
-                raise PatternError(name, "expected true or false")
+                raise SettingsError("expected true or false", name)
 
     @property
     def pattern(self) -> BreathPattern:
@@ -92,12 +108,12 @@ class Settings:
 def _check_int(name: str, value: object, bounds: Bounds) -> None:
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise PatternError(name, f"expected a whole number from {low} to {high}, got {value!r}")
+        raise SettingsError(f"expected a whole number from {low} to {high}, got {value!r}", name)
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise PatternError(name, f"expected one of {', '.join(choices)}, got {value!r}")
+        raise SettingsError(f"expected one of {', '.join(choices)}, got {value!r}", name)
 
 
 def settings_from_dict(data: object) -> Settings:
@@ -113,7 +129,7 @@ def settings_from_dict(data: object) -> Settings:
     base = Settings.defaults()
     try:
         return replace(base, **values)
-    except (PatternError, TypeError) as exc:
+    except (PatternError, SettingsError, TypeError) as exc:
         raise SettingsError(f"a setting is out of range: {exc}") from None
 
 
