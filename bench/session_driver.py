@@ -60,7 +60,7 @@ class Driver:
         self.pattern = pattern
         self.breaths = breaths
         self.app = make_application()
-        where = app_paths.configure(data_dir)
+        where = app_paths.paths_for(data_dir)
         where.ensure()
         settings = Settings(
             inhale=pattern.inhale,

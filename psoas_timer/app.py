@@ -130,7 +130,7 @@ def _run_exchange(args: argparse.Namespace, where: paths.Paths) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    where = paths.configure(getattr(args, "data_dir", None))
+    where = paths.paths_for(getattr(args, "data_dir", None))
     if args.command in ("export", "import"):
         return _run_exchange(args, where)
 

@@ -1,7 +1,8 @@
 """Every location the app reads or writes, in one place.
 
-``--data-dir`` (or :func:`configure`) moves all of them under one folder, which
-is also how the tests keep their hands off the real user folders.
+``--data-dir`` (:func:`paths_for`) moves all of them under one folder, which
+is also how the tests keep their hands off the real user folders. A
+:class:`Paths` is passed to whatever needs it; there is no global one.
 """
 
 from __future__ import annotations
@@ -69,14 +70,6 @@ def paths_under(root: Path) -> Paths:
     return Paths(root / "data", root / "config", root / "cache", root / "logs")
 
 
-_current: Paths | None = None
-
-
-def configure(data_dir: Path | None) -> Paths:
-    global _current
-    _current = paths_under(data_dir) if data_dir is not None else default_paths()
-    return _current
-
-
-def current() -> Paths:
-    return _current if _current is not None else configure(None)
+def paths_for(data_dir: Path | None) -> Paths:
+    """Everything under ``data_dir`` when one is given, else the user's usual folders."""
+    return paths_under(data_dir) if data_dir is not None else default_paths()

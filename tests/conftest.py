@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,6 @@ settings.load_profile("psoas-timer")
 
 
 @pytest.fixture(autouse=True)
-def private_paths(tmp_path: Path) -> Iterator[paths.Paths]:
+def private_paths(tmp_path: Path) -> paths.Paths:
     """Every test writes under its own temporary folder, never the user's."""
-    where = paths.configure(tmp_path / "appdata")
-    yield where
-    paths.configure(tmp_path / "appdata-after")
+    return paths.paths_for(tmp_path / "appdata")

@@ -246,7 +246,7 @@ def check(args: argparse.Namespace) -> int:
     from psoas_timer.ui.main_window import MainWindow
 
     make_application()
-    where = app_paths.configure(args.data_dir)
+    where = app_paths.paths_for(args.data_dir)
     where.ensure()
     settings, settings_message = load_settings(where.settings)
     catalog = load_catalog(user_tools=where.user_tools)
