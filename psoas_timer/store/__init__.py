@@ -1,6 +1,17 @@
 """The session log (SQLite) and its CSV/JSON export and import."""
 
-from psoas_timer.store.db import (
+from psoas_timer.store.exchange import (
+    CSV_COLUMNS,
+    Format,
+    ImportFileError,
+    ImportIssue,
+    ImportReport,
+    export_csv,
+    export_json,
+    export_to_path,
+    import_file,
+)
+from psoas_timer.store.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     CorruptDatabaseError,
@@ -28,17 +39,6 @@ from psoas_timer.store.db import (
     migrate,
     quarantine,
     to_progress,
-)
-from psoas_timer.store.exchange import (
-    CSV_COLUMNS,
-    Format,
-    ImportFileError,
-    ImportIssue,
-    ImportReport,
-    export_csv,
-    export_json,
-    export_to_path,
-    import_file,
 )
 
 __all__ = [

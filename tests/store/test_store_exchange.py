@@ -31,8 +31,8 @@ from psoas_timer.store import (
     export_to_path,
     import_file,
 )
-from psoas_timer.store.db import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
 from psoas_timer.store.exchange import Format, parse_file
+from psoas_timer.store.store import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 SIDES_OF: dict[Sides, tuple[Side, ...]] = {
@@ -421,7 +421,7 @@ def test_a_failed_export_raises_and_leaves_the_old_file(
     def no_space(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("psoas_timer.store.exchange.os.fsync", no_space)
+    monkeypatch.setattr("psoas_timer.store.exchange.importer.os.fsync", no_space)
     with pytest.raises(StoreWriteError, match="No space") as caught:
         export_to_path(store, path)
     assert caught.value.reason == "full"

@@ -85,7 +85,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal, TextIO, cast
 
-from psoas_timer.store.db import (
+from psoas_timer.store.store import (
     MOMENT_VALUES,
     NAME_MAX,
     NOTE_MAX,
