@@ -38,7 +38,6 @@ from psoas_timer.store.store import (
     WriteFailure,
     migrate,
     quarantine,
-    to_progress,
 )
 
 __all__ = [
@@ -77,5 +76,4 @@ __all__ = [
     "import_file",
     "migrate",
     "quarantine",
-    "to_progress",
 ]

@@ -989,16 +989,6 @@ class Store:
                 (ended, session_id),
             )
 
-    def reopen_session(self, session_id: int) -> None:
-        """Mark a session running again, to carry on where it stopped."""
-        with self.transaction("reopen the session"):
-            cur = self._conn.execute(
-                "UPDATE sessions SET status = 'running', ended_at = NULL WHERE id = ?",
-                (session_id,),
-            )
-            if cur.rowcount == 0:
-                raise SessionNotFoundError(session_id)
-
     # -- reading
 
     def session(self, session_id: int) -> Session:
@@ -1202,15 +1192,6 @@ class Store:
 
         return self._read(fetch)
 
-    def tool_ids(self) -> list[str]:
-        """The tools that have sessions, for the progress page's filter."""
-        return self._read(
-            lambda c: [
-                cast(str, r[0])
-                for r in c.execute("SELECT DISTINCT tool_id FROM sessions ORDER BY tool_id")
-            ]
-        )
-
     # -- delete, undo, import
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
@@ -1299,23 +1280,3 @@ class Store:
                 for r in snap.ratings
             ],
         )
-
-
-def to_progress(
-    summaries: Iterable[SessionSummary], tz: tzinfo | None = None
-) -> list[ProgressSession]:
-    """Summaries as :class:`ProgressSession` values, each on its day in ``tz``."""
-    out: list[ProgressSession] = []
-    for s in summaries:
-        covered = _SIDES_OF[s.sides]
-        left = right = None
-        if "left" in covered or s.left is not _EMPTY_SIDE:
-            left = SideResult(s.left.before, s.left.after, s.left.min_released_breath)
-        if "right" in covered or s.right is not _EMPTY_SIDE:
-            right = SideResult(s.right.before, s.right.after, s.right.min_released_breath)
-        out.append(
-            ProgressSession(
-                s.started_at.astimezone(tz).date(), s.started_at, s.tool_id, left, right, s.id
-            )
-        )
-    return out
