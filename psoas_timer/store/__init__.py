@@ -1,5 +1,19 @@
-"""The session log (SQLite) and its CSV/JSON export and import."""
+"""The session log (SQLite) and its CSV/JSON export and import.
 
+This is the store's public face: import from here, not from its modules.
+Side, Sides, Moment, SetOutcome and SessionStatus are the words of
+:mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
+"""
+
+from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.store.errors import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    SessionNotFoundError,
+    StoreError,
+    StoreWriteError,
+    WriteFailure,
+)
 from psoas_timer.store.exchange import (
     CSV_COLUMNS,
     Format,
@@ -11,34 +25,20 @@ from psoas_timer.store.exchange import (
     export_to_path,
     import_file,
 )
-from psoas_timer.store.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    CorruptDatabaseError,
+from psoas_timer.store.files import quarantine
+from psoas_timer.store.records import (
     MergeResult,
-    Migration,
-    Moment,
-    NewerSchemaError,
     Rating,
     Session,
-    SessionNotFoundError,
     SessionSnapshot,
-    SessionStatus,
     SessionSummary,
     SetLike,
-    SetOutcome,
     SetRecord,
     SetRow,
-    Side,
-    Sides,
     SideSummary,
-    Store,
-    StoreError,
-    StoreWriteError,
-    WriteFailure,
-    migrate,
-    quarantine,
 )
+from psoas_timer.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
+from psoas_timer.store.store import Store
 
 __all__ = [
     "CSV_COLUMNS",

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from psoas_timer.core.vocab import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
 from psoas_timer.store import (
     CSV_COLUMNS,
     ImportFileError,
@@ -32,7 +33,6 @@ from psoas_timer.store import (
     import_file,
 )
 from psoas_timer.store.exchange import Format, parse_file
-from psoas_timer.store.store import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 SIDES_OF: dict[Sides, tuple[Side, ...]] = {

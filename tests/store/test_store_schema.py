@@ -25,7 +25,7 @@ from psoas_timer.store import (
     migrate,
     quarantine,
 )
-from psoas_timer.store.store import APPLICATION_ID
+from psoas_timer.store.schema import APPLICATION_ID
 
 # The first released schema, frozen here as it shipped. Migration 1 must keep
 # producing exactly this; later versions go in new migrations.

@@ -85,30 +85,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal, TextIO, cast
 
-from psoas_timer.store.store import (
+from psoas_timer.core.vocab import (
     MOMENT_VALUES,
-    NAME_MAX,
-    NOTE_MAX,
     OUTCOME_VALUES,
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
     Moment,
-    Rating,
-    Session,
-    SessionSnapshot,
     SessionStatus,
     SetOutcome,
-    SetRow,
     Side,
     Sides,
-    Store,
-    StoreError,
-    StoreWriteError,
-    WriteFailure,
-    set_problems,
-    to_db_time,
 )
+from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, set_problems
+from psoas_timer.store.errors import StoreError, StoreWriteError, WriteFailure
+from psoas_timer.store.records import Rating, Session, SessionSnapshot, SetRow, to_db_time
+from psoas_timer.store.store import Store
 
 Format = Literal["csv", "json"]
 

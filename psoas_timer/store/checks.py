@@ -1,0 +1,116 @@
+"""What a value must be to enter the log; the store and the importer both ask here.
+
+The ``CHECK`` constraints of the schema say the same for the database itself,
+so a value these checks miss is still refused by SQLite.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Final, TypeGuard
+
+from psoas_timer.core.vocab import (
+    OUTCOME_VALUES,
+    RATING_MAX,
+    RATING_MIN,
+    SIDE_VALUES,
+    Sides,
+    sides_of,
+)
+from psoas_timer.store.records import SetLike
+
+#: Length limits keep every export re-importable: Python's csv reader refuses
+#: fields over 128 KiB.
+NAME_MAX: Final = 200
+NOTE_MAX: Final = 10_000
+
+
+def is_whole(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_real(value: object) -> TypeGuard[int | float]:
+    return is_whole(value) or (isinstance(value, float) and math.isfinite(value))
+
+
+def rating_problem(value: object) -> str | None:
+    """Why ``value`` is not a tenderness rating, or ``None`` if it is one."""
+    if not is_whole(value) or not RATING_MIN <= value <= RATING_MAX:
+        return f"expected a whole number from {RATING_MIN} to {RATING_MAX}, got {value!r}"
+    return None
+
+
+def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str, str]]:
+    """Every ``(field, problem)`` of a set, empty when it can be stored.
+
+    ``sides`` is the session's sides, to refuse a set on a side it does not include.
+    """
+    problems: list[tuple[str, str]] = []
+
+    def whole(name: str, value: object, low: int) -> bool:
+        if not is_whole(value) or value < low:
+            problems.append((name, f"expected a whole number ≥ {low}, got {value!r}"))
+            return False
+        return True
+
+    def seconds(name: str, value: object) -> None:
+        if not is_real(value) or value < 0:
+            problems.append((name, f"expected a number of seconds ≥ 0, got {value!r}"))
+
+    if record.side not in SIDE_VALUES:
+        problems.append(("side", f"expected one of {choices(SIDE_VALUES)}, got {record.side!r}"))
+    elif sides is not None and record.side not in sides_of(sides):
+        problems.append(("side", f"the session covers the {sides} side only, got {record.side!r}"))
+    whole("level", record.level, 0)
+    if not isinstance(record.variant_name, str) or len(record.variant_name) > NAME_MAX:
+        problems.append(
+            (
+                "variant_name",
+                f"expected text of at most {NAME_MAX} characters, got {record.variant_name!r}",
+            )
+        )
+    planned_ok = whole("breaths_planned", record.breaths_planned, 1)
+    done_ok = whole("breaths_done", record.breaths_done, 0)
+    seconds("duration_s", record.duration_s)
+    seconds("paused_s", record.paused_s)
+    if record.outcome not in OUTCOME_VALUES:
+        problems.append(
+            ("outcome", f"expected one of {choices(OUTCOME_VALUES)}, got {record.outcome!r}")
+        )
+    breath, at = record.released_breath, record.released_at_s
+    if (breath is None) != (at is None):
+        missing = "released_at_s" if at is None else "released_breath"
+        problems.append((missing, "released_breath and released_at_s go together: give both"))
+    if breath is not None and whole("released_breath", breath, 1) and done_ok and planned_ok:
+        # The release may fall in the breath that was under way when the set
+        # stopped, one past the finished ones, but never in one not yet begun.
+        reached = min(record.breaths_done + 1, record.breaths_planned)
+        if breath > reached:
+            problems.append(
+                (
+                    "released_breath",
+                    f"breath {breath} was never reached: the set got to breath {reached} "
+                    f"(breaths_done {record.breaths_done})",
+                )
+            )
+    if at is not None:
+        seconds("released_at_s", at)
+    return problems
+
+
+def choices(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def check_choice(name: str, value: object, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}: expected one of {choices(allowed)}, got {value!r}")
+
+
+def check_text(name: str, value: object, *, required: bool, limit: int = NAME_MAX) -> None:
+    if not isinstance(value, str) or (required and not value):
+        what = "non-empty text" if required else "text"
+        raise ValueError(f"{name}: expected {what}, got {value!r}")
+    if len(value) > limit:
+        raise ValueError(f"{name}: expected at most {limit} characters, got {len(value)}")

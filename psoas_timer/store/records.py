@@ -1,0 +1,187 @@
+"""The records the store takes in and hands out, and the stored form of a time.
+
+Times are stored as ISO 8601 UTC text to the second (``2024-05-01T07:30:00Z``):
+fixed width, so text order is time order and the indexes work on it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final, Protocol
+
+from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides, sides_of
+
+
+def to_db_time(value: datetime) -> str:
+    """The stored form of an aware datetime: UTC, to the second, with a ``Z``."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"a time must carry its time zone, got the naive {value.isoformat()}")
+    u = value.astimezone(UTC)
+    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on
+    # glibc, which would break the fixed width that text ordering relies on.
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class SetLike(Protocol):
+    """What :meth:`Store.record_set` needs; the engine's ``SetResult`` fits as it is."""
+
+    @property
+    def side(self) -> Side: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def variant_name(self) -> str: ...
+    @property
+    def breaths_planned(self) -> int: ...
+    @property
+    def breaths_done(self) -> int: ...
+    @property
+    def released_breath(self) -> int | None: ...
+    @property
+    def released_at_s(self) -> float | None: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def paused_s(self) -> float: ...
+    @property
+    def outcome(self) -> SetOutcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SetRecord:
+    """A set as reported when it ends (see :class:`SetLike`).
+
+    ``released_breath`` is the 1-based breath during which the muscle let go.
+    ``breaths_done`` counts finished breaths, so a release during a breath that
+    was then cut short (backed off, skipped, ended) is one more than
+    ``breaths_done``; anything beyond that was never reached.
+    """
+
+    side: Side
+    level: int
+    variant_name: str
+    breaths_planned: int
+    breaths_done: int
+    duration_s: float
+    outcome: SetOutcome = "completed"
+    paused_s: float = 0.0
+    released_breath: int | None = None
+    released_at_s: float | None = None
+
+
+# The field names of Session, SetRow and Rating are the column names of their
+# tables: the queries list their columns and map rows back by these names.
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: int
+    uuid: str
+    started_at: datetime
+    ended_at: datetime | None
+    tool_id: str
+    position_id: str
+    sides: Sides
+    status: SessionStatus
+    note: str
+
+    @property
+    def side_list(self) -> tuple[Side, ...]:
+        return sides_of(self.sides)
+
+
+@dataclass(frozen=True, slots=True)
+class SetRow:
+    id: int
+    session_id: int
+    seq: int  # 1-based order within the session
+    side: Side
+    level: int
+    variant_name: str
+    breaths_planned: int
+    breaths_done: int
+    released_breath: int | None
+    released_at_s: float | None
+    duration_s: float
+    paused_s: float
+    outcome: SetOutcome
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    session_id: int
+    side: Side
+    moment: Moment
+    value: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSnapshot:
+    """A session with everything hanging off it, in stored order.
+
+    Returned by :meth:`Store.delete_session` for undo and by
+    :meth:`Store.snapshots` for export.
+    """
+
+    session: Session
+    sets: tuple[SetRow, ...]
+    ratings: tuple[Rating, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SideSummary:
+    before: int | None
+    after: int | None
+    set_count: int
+    min_released_breath: int | None
+    max_level: int | None
+
+
+#: The summary of a side with no sets and no ratings.
+EMPTY_SIDE: Final = SideSummary(None, None, 0, None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    id: int
+    uuid: str
+    started_at: datetime
+    ended_at: datetime | None
+    tool_id: str
+    position_id: str
+    sides: Sides
+    status: SessionStatus
+    note: str
+    left: SideSummary
+    right: SideSummary
+
+    def side(self, side: Side) -> SideSummary:
+        return self.left if side == "left" else self.right
+
+    @property
+    def set_count(self) -> int:
+        return self.left.set_count + self.right.set_count
+
+    @property
+    def min_released_breath(self) -> int | None:
+        found = [
+            b
+            for b in (self.left.min_released_breath, self.right.min_released_breath)
+            if b is not None
+        ]
+        return min(found) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    sessions_added: int
+    sessions_skipped: int
+    sets_added: int
+    ratings_added: int

@@ -1,0 +1,157 @@
+"""The schema of the log and the migrations that bring an older file up to it.
+
+Every file carries its schema version in ``user_version`` and the app's mark
+in ``application_id``; :func:`migrate` runs each missing migration in its own
+transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from psoas_timer.store.errors import NewerSchemaError, StoreError, write_error
+
+#: Written into the file header so a stray SQLite file is never mistaken for a
+#: log (and never has our tables added to it). ASCII "PSOA".
+APPLICATION_ID: Final = 0x50534F41
+
+MigrationStep = str | Callable[[sqlite3.Connection], object]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Brings the schema from ``version - 1`` to ``version``, in one transaction.
+
+    Never edit a migration once released: add the next one. Foreign keys are off
+    while migrations run (so a table can be rebuilt the way SQLite documents)
+    and checked before each commit.
+    """
+
+    version: int
+    description: str
+    steps: tuple[MigrationStep, ...]
+
+
+# The first schema as released. Its CHECK constraints spell out the sides,
+# outcomes, statuses and rating scale of core.vocab on purpose: a released
+# migration never changes, so a new value arrives with a new migration.
+_V1: Final[tuple[MigrationStep, ...]] = (
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    """
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid        TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),
+        started_at  TEXT NOT NULL CHECK (started_at GLOB
+            '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+        ended_at    TEXT CHECK (ended_at IS NULL OR ended_at >= started_at),
+        tool_id     TEXT NOT NULL CHECK (tool_id <> ''),
+        position_id TEXT NOT NULL CHECK (position_id <> ''),
+        sides       TEXT NOT NULL CHECK (sides IN ('left', 'right', 'both')),
+        status      TEXT NOT NULL DEFAULT 'running'
+            CHECK (status IN ('running', 'completed', 'ended_early', 'interrupted')),
+        note        TEXT NOT NULL DEFAULT '',
+        CHECK ((status = 'running') = (ended_at IS NULL))
+    )
+    """,
+    "CREATE INDEX sessions_started_at ON sessions (started_at)",
+    "CREATE INDEX sessions_tool_started_at ON sessions (tool_id, started_at)",
+    """
+    CREATE TABLE sets (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
+        side            TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        level           INTEGER NOT NULL CHECK (typeof(level) = 'integer' AND level >= 0),
+        variant_name    TEXT NOT NULL,
+        breaths_planned INTEGER NOT NULL
+            CHECK (typeof(breaths_planned) = 'integer' AND breaths_planned >= 1),
+        breaths_done    INTEGER NOT NULL
+            CHECK (typeof(breaths_done) = 'integer' AND breaths_done >= 0),
+        released_breath INTEGER CHECK (released_breath IS NULL OR (
+            typeof(released_breath) = 'integer' AND released_breath >= 1
+            AND released_breath <= min(breaths_done + 1, breaths_planned))),
+        released_at_s   REAL CHECK (released_at_s IS NULL OR released_at_s >= 0),
+        duration_s      REAL NOT NULL CHECK (duration_s >= 0),
+        paused_s        REAL NOT NULL DEFAULT 0 CHECK (paused_s >= 0),
+        outcome         TEXT NOT NULL
+            CHECK (outcome IN ('completed', 'backed_off', 'ended_early', 'skipped')),
+        recorded_at     TEXT NOT NULL,
+        UNIQUE (session_id, seq),
+        CHECK ((released_breath IS NULL) = (released_at_s IS NULL))
+    )
+    """,
+    # Covers the per-side summaries, so they never visit the table itself.
+    "CREATE INDEX sets_session_side ON sets (session_id, side, released_breath, level)",
+    """
+    CREATE TABLE ratings (
+        session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        side        TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        moment      TEXT NOT NULL CHECK (moment IN ('before', 'after')),
+        value       INTEGER NOT NULL CHECK (typeof(value) = 'integer' AND value BETWEEN 0 AND 10),
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, side, moment)
+    ) WITHOUT ROWID
+    """,
+)
+
+# AUTOINCREMENT: an id is never handed out twice, so the snapshot of a deleted
+# session can always be put back under its own ids (undo), even after new
+# sessions were logged in between.
+MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(1, "first schema", _V1),)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    *,
+    path: Path | None = None,
+) -> int:
+    """Run the migrations the database lacks; return the version it was at.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    for index, m in enumerate(migrations):
+        if m.version != index + 1:
+            raise RuntimeError(f"migration {index} says version {m.version}, not {index + 1}")
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    target = len(migrations)
+    if found > target:
+        raise NewerSchemaError(path, found, target)
+    if found == target:
+        return found
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for m in migrations[found:]:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                for step in m.steps:
+                    if isinstance(step, str):
+                        conn.execute(step)
+                    else:
+                        step(conn)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"Could not upgrade the log to version {m.version}: "
+                        f"{len(broken)} rows would point at nothing."
+                    )
+                conn.execute(f"PRAGMA user_version = {m.version}")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise write_error(exc, f"upgrade the log to version {m.version}") from exc
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(
+                        f"Could not upgrade the log to version {m.version}: {exc}."
+                    ) from exc
+                raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return found
