@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -421,7 +422,7 @@ def test_a_failed_export_raises_and_leaves_the_old_file(
     def no_space(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("psoas_timer.store.exchange.importer.os.fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(StoreWriteError, match="No space") as caught:
         export_to_path(store, path)
     assert caught.value.reason == "full"

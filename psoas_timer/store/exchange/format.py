@@ -1,0 +1,152 @@
+"""The CSV and JSON files the log is exported to and imported from.
+
+CSV format
+==========
+
+UTF-8 without a byte order mark (one is accepted on import), comma separated,
+``\\r\\n`` line ends, RFC 4180 quoting. The first row is this header, always
+all 23 columns (on import they may come in any order)::
+
+    record,session_uuid,started_at,ended_at,tool_id,position_id,sides,status,note,
+    seq,side,level,variant_name,breaths_planned,breaths_done,released_breath,
+    released_at_s,duration_s,paused_s,outcome,moment,value,recorded_at
+
+Then one row per record. ``record`` says which kind; a row fills only the
+columns of its kind and leaves every other column empty:
+
+``session``
+    ``session_uuid`` (the session's identity, used to skip sessions already in
+    the log), ``started_at``, ``ended_at`` (empty while ``status`` is
+    ``running``, required otherwise), ``tool_id``, ``position_id``, ``sides``
+    (``left`` | ``right`` | ``both``), ``status`` (``running`` | ``completed`` |
+    ``ended_early`` | ``interrupted``), ``note`` (any text, may be empty).
+``set``
+    ``session_uuid``, ``seq`` (1-based order in the session, unique in it),
+    ``side`` (``left`` | ``right``), ``level`` (0 = base set), ``variant_name``,
+    ``breaths_planned`` (≥ 1), ``breaths_done`` (≥ 0), ``released_breath`` and
+    ``released_at_s`` (both empty, or the breath the muscle let go in and the
+    seconds into the set; that breath is at most one past ``breaths_done``
+    and at most ``breaths_planned``), ``duration_s``, ``paused_s``,
+    ``outcome`` (``completed`` | ``backed_off`` | ``ended_early`` |
+    ``skipped``), ``recorded_at``.
+``rating``
+    ``session_uuid``, ``side``, ``moment`` (``before`` | ``after``), ``value``
+    (whole number 0-10), ``recorded_at``. One per session, side and moment.
+
+``tool_id``, ``position_id`` and ``variant_name`` hold at most 200
+characters, ``note`` at most 10,000. Times are ISO 8601 with a UTC offset;
+the export writes UTC to the second (``2024-05-01T07:30:00Z``). Seconds are
+decimal numbers written in Python's shortest exact form, so they read back
+to the same value. Sets and ratings may come anywhere in the file, but their
+session row must be in it, and their side must be one the session covers.
+Exports list each session row followed by its sets (by ``seq``) and its
+ratings (left before, left after, right before, right after), sessions
+oldest first.
+
+Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
+``note``) that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
+or a single quote ``'`` is written with one extra ``'`` in front, so a
+spreadsheet shows it as text and never runs it as a formula. Import removes
+exactly one leading ``'`` from those cells, so the round trip is exact.
+
+JSON format
+===========
+
+``{"format": "psoas-timer-log", "version": 1, "sessions": [...]}``, each session
+an object with the session columns above (``uuid`` for ``session_uuid``) plus
+``sets`` and ``ratings`` lists of objects with the set and rating columns;
+``null`` for an empty optional value. No formula escaping.
+
+Import
+======
+
+:func:`import_file` checks every row (or object) first and imports nothing if
+any is wrong: :class:`ImportFileError` lists each problem as
+``line N: field X: expected …``. A good file is imported in one transaction.
+Sessions whose uuid is already in the log are skipped whole, so importing a
+file twice adds nothing the second time. Importing an export into an empty log
+and exporting again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Format = Literal["csv", "json"]
+RecordKind = Literal["session", "set", "rating"]
+
+JSON_FORMAT_NAME: Final = "psoas-timer-log"
+JSON_VERSION: Final = 1
+
+CSV_COLUMNS: Final[tuple[str, ...]] = (
+    "record",
+    "session_uuid",
+    "started_at",
+    "ended_at",
+    "tool_id",
+    "position_id",
+    "sides",
+    "status",
+    "note",
+    "seq",
+    "side",
+    "level",
+    "variant_name",
+    "breaths_planned",
+    "breaths_done",
+    "released_breath",
+    "released_at_s",
+    "duration_s",
+    "paused_s",
+    "outcome",
+    "moment",
+    "value",
+    "recorded_at",
+)
+
+SESSION_FIELDS: Final = (
+    "started_at",
+    "ended_at",
+    "tool_id",
+    "position_id",
+    "sides",
+    "status",
+    "note",
+)
+SET_FIELDS: Final = (
+    "seq",
+    "side",
+    "level",
+    "variant_name",
+    "breaths_planned",
+    "breaths_done",
+    "released_breath",
+    "released_at_s",
+    "duration_s",
+    "paused_s",
+    "outcome",
+    "recorded_at",
+)
+RATING_FIELDS: Final = ("side", "moment", "value", "recorded_at")
+#: The columns each kind of CSV row may fill; every other column stays empty.
+CSV_RECORDS: Final[dict[RecordKind, frozenset[str]]] = {
+    "session": frozenset(("record", "session_uuid", *SESSION_FIELDS)),
+    "set": frozenset(("record", "session_uuid", *SET_FIELDS)),
+    "rating": frozenset(("record", "session_uuid", *RATING_FIELDS)),
+}
+JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings"))
+JSON_SET_KEYS: Final = frozenset(SET_FIELDS)
+JSON_RATING_KEYS: Final = frozenset(RATING_FIELDS)
+
+#: How a cell starts that a spreadsheet would run (see "Spreadsheet safety" above).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def escape_cell(text: str) -> str:
+    """A text cell as written to CSV: a ``'`` in front of anything a spreadsheet would run."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """A text cell as read from CSV: exactly one leading ``'`` removed."""
+    return text[1:] if text.startswith("'") else text
