@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.engine import SetResult
+from psoas_timer.core.vocab import NOT_RATED
 from psoas_timer.store import Store, export_to_path
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
-from psoas_timer.ui.progress.history import COLUMNS, ID_ROLE, NOT_RATED, HistoryView
+from psoas_timer.ui.progress.history import COLUMNS, ID_ROLE, HistoryView
 
 T0 = datetime(2024, 5, 6, 7, 30, tzinfo=UTC)
 LEFT_BEFORE = next(i for i, c in enumerate(COLUMNS) if c.title == "Left before")

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.vocab import NOT_RATED, RATING_MAX
 from psoas_timer.store import Moment, Rating, Session, Side
-
-NOT_RATED = -1
 
 
 class RecoveryChoice(Enum):
@@ -58,7 +57,7 @@ class RecoveryDialog(QDialog):
         for side in session.side_list:
             for moment in ("before", "after"):
                 spin = QSpinBox()
-                spin.setRange(NOT_RATED, 10)
+                spin.setRange(NOT_RATED, RATING_MAX)
                 spin.setSpecialValueText("not rated")
                 spin.setValue(existing.get((side, moment), NOT_RATED))
                 label = f"{side.capitalize()} side, {moment}"

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.store import (
     Moment,
     SessionSnapshot,
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 2
-NOT_RATED: Final = -1
 
 
 @dataclass(frozen=True)
@@ -302,7 +302,7 @@ class HistoryModel(QAbstractTableModel):
 
 
 def summary_sides(s: SessionSummary) -> tuple[Side, ...]:
-    return ("left", "right") if s.sides == "both" else (s.sides,)
+    return sides_of(s.sides)
 
 
 def rating_of(side: SideSummary, moment: Moment) -> int | None:
