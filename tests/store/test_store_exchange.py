@@ -15,7 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psoas_timer.core.vocab import MOMENT_VALUES, OUTCOME_VALUES, SIDES_VALUES, STATUS_VALUES
+from psoas_timer.core.vocab import (
+    MOMENT_VALUES,
+    OUTCOME_VALUES,
+    RATING_MAX,
+    RATING_MIN,
+    SIDES_VALUES,
+    STATUS_VALUES,
+    sides_of,
+)
 from psoas_timer.store import (
     CSV_COLUMNS,
     ImportFileError,
@@ -24,7 +32,6 @@ from psoas_timer.store import (
     SessionSnapshot,
     SetRecord,
     SetRow,
-    Side,
     Sides,
     Store,
     StoreWriteError,
@@ -36,11 +43,6 @@ from psoas_timer.store import (
 from psoas_timer.store.exchange import Format, parse_file
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-SIDES_OF: dict[Sides, tuple[Side, ...]] = {
-    "left": ("left",),
-    "right": ("right",),
-    "both": ("left", "right"),
-}
 
 TRICKY_NOTES = [
     "",
@@ -95,7 +97,7 @@ def fill(store: Store) -> None:
         sid = store.start_session(
             ["ball", "=peanut", "-tool"][n % 3], "@prone", sides, T0 + timedelta(days=n)
         )
-        for side in SIDES_OF[sides]:
+        for side in sides_of(sides):
             store.record_rating(sid, side, "before", (n + 5) % 11)
             store.record_set(
                 sid,
@@ -467,7 +469,7 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
                     id=0,
                     session_id=0,
                     seq=seq,
-                    side=draw(st.sampled_from(SIDES_OF[sides])),
+                    side=draw(st.sampled_from(sides_of(sides))),
                     level=draw(st.integers(0, 5)),
                     variant_name=draw(texts),
                     breaths_planned=planned,
@@ -481,8 +483,8 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
                 )
             )
         ratings = [
-            Rating(0, side, moment, draw(st.integers(0, 10)), draw(times))
-            for side in SIDES_OF[sides]
+            Rating(0, side, moment, draw(st.integers(RATING_MIN, RATING_MAX)), draw(times))
+            for side in sides_of(sides)
             for moment in MOMENT_VALUES
             if draw(st.booleans())
         ]
