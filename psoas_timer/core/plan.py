@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib.abc import Traversable
-from typing import Literal
+from typing import Final, Literal
 
 from psoas_timer.core.catalog import Position, Stretch, Tool, Variant
 from psoas_timer.core.pacing import BreathPattern, validate_breaths
@@ -23,10 +23,10 @@ from psoas_timer.core.vocab import (
     sides_of,
 )
 
-# Any timed step may last from the shortest pause to the longest countdown the
-# settings offer: the rests between stretches must fit too, and a plan built
-# for a test may use a short countdown no person would choose.
-STEP_SECONDS = (float(TRANSITION_LIMITS.low), float(COUNTDOWN_LIMITS.high))
+# The plan refuses nonsense rather than checking the settings again: any timed
+# step (countdown, pause, rest between stretches) may last from the shortest
+# pause to the longest countdown the settings offer.
+STEP_SECONDS: Final = (float(TRANSITION_LIMITS.low), float(COUNTDOWN_LIMITS.high))
 
 
 class StepKind(Enum):
