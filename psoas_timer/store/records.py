@@ -74,8 +74,8 @@ class SetRecord:
     released_at_s: float | None = None
 
 
-# The field names of Session, SetRow and Rating are the column names of their
-# tables: the queries list their columns and map rows back by these names.
+# The fields of Session, SetRow and Rating are the columns of their tables, in
+# order: the queries list their columns from these fields (store.queries).
 
 
 @dataclass(frozen=True, slots=True)

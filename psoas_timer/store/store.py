@@ -55,7 +55,6 @@ from psoas_timer.store.queries import (
     SESSION_COLUMNS,
     SET_COLUMNS,
     insert_snapshot,
-    named,
     rating_of,
     select_progress,
     select_snapshots,
@@ -306,8 +305,7 @@ class Store:
         return self._read(
             lambda c: [
                 session_of(r)
-                for r in named(
-                    c,
+                for r in c.execute(
                     f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE status = 'running' "
                     "ORDER BY started_at, id",
                 )
@@ -341,8 +339,8 @@ class Store:
 
     def session(self, session_id: int) -> Session:
         row = self._read(
-            lambda c: named(
-                c, f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE id = ?", (session_id,)
+            lambda c: c.execute(
+                f"SELECT {SESSION_COLUMNS} FROM sessions s WHERE id = ?", (session_id,)
             ).fetchone()
         )
         if row is None:
@@ -353,8 +351,7 @@ class Store:
         return self._read(
             lambda c: [
                 set_of(r)
-                for r in named(
-                    c,
+                for r in c.execute(
                     f"SELECT {SET_COLUMNS} FROM sets WHERE session_id = ? ORDER BY seq",
                     (session_id,),
                 )
@@ -365,8 +362,7 @@ class Store:
         return self._read(
             lambda c: [
                 rating_of(r)
-                for r in named(
-                    c,
+                for r in c.execute(
                     f"SELECT {RATING_COLUMNS} FROM ratings "
                     f"WHERE session_id = ? ORDER BY {RATING_ORDER}",
                     (session_id,),
