@@ -103,6 +103,8 @@ class Worker:
         if thread is None or loop is None:
             return True
         QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
+        if wait_s <= 0:
+            return not thread.is_alive()  # it ends on its own once its call returns
         thread.join(wait_s)
         if thread.is_alive():
             log.warning("%s: a call has not returned; the thread is left behind", self.name)
