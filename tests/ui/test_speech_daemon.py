@@ -26,7 +26,7 @@ from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.plan import StepKind
-from psoas_timer.services import sound
+from psoas_timer.services import sound, speechd
 from psoas_timer.services import voice as voice_module
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
@@ -202,3 +202,57 @@ def test_the_real_app_starts_a_session_and_quits_with_a_hung_speech_daemon(
     assert report["quit_s"] < voice_module.SHUTDOWN_WAIT_S + 1.0, report
     assert connections >= (2 if greeting else 1), "Qt never reached the daemon"
     assert took < 30, took
+
+
+# -- the app's own question to speech-dispatcher ------------------------------------------
+
+
+def test_the_daemon_is_looked_for_where_libspeechd_looks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SPEECHD_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    assert speechd.address() == str(tmp_path / "run" / "speech-dispatcher" / "speechd.sock")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert speechd.address() == str(tmp_path / "cache" / "speech-dispatcher" / "speechd.sock")
+    for setting, expected in (
+        ("unix_socket:/run/x.sock", "/run/x.sock"),
+        ("unix_socket", str(tmp_path / "cache" / "speech-dispatcher" / "speechd.sock")),
+        ("inet_socket", ("127.0.0.1", speechd.DEFAULT_PORT)),
+        ("inet_socket:speech.example", ("speech.example", speechd.DEFAULT_PORT)),
+        ("inet_socket:127.0.0.1:7000", ("127.0.0.1", 7000)),
+        ("dbus_bus", None),
+    ):
+        monkeypatch.setenv("SPEECHD_ADDRESS", setting)
+        assert speechd.address() == expected, setting
+
+
+@pytest.mark.parametrize(
+    ("greeting", "expected"),
+    [
+        (CLIENT_NAME_SET, speechd.Answer.YES),
+        (b"300 ERR NOT ALLOWED\r\n", speechd.Answer.YES),  # refused, but alive
+        (None, speechd.Answer.SILENT),
+        (b"hello\r\n", speechd.Answer.SILENT),  # not speech-dispatcher
+    ],
+    ids=["answers", "refuses", "never-answers", "not-a-speech-daemon"],
+)
+def test_the_daemon_is_asked_with_a_deadline(
+    monkeypatch: pytest.MonkeyPatch, greeting: bytes | None, expected: speechd.Answer
+) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="pt-probe-"))
+    try:
+        with mute_socket(folder / "speechd.sock", greeting) as server:
+            monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{server.path}")
+            began = time.monotonic()
+            assert speechd.probe(0.5) is expected
+            assert time.monotonic() - began < 1.0
+            assert server.connections == 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_no_daemon_is_left_to_qt_to_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{tmp_path / 'nothing.sock'}")
+    assert speechd.probe(3.0) is speechd.Answer.NO_DAEMON
