@@ -137,14 +137,18 @@ class _BackendOpening:
         opener = _native_audio_outputs()
         if opener is None:
             return False
-        self._started = True
 
         def run() -> None:
             # The list it returns (a few bytes, once) is left to the process.
             opener()
             self.done.set()
 
-        threading.Thread(target=run, name="audio-open", daemon=True).start()
+        try:
+            threading.Thread(target=run, name="audio-open", daemon=True).start()
+        except RuntimeError as exc:  # out of threads
+            log.warning("the audio back end is opened on the GUI thread: %s", exc)
+            return False
+        self._started = True
         return True
 
 
