@@ -84,6 +84,12 @@ def run(
 
     instance = SingleInstance(paths.lock_name, paths.data, app)
     claim = instance.claim()
+    if claim is Claim.BUSY and not smoke:
+        # From a desktop launcher stderr is silence: ask, and maybe take over.
+        from psoas_timer.ui.dialogs.second_start import start_anyway
+
+        if start_anyway(instance, paths.data):
+            claim = Claim.FIRST
     if claim is not Claim.FIRST:
         state = "its window was brought to the front" if claim is Claim.RAISED else "not answering"
         print(f"psoas-timer: already running for {paths.data} ({state}).", file=sys.stderr)
