@@ -16,7 +16,14 @@ import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
@@ -38,6 +45,7 @@ from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.held_keys import SAME_MOMENT_MS, KeyRepeats
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.prompts import confirm as real_confirm
+from psoas_timer.ui.theme import contrast_ratio
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
 
@@ -388,3 +396,28 @@ def test_a_held_shortcut_runs_its_command_once_even_unmarked(
     monkeypatch.setattr("psoas_timer.ui.held_keys.SAME_MOMENT_MS", -1)
     QTest.keyClick(handle, Qt.Key.Key_F11)  # pressed again later
     assert toggled == [True, True]
+
+
+def test_the_end_question_is_readable_in_floor_mode(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(FakeClock(), QUICK_SETTINGS.with_changes(floor_mode=True))
+    window.show()
+    qtbot.waitExposed(window)
+    start_session(window, "ql-claw", "left")
+    monkeypatch.setattr(prompts, "confirm", real_confirm)
+    ratios: list[float] = []
+
+    def read(box: QMessageBox) -> None:
+        label = next(w for w in box.findChildren(QLabel) if "End the session now" in w.text())
+        text = label.palette().color(label.foregroundRole()).name()
+        paper = box.palette().color(box.backgroundRole()).name()
+        ratios.append(contrast_ratio(text, paper))
+        box.reject()
+
+    answer_when_open(read)
+    press(window, Qt.Key.Key_Escape)
+    engine = window.session.engine
+    assert engine is not None and engine.running  # answered "no"
+    engine.end()  # before pytest-qt closes the window, which would ask for real
+    assert ratios and ratios[0] >= 4.5, ratios

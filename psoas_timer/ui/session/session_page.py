@@ -530,8 +530,10 @@ class SessionPage(QWidget):
             was_running = engine.state is State.RUNNING
             if was_running:
                 engine.pause()
+            # On the window: as a child of this page the question would take on
+            # its floor-mode style sheet, white text on a light dialog.
             if not prompts.confirm(
-                self,
+                self.window(),
                 "End the session?",
                 "End the session now? Everything you have done so far is kept.",
             ):
