@@ -18,7 +18,6 @@ class KeepAwake:
     def __init__(self, app_name: str = "Psoas Timer") -> None:
         self._app_name = app_name
         self._release: list[Any] = []
-        self.method = ""
 
     @property
     def active(self) -> bool:
@@ -47,7 +46,6 @@ class KeepAwake:
                 undo()
             except Exception as exc:
                 log.warning("releasing the keep-awake failed: %s", exc)
-        self.method = ""
 
     # -- Linux and other freedesktop systems --------------------------------
 
@@ -68,7 +66,6 @@ class KeepAwake:
                 if reply.type() == QDBusMessage.MessageType.ReplyMessage and reply.arguments():
                     cookie = reply.arguments()[0]
                     self._release.append(lambda: screensaver.call("UnInhibit", cookie))
-                    self.method = "org.freedesktop.ScreenSaver"
                     return
         else:
             log.info("no D-Bus session bus: %s", session.lastError().message())
@@ -94,7 +91,6 @@ class KeepAwake:
         if fd < 0:
             return
         self._release.append(lambda: os.close(fd))
-        self.method = "org.freedesktop.login1"
 
     # -- Windows -------------------------------------------------------------
 
@@ -104,7 +100,6 @@ class KeepAwake:
         if kernel32.SetThreadExecutionState(es_continuous | es_system | es_display) == 0:
             return
         self._release.append(lambda: kernel32.SetThreadExecutionState(es_continuous))
-        self.method = "SetThreadExecutionState"
 
     # -- macOS ---------------------------------------------------------------
 
@@ -136,4 +131,3 @@ class KeepAwake:
         if result != 0:
             return
         self._release.append(lambda: iokit.IOPMAssertionRelease(assertion))
-        self.method = "IOPMAssertion"

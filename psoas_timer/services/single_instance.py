@@ -75,10 +75,6 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)  # held for as long as the app runs
         self._server: QLocalServer | None = None
 
-    @property
-    def listening(self) -> bool:
-        return self._server is not None and self._server.isListening()
-
     def claim(self) -> Claim:
         """Become the one running copy, or ask the running one to come forward."""
         orphan_since: float | None = None

@@ -71,7 +71,6 @@ CUE_SHAPES: dict[str, Callable[[], list[float]]] = {
     "hold": lambda: _tone(440.0, 440.0, 0.18, 0.35),
     "chime": _chime,
 }
-CUE_FREQUENCIES = {"inhale": (330.0, 523.0), "exhale": (523.0, 262.0)}
 
 
 def write_wav(path: Path, samples: list[float]) -> None:

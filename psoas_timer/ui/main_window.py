@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QStackedWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
@@ -42,6 +34,7 @@ from psoas_timer.store import (
     export_to_path,
     import_file,
 )
+from psoas_timer.ui import actions, prompts
 from psoas_timer.ui.dialogs.keys import KeysDialog
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.dialogs.safety import SafetyDialog
@@ -50,20 +43,12 @@ from psoas_timer.ui.picker.picker_page import PickerPage
 from psoas_timer.ui.picker.placement_page import PlacementPage
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
+from psoas_timer.ui.window_state import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
     from psoas_timer.ui.progress.page import ProgressHistoryPage
 
 log = logging.getLogger(__name__)
-
-
-def _set_rating(
-    store: Store, session_id: int, side: Side, moment: Moment, value: int | None
-) -> None:
-    if value is None:
-        store.clear_rating(session_id, side, moment)
-    else:
-        store.record_rating(session_id, side, moment, value)
 
 
 class MainWindow(QMainWindow):
@@ -107,14 +92,15 @@ class MainWindow(QMainWindow):
         self.session = SessionPage(clock, self.cues, self.voice)
         self.session.finished.connect(self._session_finished)
         self.session.leave_requested.connect(self.leave_session)
-        self.session.floor_mode_toggled.connect(self.toggle_floor_mode)
         self.session.status.connect(self.show_status)
         if catalog.safety is not None:
             self.session.set_safety_line(catalog.safety.during_set)
         for page in (self.picker, self.placement, self.session):
             self.stack.addWidget(page)
+        # Keys that reach the window while a session shows go to the session.
+        self.installEventFilter(self.session)
 
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
 
         self.recorder: Recorder | None = None
@@ -128,55 +114,24 @@ class MainWindow(QMainWindow):
         self.status_label.setAccessibleName("Lasting problem")
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().messageChanged.connect(self._status_changed)
-        self._build_menus()
+        # Menus and shortcuts: every command is a row of ui/actions.py.
+        self.commands = actions.install(self)
+        self.floor_action = self.commands["floor_mode"]
+        self._follow_undo_stack()
         self.apply_settings(settings)
-        self._restore_geometry()
+        restore_geometry(self, paths.window_state)
 
-    # -- menus -------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Export log…", self.export_log, "Ctrl+E")
-        self._action(file_menu, "&Import log…", self.import_log, "Ctrl+I")
-        self._action(file_menu, "Save &chart…", self.export_chart, "Ctrl+Shift+S")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
-        edit.addAction(undo)
-        edit.addAction(redo)
-        view = bar.addMenu("&View")
-        self._action(view, "&Tools", self.show_picker, "Ctrl+T")
-        self._action(view, "&Progress and history", self.show_progress, "Ctrl+H")
-        self.floor_action = self._action(view, "&Floor mode", self.toggle_floor_mode, "F11")
-        self.floor_action.setCheckable(True)
-        settings_menu = bar.addMenu("&Settings")
-        self._action(
-            settings_menu, "&Preferences…", self.open_settings, QKeySequence.StandardKey.Preferences
-        )
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Safety", lambda: self.show_safety(first_run=False))
-        self._action(help_menu, "&Keyboard controls", self.show_keys, "F1")
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
-
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
+    def _follow_undo_stack(self) -> None:
+        """Undo and Redo name what they would do, and are greyed out when there is nothing."""
+        stack = self.undo_stack
+        for action, can, can_changed, text_changed in (
+            (self.commands["undo"], stack.canUndo(), stack.canUndoChanged, stack.undoTextChanged),
+            (self.commands["redo"], stack.canRedo(), stack.canRedoChanged, stack.redoTextChanged),
+        ):
+            word = action.text()
+            action.setEnabled(can)
+            can_changed.connect(action.setEnabled)
+            text_changed.connect(lambda what, a=action, w=word: a.setText(f"{w} {what}".rstrip()))
 
     # -- navigation ----------------------------------------------------------
 
@@ -319,7 +274,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             self.show_status("There is no log open to export.", 8000)
             return
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = prompts.choose_save_file(
             self,
             "Export the log",
             str(Path.home() / "psoas-timer-log.csv"),
@@ -333,7 +288,7 @@ class MainWindow(QMainWindow):
         try:
             count = export_to_path(self.store, target)
         except StoreError as exc:
-            QMessageBox.warning(self, "Export failed", f"{exc}")
+            prompts.warn(self, "Export failed", f"{exc}")
             return
         self.show_status(f"Exported {count} sessions to {target}.", 10000)
 
@@ -341,7 +296,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             self.show_status("There is no log open to import into.", 8000)
             return
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = prompts.choose_open_file(
             self, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
         )
         if path:
@@ -352,10 +307,10 @@ class MainWindow(QMainWindow):
         try:
             report = import_file(self.store, path)
         except ImportFileError as exc:
-            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            prompts.warn(self, "Nothing was imported", str(exc))
             return False
         except StoreError as exc:
-            QMessageBox.warning(self, "Nothing was imported", f"{exc}")
+            prompts.warn(self, "Nothing was imported", f"{exc}")
             return False
         skipped = (
             f" {report.sessions_skipped} were already in the log."
@@ -373,7 +328,7 @@ class MainWindow(QMainWindow):
             page = self.show_progress()
         if page is None:
             return
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = prompts.choose_save_file(
             self,
             "Save the chart",
             str(Path.home() / "psoas-timer-progress.png"),
@@ -393,7 +348,7 @@ class MainWindow(QMainWindow):
         try:
             page.progress.export_chart(path)
         except ChartExportError as exc:
-            QMessageBox.warning(self, "Chart not saved", str(exc))
+            prompts.warn(self, "Chart not saved", str(exc))
             return False
         self.show_status(f"Chart saved to {path}.", 10000)
         return True
@@ -436,16 +391,17 @@ class MainWindow(QMainWindow):
 
     def show_safety(self, first_run: bool) -> bool:
         dialog = SafetyDialog(self.catalog.safety, first_run, self)
-        accepted = dialog.exec() == SafetyDialog.DialogCode.Accepted
+        # Often opened by Enter on Start: a held or hurried Enter must not accept it unread.
+        accepted = prompts.run_modal(dialog) == SafetyDialog.DialogCode.Accepted
         if first_run and accepted:
             self.update_settings(self.settings.with_changes(safety_acknowledged=True))
         return accepted
 
     def show_keys(self) -> None:
-        KeysDialog(self).exec()
+        KeysDialog(self.commands, self).exec()
 
     def show_about(self) -> None:
-        QMessageBox.about(
+        prompts.about(
             self,
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<p>Breath-paced psoas self-release with a "
@@ -516,33 +472,15 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_paint.emit()
 
-    def _restore_geometry(self) -> None:
-        try:
-            data = json.loads(self.paths.window_state.read_text("utf-8"))
-            geometry = QByteArray.fromBase64(data["geometry"].encode("ascii"))
-            if not self.restoreGeometry(geometry):
-                raise ValueError("not a window geometry")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.resize(1100, 760)
-
-    def _save_geometry(self) -> None:
-        if self._floor_active:
-            return
-        payload = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii")}
-        try:
-            atomic_write(self.paths.window_state, json.dumps(payload).encode("utf-8"))
-        except OSError as exc:
-            log.warning("window size not saved: %s", exc)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         engine = self.session.engine
         if engine is not None and engine.running:
-            answer = QMessageBox.question(
+            if not prompts.confirm(
                 self,
                 "Quit during a session?",
                 "A session is running. Quit anyway? Everything done so far is kept.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                default_yes=True,
+            ):
                 event.ignore()
                 return
             engine.end()
@@ -550,17 +488,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        self._save_geometry()
+        if not self._floor_active:  # full screen is not the size to come back to
+            save_geometry(self, self.paths.window_state)
         self.statusBar().clearMessage()
         self.session.stop()
         self.voice.shutdown()
         self.keep_awake.release()
         if self.recorder is not None:
             self.recorder.stop()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Keys reach the session page even if focus wandered to the window.
-        if self.stack.currentWidget() is self.session:
-            self.session.keyPressEvent(event)
-            return
-        super().keyPressEvent(event)

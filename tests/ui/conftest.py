@@ -18,7 +18,6 @@ def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
 
 from collections.abc import Callable  # noqa: E402
 
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
 from psoas_timer import paths  # noqa: E402
@@ -37,9 +36,7 @@ def quit_questions_say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest-qt closes windows before fixtures tear down; a test that fails mid-session
     would otherwise hang on "Quit during a session?". Tests that need another answer
     patch it again."""
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
 
 
 @pytest.fixture(scope="session")

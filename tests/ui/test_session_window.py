@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
@@ -125,10 +124,7 @@ def test_pause_resume_back_off_released_and_end(
     assert page.title.text().startswith("Backing off")
     run_for(window, clock, 3)
     assert engine.step.kind is StepKind.SET and engine.step.level == 0
-    monkeypatch.setattr(
-        "psoas_timer.ui.session.session_page.QMessageBox.question",
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert engine.state is State.FINISHED
     assert [r.outcome for r in engine.results] == ["completed", "backed_off", "ended_early"]

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtTextToSpeech import QTextToSpeech
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
@@ -37,10 +36,7 @@ VOICE_ON = TEST_SETTINGS.with_changes(voice=True)
 @pytest.fixture(autouse=True)
 def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest-qt closes windows before fixtures end their sessions; never ask "quit?"."""
-    monkeypatch.setattr(
-        "psoas_timer.ui.main_window.QMessageBox.question",
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
 
 
 def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:

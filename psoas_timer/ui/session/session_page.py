@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -41,7 +40,9 @@ from psoas_timer.core.pacing import Pace, Phase, ring_fraction
 from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word, step_picture
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
-from psoas_timer.ui.keys import HINT_LINE
+from psoas_timer.ui import prompts
+from psoas_timer.ui.actions import HINT_LINE, RATING_VALUES, SessionCommand, session_command
+from psoas_timer.ui.held_keys import KeyRepeats
 from psoas_timer.ui.theme import LIGHT, Colours
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
@@ -49,6 +50,7 @@ from psoas_timer.ui.widgets.ring import PacingRing
 
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 SAY_LAST_BREATHS = 3
+KEY_PRESS = QEvent.Type.KeyPress
 
 
 def _seconds(value: float) -> str:
@@ -61,7 +63,6 @@ class SessionPage(QWidget):
     finished = Signal(bool)  # completed?
     engine_started = Signal(object)  # SessionEngine, for the recorder
     status = Signal(str)
-    floor_mode_toggled = Signal()
     leave_requested = Signal()  # Enter or Esc once the session is over
 
     def __init__(
@@ -80,7 +81,7 @@ class SessionPage(QWidget):
         self.voice = voice
         self.engine: SessionEngine | None = None
         self._colours: Colours = LIGHT
-        self._confirming = False
+        self._repeats = KeyRepeats()
         self._announced_breath: tuple[int, int] = (-1, 0)  # (step index, breath)
         self._live_phase: tuple[int, int, Phase] | None = None
         self._live_text = ""
@@ -523,6 +524,9 @@ class SessionPage(QWidget):
         if self.engine is not None and not self.engine.release():
             self.notice.setText("Release can be marked once per set, during a set.")
 
+    def leave(self) -> None:
+        self.leave_requested.emit()
+
     def end_session(self, confirm: bool = True) -> None:
         engine = self.engine
         if engine is None or not engine.running:
@@ -531,52 +535,52 @@ class SessionPage(QWidget):
             was_running = engine.state is State.RUNNING
             if was_running:
                 engine.pause()
-            self._confirming = True
-            answer = QMessageBox.question(
-                self,
+            # On the window: as a child of this page the question would take on
+            # its floor-mode style sheet, white text on a light dialog.
+            if not prompts.confirm(
+                self.window(),
                 "End the session?",
                 "End the session now? Everything you have done so far is kept.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            self._confirming = False
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 if was_running:
                     engine.resume()
                 return
         engine.end()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        engine = self.engine
-        key = event.key()
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            super().keyPressEvent(event)
-            return
-        if engine is None or engine.state is State.FINISHED:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Right):
-                self.leave_requested.emit()
-                return
-            super().keyPressEvent(event)
-            return
-        value = RatingPanel.value_for_key(event.text())
-        if value is not None and engine.step.kind is StepKind.RATING:
-            self.rate(value)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right):
-            self.next_step()
-        elif key == Qt.Key.Key_Space:
-            self.toggle_pause()
-        elif key == Qt.Key.Key_Left:
-            self.back_off()
-        elif key == Qt.Key.Key_R:
-            self.release()
-        elif key == Qt.Key.Key_Escape:
-            self.end_session()
-        elif key == Qt.Key.Key_F11:
-            self.floor_mode_toggled.emit()
-        else:
-            super().keyPressEvent(event)
-            return
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Do what the session key map (ui/actions.py) says ``event`` does now; False if nothing.
+
+        A held key acts once: its repeats are taken and dropped, or holding
+        Enter would skip every set and rating in two seconds.
+        """
+        command = session_command(event, self.engine)
+        if command is None:
+            return False
+        if not self._repeats.is_repeat(event):
+            if command is SessionCommand.RATE:
+                self.rate(RATING_VALUES[event.key()])
+            else:
+                getattr(self, command.value)()
         event.accept()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.handle_key(event):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        self._repeats.note_release(event)
+        super().keyReleaseEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Installed on the window: keys that reach it unhandled while this page
+        # shows are the session's, even if focus wandered off the page.
+        if not isinstance(event, QKeyEvent) or not self.isVisible():
+            return False
+        if event.type() == KEY_PRESS:
+            return self.handle_key(event)
+        self._repeats.note_release(event)
+        return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         engine = self.engine
