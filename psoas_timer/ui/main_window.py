@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clock
-from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths

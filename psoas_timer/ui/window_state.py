@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QWidget
 
-from psoas_timer.core.settings import atomic_write
+from psoas_timer.core.fileio import atomic_write
 
 log = logging.getLogger(__name__)
 

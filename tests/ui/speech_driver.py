@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from psoas_timer import paths as app_paths
 from psoas_timer.app import main as app_main
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.settings import save_settings
+from psoas_timer.ui import prompts
 from psoas_timer.ui.application import make_application
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
@@ -105,9 +106,7 @@ def main() -> int:
     settings = QUICK_SETTINGS.with_changes(voice=True, sound=True, countdown=20, breaths=5)
     save_settings(where.settings, settings)
     # Quitting during the countdown asks first; a user would say yes.
-    QMessageBox.question = staticmethod(  # type: ignore[method-assign]
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes
-    )
+    prompts.confirm = lambda *args, **kwargs: True
     app = make_application()
     drive = Drive(app)
     QTimer.singleShot(0, drive.begin)
