@@ -374,6 +374,15 @@ class SaveQueue:
             self._reported = state
             self._on_pending(*state)
 
+    def discard(self) -> tuple[PendingChange, ...]:
+        """Let go of everything waiting: the user chose to lose it, or it is in a file now."""
+        dropped = tuple(self._items)
+        self._items.clear()
+        self._failure = None
+        self._retry.stop()
+        self._report_pending()
+        return dropped
+
     def stop(self) -> None:
         """Stop retrying (the app is closing); waiting changes stay listed."""
         self._retry.stop()

@@ -414,3 +414,18 @@ def test_without_room_for_a_scratch_copy_the_file_still_lists_everything(
     document = json.loads(target.read_text("utf-8"))
     assert document["format"] == PENDING_ONLY_FORMAT
     assert [c["change"] for c in document["pending"]["changes"]] == ["session started"]
+
+
+def test_discarding_lets_go_of_everything_waiting(
+    queue: SaveQueue, store: RefusingStore, retry: FakeRetry, seen: Seen
+) -> None:
+    sid = store.start_session("test-tool", "prone", "left", T0)
+    store.refuse(-1)
+    queue.set_note(sid, "lost")
+    assert retry.active and queue.pending == 1
+    (dropped,) = queue.discard()
+    assert dropped.what == "note" and queue.pending == 0 and queue.failure is None
+    assert not retry.active and seen.pending[-1] == 0
+    store.accept()
+    queue.flush()
+    assert store.session(sid).note == "" and seen.saved == []

@@ -30,7 +30,6 @@ from psoas_timer.core.engine import (
     BackedOff,
     Event,
     Paused,
-    RatingGiven,
     Released,
     Resumed,
     SessionEngine,
@@ -157,6 +156,15 @@ class SessionPage(QWidget):
         self.notice.setAccessibleName("Announcement")
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
+        # Whether what was done is in the log. Its own line, never a caption's:
+        # "not saved yet" must stay in view until it is no longer true.
+        self.save_state = QLabel()
+        self.save_state.setObjectName("saveState")
+        self.save_state.setAccessibleName("Saving")
+        self.save_state.setWordWrap(True)
+        root.addWidget(self.save_state)
+        self._waiting: tuple[str, ...] = ()  # what is not saved yet, oldest first
+        self._finished: bool | None = None  # how the session ended, once it has
         # What a screen reader is told as the session moves on: phase changes,
         # steps, the side and rating questions. Out of the layout and one pixel
         # small: the same words are already on screen in large type.
@@ -178,6 +186,10 @@ class SessionPage(QWidget):
             #sessionPage QLabel {{ color: {colours.text}; }}
             #sessionPage QLabel#safetyLine {{ color: {colours.warning}; font-weight: bold; }}
             #sessionPage QLabel#hint, #sessionPage QLabel#upcoming {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState[waiting="true"] {{
+                color: {colours.warning}; font-weight: bold;
+            }}
             #sessionPage QPushButton {{
                 background: {colours.card}; color: {colours.text};
                 border: 2px solid {colours.muted}; border-radius: 8px; padding: 6px;
@@ -216,6 +228,7 @@ class SessionPage(QWidget):
             (self.safety, medium, True),
             (self.upcoming, medium, False),
             (self.notice, small, False),
+            (self.save_state, medium if floor else small, bool(self._waiting)),
             (self.hints, small, False),
         ):
             font = QFont(label.font())
@@ -237,8 +250,13 @@ class SessionPage(QWidget):
         self.engine = engine
         self._announced_breath = (-1, 0)
         self._live_phase = None
-        engine.subscribe(self._on_event)
+        self._finished = None
+        if not self._waiting:
+            self.save_state.setText("")
+        # The log hears each event before this page does, so when the session
+        # ends the end screen already knows whether its end could be saved.
         self.engine_started.emit(engine)
+        engine.subscribe(self._on_event)
         engine.start()
         self._frame.start()
         self._schedule()
@@ -393,8 +411,6 @@ class SessionPage(QWidget):
             # Announced first, so a screen reader hears the step before its first phase.
             self._announce(event.step)
             self._show_step(event.step)
-        elif isinstance(event, RatingGiven):
-            self.status.emit(f"Saved: {side_word(event.side)} {event.moment}, {event.value}/10")
         elif isinstance(event, Released):
             self._say("Released")
             self.notice.setText(f"Release marked at breath {event.breath}.")
@@ -481,13 +497,44 @@ class SessionPage(QWidget):
             self._say("Session complete. Well done.")
 
     def _show_finished(self, completed: bool) -> None:
+        self._finished = completed
         self.centre.setCurrentWidget(self.ring)
         self.ring.set_state(1.0, "Done" if completed else "Ended", "", self._colours.exhale)
         self.title.setText("Session complete" if completed else "Session ended")
-        self.cue.setText("Everything you did is saved.")
+        self.cue.setText(self._saved_summary())
         self.upcoming.setText("Press Enter to go back to the tools.")
         if not completed:
-            self.announce("Session ended. Everything you did is saved.")
+            self.announce(f"Session ended. {self._saved_summary()}")
+
+    def _saved_summary(self) -> str:
+        """The end screen's word on saving: true only while nothing waits."""
+        waiting = self._waiting
+        if not waiting:
+            return "Everything you did is saved."
+        listed = "; ".join(waiting[:3])
+        more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
+        return f"Not saved yet: {listed}{more}. It is kept in memory."
+
+    def set_save_state(self, message: str, waiting: tuple[str, ...]) -> None:
+        """Show what is not saved yet (``message`` says what to do), or that all is."""
+        was_waiting = bool(self._waiting)
+        self._waiting = waiting
+        self.save_state.setProperty("waiting", bool(waiting))
+        self.save_state.setText(message if waiting else "")
+        self.save_state.style().unpolish(self.save_state)
+        self.save_state.style().polish(self.save_state)
+        self._rescale()
+        if waiting and not was_waiting:
+            self.announce(message, assertive=True)
+        if self._finished is not None:
+            self.cue.setText(self._saved_summary())
+            if was_waiting and not waiting:
+                self.announce("Everything you did is saved now.")
+
+    def show_saved(self, what: str) -> None:
+        """One change has been committed to the log."""
+        if not self._waiting:
+            self.save_state.setText(f"Saved: {what}")
 
     def _caption(self, text: str) -> None:
         self.notice.setText(text)
