@@ -62,7 +62,7 @@ def open_store(
         return Store.open(paths.database, clock=wall), None
     except CorruptDatabaseError as exc:
         try:
-            moved = quarantine(paths.database)
+            moved = quarantine(paths.database, now=wall().astimezone())
         except OSError as move_error:
             return unavailable(
                 f"{exc} It could not be moved aside ({move_error.strerror}). "

@@ -59,7 +59,7 @@ class SessionPage(QWidget):
     """Shows one running session and turns keys and clicks into engine actions."""
 
     finished = Signal(bool)  # completed?
-    engine_started = Signal(object)  # SessionEngine, for the recorder
+    engine_started = Signal(object)  # SessionEngine, for the save service
     status = Signal(str)
     floor_mode_toggled = Signal()
     leave_requested = Signal()  # Enter or Esc once the session is over
