@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
 
     def _item_saved(self, item: SavedItem) -> None:
         self.show_status(f"Saved: {item.what}.", 4000)
-        self.session.show_saved(item.what)
+        self.session.show_saved(item.what, ends_session=item.kind == "end")
 
     def _save_problem(self, message: str) -> None:
         del message  # shown by _save_state_changed, which also keeps its count current

@@ -76,7 +76,12 @@ def settle_unsaved(parent: QWidget, saving: SaveService) -> bool:
     while saving.pending:
         choice = ask_about_unsaved(parent, saving)
         if choice is UnsavedChoice.RETRY:
-            saving.flush()
+            try:
+                saving.flush()
+            except Exception:
+                # A fault in one change (already logged with its traceback) must
+                # not stop the question: the others are still waiting to be settled.
+                log.exception("a waiting change failed with a fault while quitting")
         elif choice is UnsavedChoice.SAVE_TO_FILE:
             path = choose_pending_file(parent)
             if path is None:

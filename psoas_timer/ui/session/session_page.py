@@ -42,6 +42,7 @@ from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.keys import HINT_LINE
+from psoas_timer.ui.session.save_line import SaveLine, saved_summary
 from psoas_timer.ui.theme import LIGHT, Colours
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
@@ -156,15 +157,11 @@ class SessionPage(QWidget):
         self.notice.setAccessibleName("Announcement")
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
-        # Whether what was done is in the log. Its own line, never a caption's:
-        # "not saved yet" must stay in view until it is no longer true.
-        self.save_state = QLabel()
-        self.save_state.setObjectName("saveState")
-        self.save_state.setAccessibleName("Saving")
-        self.save_state.setWordWrap(True)
+        self.save_state = SaveLine()
         root.addWidget(self.save_state)
-        self._waiting: tuple[str, ...] = ()  # what is not saved yet, oldest first
         self._finished: bool | None = None  # how the session ended, once it has
+        # "Session ended." waits for the log's answer, to be said together with it.
+        self._end_said: str | None = None
         # What a screen reader is told as the session moves on: phase changes,
         # steps, the side and rating questions. Out of the layout and one pixel
         # small: the same words are already on screen in large type.
@@ -228,7 +225,7 @@ class SessionPage(QWidget):
             (self.safety, medium, True),
             (self.upcoming, medium, False),
             (self.notice, small, False),
-            (self.save_state, medium if floor else small, bool(self._waiting)),
+            (self.save_state, medium if floor else small, bool(self.save_state.waiting)),
             (self.hints, small, False),
         ):
             font = QFont(label.font())
@@ -251,12 +248,10 @@ class SessionPage(QWidget):
         self._announced_breath = (-1, 0)
         self._live_phase = None
         self._finished = None
-        if not self._waiting:
-            self.save_state.setText("")
-        # The log hears each event before this page does, so when the session
-        # ends the end screen already knows whether its end could be saved.
-        self.engine_started.emit(engine)
+        self._end_said = None
+        self.save_state.new_session()
         engine.subscribe(self._on_event)
+        self.engine_started.emit(engine)
         engine.start()
         self._frame.start()
         self._schedule()
@@ -501,40 +496,38 @@ class SessionPage(QWidget):
         self.centre.setCurrentWidget(self.ring)
         self.ring.set_state(1.0, "Done" if completed else "Ended", "", self._colours.exhale)
         self.title.setText("Session complete" if completed else "Session ended")
-        self.cue.setText(self._saved_summary())
+        # The log hears of the end after this page does: this is what is known
+        # now, and set_save_state or show_saved follows once it has been tried.
+        self.cue.setText(saved_summary(self.save_state.waiting))
         self.upcoming.setText("Press Enter to go back to the tools.")
         if not completed:
-            self.announce(f"Session ended. {self._saved_summary()}")
-
-    def _saved_summary(self) -> str:
-        """The end screen's word on saving: true only while nothing waits."""
-        waiting = self._waiting
-        if not waiting:
-            return "Everything you did is saved."
-        listed = "; ".join(waiting[:3])
-        more = f" and {len(waiting) - 3} more" if len(waiting) > 3 else ""
-        return f"Not saved yet: {listed}{more}. It is kept in memory."
+            self._end_said = "Session ended."
 
     def set_save_state(self, message: str, waiting: tuple[str, ...]) -> None:
         """Show what is not saved yet (``message`` says what to do), or that all is."""
-        was_waiting = bool(self._waiting)
-        self._waiting = waiting
-        self.save_state.setProperty("waiting", bool(waiting))
-        self.save_state.setText(message if waiting else "")
-        self.save_state.style().unpolish(self.save_state)
-        self.save_state.style().polish(self.save_state)
+        was_waiting = bool(self.save_state.waiting)
+        self.save_state.set_waiting(message, waiting)
         self._rescale()
         if waiting and not was_waiting:
             self.announce(message, assertive=True)
         if self._finished is not None:
-            self.cue.setText(self._saved_summary())
-            if was_waiting and not waiting:
+            self.cue.setText(saved_summary(waiting))
+            if self._end_said is not None:
+                self._say_end()
+            elif was_waiting and not waiting:
                 self.announce("Everything you did is saved now.")
 
-    def show_saved(self, what: str) -> None:
-        """One change has been committed to the log."""
-        if not self._waiting:
-            self.save_state.setText(f"Saved: {what}")
+    def show_saved(self, what: str, ends_session: bool = False) -> None:
+        """One change has been committed to the log; ``ends_session``: the session's end."""
+        self.save_state.show_saved(what)
+        if ends_session and self._finished is not None and not self.save_state.waiting:
+            self.cue.setText(saved_summary(()))
+            self._say_end()
+
+    def _say_end(self) -> None:
+        if self._end_said is not None:
+            self.announce(f"{self._end_said} {saved_summary(self.save_state.waiting)}")
+            self._end_said = None
 
     def _caption(self, text: str) -> None:
         self.notice.setText(text)
