@@ -184,7 +184,8 @@ def set_finished(ref: SessionRef, result: SetResult, at: datetime) -> PendingCha
         outcome=result.outcome,
         recorded_at=at,
     )
-    what = f"{side_word(result.side).lower()} set"
+    level = "base set" if result.level == 0 else f"extra pressure {result.level}"
+    what = f"{side_word(result.side).lower()}, {level}"
 
     def write(store: Store) -> SavedItem:
         set_id = store.record_set(ref.get(), result, at)

@@ -162,7 +162,7 @@ def test_the_end_screen_says_saved_only_when_nothing_waits(
     page = window.session
     assert page.title.text() == "Session ended"
     assert page.cue.text() == (
-        "Not saved yet: Left side before, 5/10; left side set; session ended early. "
+        "Not saved yet: Left side before, 5/10; left side, base set; session ended early. "
         "It is kept in memory."
     )
     assert "Everything you did is saved" not in page.live.text()
