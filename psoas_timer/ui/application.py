@@ -1,4 +1,5 @@
-"""QApplication set-up: the one place that joins paths, settings, catalog, store and window."""
+"""QApplication set-up: the one place that joins paths, settings, catalog, clocks, store
+and window."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from psoas_timer import APP_ID, APP_NAME, __version__
 from psoas_timer.core.catalog import builtin_root, load_catalog
-from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.clock import Clocks, WallClock, system_wall
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
 from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +43,43 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_store(paths: Paths) -> tuple[Store | None, str | None]:
-    """Open the log; on a problem return no store and a message that says what to do."""
+#: What happens to a session when the log could not be opened.
+NOT_SAVED_THIS_TIME = (
+    "Nothing will be saved to the log this time: sessions run, what you do is kept in "
+    "memory, and when you quit you can save it to a file that File → Import log reads back."
+)
+
+
+def open_store(
+    paths: Paths, wall: WallClock = system_wall
+) -> tuple[Store | UnavailableStore, str | None]:
+    """Open the log; on a problem return a stand-in and a message that says what to do."""
+
+    def unavailable(message: str) -> tuple[UnavailableStore, str]:
+        return UnavailableStore(message), message
+
     try:
-        return Store.open(paths.database), None
+        return Store.open(paths.database, clock=wall), None
     except CorruptDatabaseError as exc:
         try:
-            moved = quarantine(paths.database)
+            moved = quarantine(paths.database, now=wall().astimezone())
         except OSError as move_error:
-            return None, (
-                f"{exc} It could not be moved aside ({move_error.strerror}); nothing will be "
-                "saved this time. Move the file away by hand and start again."
+            return unavailable(
+                f"{exc} It could not be moved aside ({move_error.strerror}). "
+                f"{NOT_SAVED_THIS_TIME} Move the file away by hand and start again."
             )
         try:
-            store = Store.open(paths.database)
+            store = Store.open(paths.database, clock=wall)
         except StoreError as again:
-            return None, f"{again} Nothing will be saved this time."
+            return unavailable(f"{again} {NOT_SAVED_THIS_TIME}")
         return store, (
             f"The log file was damaged and has been kept as {moved}. A new, empty log was "
             "started; your old file is untouched if you want to recover it."
         )
     except StoreError as exc:
-        return None, (
-            f"{exc} Sessions will run but nothing will be saved this time. Check that "
-            f"{paths.data} is writable and its disk has free space, then start the app again."
+        return unavailable(
+            f"{exc} {NOT_SAVED_THIS_TIME} Check that {paths.data} is writable and its disk "
+            "has free space, then start the app again."
         )
 
 
@@ -98,8 +113,10 @@ def run(
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
-    store, store_message = open_store(paths)
-    window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)
+    # The app's only clocks: every "now", for pacing and for stamps, comes from here.
+    clocks = Clocks.real(time_scale)
+    store, store_message = open_store(paths, clocks.wall)
+    window = MainWindow(catalog, settings, paths, clocks, store)
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
@@ -130,6 +147,5 @@ def run(
     try:
         return app.exec()
     finally:
-        if store is not None:
-            store.close()
+        store.close()
         instance.release()

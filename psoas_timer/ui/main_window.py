@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,32 +14,26 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import Clock
+from psoas_timer.core.clock import Clocks
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.services.keepawake import KeepAwake
-from psoas_timer.services.saving import Recorder
+from psoas_timer.services.saving import SavedItem, SaveService
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
-from psoas_timer.store import (
-    ImportFileError,
-    Moment,
-    Session,
-    Side,
-    Store,
-    StoreError,
-    StoreWriteError,
-    export_to_path,
-    import_file,
-)
+from psoas_timer.store import Moment, Session, Side, Store
+from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui import actions, prompts
+from psoas_timer.ui.dialogs import recovery
 from psoas_timer.ui.dialogs.keys import KeysDialog
-from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
+from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.dialogs.settings import SettingsDialog
+from psoas_timer.ui.dialogs.unsaved import settle_unsaved
 from psoas_timer.ui.picker.picker_page import PickerPage
 from psoas_timer.ui.picker.placement_page import PlacementPage
+from psoas_timer.ui.progress.commands import LogCommands
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 from psoas_timer.ui.window_state import restore_geometry, save_geometry
@@ -48,6 +42,9 @@ if TYPE_CHECKING:
     from psoas_timer.ui.progress.page import ProgressHistoryPage
 
 log = logging.getLogger(__name__)
+
+#: Spoken once when writing starts to fail; the screen says what to do.
+NOT_SAVED_SPOKEN = "Not saved yet. It is kept in memory; the screen says what to do."
 
 
 class MainWindow(QMainWindow):
@@ -58,8 +55,8 @@ class MainWindow(QMainWindow):
         catalog: Catalog,
         settings: Settings,
         paths: Paths,
-        clock: Clock,
-        store: Store | None,
+        clocks: Clocks,
+        store: Store | UnavailableStore,
         voice_engine: str | None = None,
     ) -> None:
         super().__init__()
@@ -68,7 +65,7 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.settings = settings
         self.paths = paths
-        self.store = store
+        self.clocks = clocks
         self.keep_awake = KeepAwake(APP_NAME)
         self._painted = False
         self._floor_active = False
@@ -88,7 +85,7 @@ class MainWindow(QMainWindow):
         self.placement.back_requested.connect(self.show_picker)
         self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))
         self.placement.start_requested.connect(self.start_session)
-        self.session = SessionPage(clock, self.cues, self.voice)
+        self.session = SessionPage(clocks.session, self.cues, self.voice)
         self.session.finished.connect(self._session_finished)
         self.session.leave_requested.connect(self.leave_session)
         self.session.status.connect(self.show_status)
@@ -102,13 +99,16 @@ class MainWindow(QMainWindow):
         self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
 
-        self.recorder: Recorder | None = None
-        if store is not None:
-            self.recorder = Recorder(store, self)
-            self.recorder.saved.connect(lambda what: self.show_status(f"Saved: {what}.", 4000))
-            self.recorder.problem.connect(self._save_problem)
-            self.recorder.recovered.connect(self._saves_recovered)
-            self.session.engine_started.connect(self.recorder.attach)
+        # Every write to the log goes through here, session events and edits alike.
+        self.saving = SaveService(store, clocks.wall, self)
+        self.saving.item_saved.connect(self._item_saved)
+        self.saving.problem.connect(self._save_problem)
+        self.saving.pending_changed.connect(self._save_state_changed)
+        self.saving.recovered.connect(self._saves_recovered)
+        self.saving.refused.connect(lambda text: self.show_status(text, 15000))
+        self.session.engine_started.connect(self.saving.attach)
+        self.log_commands = LogCommands(self, self.saving, self.show_status)
+        self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Lasting problem")
         self.statusBar().addPermanentWidget(self.status_label)
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
 
             names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
             page = ProgressHistoryPage(
-                self.store, names, self._colours, self._write, self.undo_stack
+                self.saving, self.clocks, names, self._colours, self.undo_stack
             )
             page.back_requested.connect(self.show_picker)
             page.export_chart_requested.connect(self.export_chart)
@@ -196,52 +196,25 @@ class MainWindow(QMainWindow):
         return engine is not None and engine.running
 
     def _session_finished(self, completed: bool) -> None:
+        del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
-        self.show_status("Session complete: saved." if completed else "Session ended: saved.")
-        if self.progress_page is not None:
-            self.progress_page.reload()
 
-    # -- the log: writes, recovery, export and import ---------------------------
-
-    def _write(self, what: str, write: Callable[[], None]) -> None:
-        """Write now; if the disk refuses, keep the change in memory and retry."""
-        try:
-            write()
-        except StoreWriteError:
-            if self.recorder is None:
-                raise
-            self.recorder.save(what, write)
+    # -- the log: recovery, export and import ------------------------------------
 
     def recovery_candidates(self) -> list[Session]:
         """Sessions the log still shows as running that are not running here."""
-        if self.store is None:
-            return []
-        current = self.recorder.session_id if self.recorder is not None else None
-        try:
-            found = self.store.interrupted_sessions()
-        except StoreError as exc:
-            log.warning("interrupted sessions not read: %s", exc)
-            return []
-        if self._session_running():
-            found = [s for s in found if s.id != current]
-        return found
+        running = self.saving.session_id if self._session_running() else None
+        return recovery.recovery_candidates(self.saving, running)
 
     def offer_recovery(self) -> None:
-        store = self.store
-        for session in self.recovery_candidates():
-            assert store is not None
-            try:
-                sets = store.sets(session.id)
-                ratings = store.ratings(session.id)
-            except StoreError as exc:
-                self.show_status(f"An unfinished session could not be read: {exc}")
-                continue
-            tool = self.catalog.tools.get(session.tool_id)
-            dialog = RecoveryDialog(
-                session, tool.name if tool else session.tool_id, len(sets), ratings, self
-            )
-            dialog.exec()
-            self.apply_recovery(session, dialog.choice, dialog.changed_ratings())
+        names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
+        recovery.offer_recovery(
+            self,
+            self.saving,
+            self.recovery_candidates(),
+            names,
+            lambda text: self.show_status(text, 8000),
+        )
 
     def apply_recovery(
         self,
@@ -249,77 +222,18 @@ class MainWindow(QMainWindow):
         choice: RecoveryChoice,
         ratings: Mapping[tuple[Side, Moment], int | None],
     ) -> None:
-        store = self.store
-        if choice is RecoveryChoice.LATER or store is None:
-            return
-        session_id = session.id
-        for (side, moment), value in ratings.items() if choice is RecoveryChoice.RATE else ():
-
-            def write(
-                side: Side = side, moment: Moment = moment, value: int | None = value
-            ) -> None:
-                if value is None:
-                    store.clear_rating(session_id, side, moment)
-                else:
-                    store.record_rating(session_id, side, moment, value)
-
-            self._write(f"{side} {moment} rating", write)
-        self._write("unfinished session closed", lambda: store.mark_interrupted(session_id))
-        self.show_status("The unfinished session is kept in your history.", 8000)
-        if self.progress_page is not None:
-            self.progress_page.reload()
+        message = recovery.apply_recovery(self.saving, session, choice, ratings)
+        if message:
+            self.show_status(message, 8000)
 
     def export_log(self) -> None:
-        if self.store is None:
-            self.show_status("There is no log open to export.", 8000)
-            return
-        path, chosen = prompts.choose_save_file(
-            self,
-            "Export the log",
-            str(Path.home() / "psoas-timer-log.csv"),
-            "CSV, for spreadsheets (*.csv);;JSON (*.json)",
-        )
-        if not path:
-            return
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(".json" if "json" in chosen.lower() else ".csv")
-        try:
-            count = export_to_path(self.store, target)
-        except StoreError as exc:
-            prompts.warn(self, "Export failed", f"{exc}")
-            return
-        self.show_status(f"Exported {count} sessions to {target}.", 10000)
+        self.log_commands.export_log()
 
     def import_log(self) -> None:
-        if self.store is None:
-            self.show_status("There is no log open to import into.", 8000)
-            return
-        path, _ = prompts.choose_open_file(
-            self, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
-        )
-        if path:
-            self.import_from(Path(path))
+        self.log_commands.import_log()
 
     def import_from(self, path: Path) -> bool:
-        assert self.store is not None
-        try:
-            report = import_file(self.store, path)
-        except ImportFileError as exc:
-            prompts.warn(self, "Nothing was imported", str(exc))
-            return False
-        except StoreError as exc:
-            prompts.warn(self, "Nothing was imported", f"{exc}")
-            return False
-        skipped = (
-            f" {report.sessions_skipped} were already in the log."
-            if report.sessions_skipped
-            else ""
-        )
-        self.show_status(f"Imported {report.sessions_added} sessions from {path.name}.{skipped}")
-        if self.progress_page is not None:
-            self.progress_page.reload()
-        return True
+        return self.log_commands.import_from(path)
 
     def export_chart(self) -> None:
         page = self.progress_page
@@ -327,30 +241,15 @@ class MainWindow(QMainWindow):
             page = self.show_progress()
         if page is None:
             return
-        path, chosen = prompts.choose_save_file(
-            self,
-            "Save the chart",
-            str(Path.home() / "psoas-timer-progress.png"),
-            "PNG image (*.png);;SVG drawing (*.svg)",
-        )
-        if path:
-            self.save_chart(Path(path), "svg" if "svg" in chosen.lower() else "png")
+        chosen = self.log_commands.choose_chart_file()
+        if chosen is not None:
+            self.save_chart(*chosen)
 
     def save_chart(self, path: Path, default_format: str = "png") -> bool:
-        from psoas_timer.ui.progress.charts import ChartExportError
-
         page = self.progress_page
         if page is None:
             return False
-        if not path.suffix:
-            path = path.with_suffix(f".{default_format}")
-        try:
-            page.progress.export_chart(path)
-        except ChartExportError as exc:
-            prompts.warn(self, "Chart not saved", str(exc))
-            return False
-        self.show_status(f"Chart saved to {path}.", 10000)
-        return True
+        return self.log_commands.save_chart(page.progress, path, default_format)
 
     def leave_session(self) -> None:
         self.session.stop()
@@ -409,7 +308,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
@@ -454,14 +353,29 @@ class MainWindow(QMainWindow):
     def _status_changed(self, message: str) -> None:
         self.status_label.setVisible(message != self.status_label.text())
 
+    def _item_saved(self, item: SavedItem) -> None:
+        self.show_status(f"Saved: {item.what}.", 4000)
+        self.session.show_saved(item.what, ends_session=item.kind == "end")
+
     def _save_problem(self, message: str) -> None:
-        self.show_problem(message)
-        self.session.notice.setText(message)
+        del message  # shown by _save_state_changed, which also keeps its count current
+        if self.settings.voice:
+            self.voice.say(NOT_SAVED_SPOKEN)
+
+    def _save_state_changed(self, pending: int) -> None:
+        message = self.saving.message
+        if pending:
+            self._save_line = message
+            self.show_problem(message)
+        elif self.status_label.text() == self._save_line:
+            self.status_label.setText("")
+            self.status_label.setToolTip("")
+        waiting = tuple(change.what for change in self.saving.queue.pending_changes())
+        self.session.set_save_state(message, waiting)
 
     def _saves_recovered(self) -> None:
-        self.status_label.setText("")
-        self.status_label.setToolTip("")
         self.show_status("Everything pending has now been saved.", 8000)
+        self.session.show_saved("everything that was waiting")
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -483,6 +397,10 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             engine.end()
+        # Changes the log has not taken yet are never dropped without asking.
+        if not settle_unsaved(self, self.saving):
+            event.ignore()
+            return
         self.shutdown()
         event.accept()
 
@@ -493,5 +411,4 @@ class MainWindow(QMainWindow):
         self.session.stop()
         self.voice.shutdown()
         self.keep_awake.release()
-        if self.recorder is not None:
-            self.recorder.stop()
+        self.saving.stop()

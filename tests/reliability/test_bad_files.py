@@ -17,6 +17,7 @@ from psoas_timer import paths as app_paths
 from psoas_timer.app import main as app_main
 from psoas_timer.core.settings import Settings, load_settings, save_settings
 from psoas_timer.store import SCHEMA_VERSION, Store, export_to_path
+from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.application import open_store
 
 
@@ -58,7 +59,7 @@ def test_a_damaged_log_is_moved_aside_with_a_timestamp_and_the_user_told(
     for sidecar in ("-wal", "-shm"):
         where.database.with_name(where.database.name + sidecar).unlink(missing_ok=True)
     store, message = open_store(where)
-    assert store is not None, message
+    assert isinstance(store, Store), message
     try:
         assert message is not None
         kept = sorted(where.data.glob("psoas-timer.sqlite3.corrupt-*"))
@@ -79,7 +80,7 @@ def test_a_second_damaged_log_never_overwrites_the_first_one_kept(tmp_path: Path
     for n in range(3):
         where.database.write_bytes(b"garbage %d " % n * 500)
         store, _ = open_store(where)
-        assert store is not None
+        assert isinstance(store, Store)
         store.close()
         where.database.unlink()
     kept = sorted(where.data.glob("psoas-timer.sqlite3.corrupt-*"))
@@ -95,9 +96,9 @@ def test_a_log_from_a_newer_version_is_left_untouched(tmp_path: Path) -> None:
     before = where.database.read_bytes()
     listing = sorted(p.name for p in where.data.iterdir())
     store, message = open_store(where)
-    assert store is None
+    assert isinstance(store, UnavailableStore) and store.message == message
     assert message is not None and "newer version" in message and "Update the app" in message
-    assert "nothing will be saved this time" in message
+    assert "Nothing will be saved to the log this time" in message
     assert where.database.read_bytes() == before
     assert sorted(p.name for p in where.data.iterdir()) == listing
 

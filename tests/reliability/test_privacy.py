@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths as app_paths
 from psoas_timer.core.catalog import load_catalog
-from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import State
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.ui.main_window import MainWindow
@@ -81,7 +81,7 @@ def test_a_whole_session_export_and_import_never_touch_the_network(
     where = app_paths.paths_under(tmp_path / "app")
     where.ensure()
     store = Store.open(where.database)
-    window = MainWindow(load_catalog(), QUICK_SETTINGS, where, FakeClock(), store)
+    window = MainWindow(load_catalog(), QUICK_SETTINGS, where, Clocks.following(FakeClock()), store)
     qtbot.addWidget(window)
     try:
         window.show()
@@ -123,8 +123,10 @@ def test_the_log_exports_and_settings_are_owner_only(qtbot: QtBot, tmp_path: Pat
 
         where.ensure()
         store, message = open_store(where)
-        assert store is not None, message
-        window = MainWindow(load_catalog(), QUICK_SETTINGS, where, FakeClock(), store)
+        assert isinstance(store, Store), message
+        window = MainWindow(
+            load_catalog(), QUICK_SETTINGS, where, Clocks.following(FakeClock()), store
+        )
         qtbot.addWidget(window)
         try:
             _run_session(window, qtbot)

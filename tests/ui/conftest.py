@@ -22,9 +22,11 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 
 from psoas_timer import paths  # noqa: E402
 from psoas_timer.core.catalog import Catalog, load_catalog  # noqa: E402
-from psoas_timer.core.clock import Clock, FakeClock  # noqa: E402
+from psoas_timer.core.clock import Clock, Clocks, FakeClock  # noqa: E402
 from psoas_timer.core.settings import Settings  # noqa: E402
 from psoas_timer.store import Store  # noqa: E402
+from psoas_timer.store.saving import UnavailableStore  # noqa: E402
+from psoas_timer.ui.dialogs import unsaved  # noqa: E402
 from psoas_timer.ui.main_window import MainWindow  # noqa: E402
 from tests.helpers import QUICK_SETTINGS  # noqa: E402
 
@@ -39,6 +41,13 @@ def quit_questions_say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
 
 
+@pytest.fixture(autouse=True)
+def unsaved_changes_are_dropped_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a window with changes still waiting asks what to do; a test that ends
+    that way would hang on the question. Tests of that question patch it again."""
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", lambda *args: unsaved.UnsavedChoice.DISCARD)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     loaded = load_catalog()
@@ -50,14 +59,18 @@ def catalog() -> Catalog:
 def make_window(
     qtbot: QtBot, catalog: Catalog, private_paths: paths.Paths
 ) -> Iterator[Callable[..., MainWindow]]:
-    made: list[tuple[MainWindow, Store | None]] = []
+    made: list[tuple[MainWindow, Store | UnavailableStore]] = []
 
     def factory(
-        clock: Clock | None = None, settings: Settings = TEST_SETTINGS, store: bool = True
+        clock: Clock | None = None,
+        settings: Settings = TEST_SETTINGS,
+        store: Store | UnavailableStore | None = None,
     ) -> MainWindow:
+        """A window on a fresh log (or ``store``); wall time follows ``clock`` from now."""
         private_paths.ensure()
-        opened = Store.open(private_paths.database) if store else None
-        window = MainWindow(catalog, settings, private_paths, clock or FakeClock(), opened)
+        opened = store if store is not None else Store.open(private_paths.database)
+        clocks = Clocks.following(clock or FakeClock())
+        window = MainWindow(catalog, settings, private_paths, clocks, opened)
         qtbot.addWidget(window)
         made.append((window, opened))
         return window
@@ -69,5 +82,4 @@ def make_window(
             window.session.engine.end()
         window.shutdown()
         window.close()
-        if opened is not None:
-            opened.close()
+        opened.close()

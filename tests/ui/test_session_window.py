@@ -87,7 +87,7 @@ def test_whole_two_sided_ql_claw_session_by_keys(
     qtbot.keyClick(page, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.picker
     # The log has it all.
-    store = window.store
+    store = window.saving.store
     assert isinstance(store, Store)
     summaries = store.sessions()
     assert len(summaries) == 1

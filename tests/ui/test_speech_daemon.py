@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.clock import Clocks
 from psoas_timer.core.plan import StepKind
 from psoas_timer.services import sound, speechd
 from psoas_timer.services import voice as voice_module
@@ -106,7 +106,7 @@ def voice_on_window(
         private_paths.ensure()
         store = Store.open(private_paths.database)
         settings = QUICK_SETTINGS.with_changes(voice=True, countdown=20)
-        window = MainWindow(catalog, settings, private_paths, MonotonicClock(), store)
+        window = MainWindow(catalog, settings, private_paths, Clocks.real(), store)
         qtbot.addWidget(window)
         window.show()
         made.append((window, store))

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import State, StepStarted
 from psoas_timer.core.plan import Step, StepKind
 from psoas_timer.services import voice as voice_module
@@ -152,7 +152,12 @@ def voice_window(
         private_paths.ensure()
         store = Store.open(private_paths.database)
         window = MainWindow(
-            catalog, VOICE_ON, private_paths, FakeClock(), store, voice_engine=engine
+            catalog,
+            VOICE_ON,
+            private_paths,
+            Clocks.following(FakeClock()),
+            store,
+            voice_engine=engine,
         )
         qtbot.addWidget(window)
         made.append((window, store))

@@ -1,7 +1,13 @@
-"""The offer made on start when the last session never finished (a crash or power loss)."""
+"""The offer made on start when the last session never finished (a crash or power loss).
+
+:func:`offer_recovery` asks about each such session in turn and hands the
+answer to the save service, like every other write.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Mapping
 from enum import Enum
 
 from PySide6.QtWidgets import (
@@ -16,7 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.vocab import NOT_RATED, RATING_MAX
-from psoas_timer.store import Moment, Rating, Session, Side
+from psoas_timer.services.saving import SaveService
+from psoas_timer.store import Moment, Rating, Session, Side, StoreError
+from psoas_timer.store.saving import Outcome
+
+log = logging.getLogger(__name__)
 
 
 class RecoveryChoice(Enum):
@@ -95,3 +105,51 @@ class RecoveryDialog(QDialog):
             if self._existing.get(key) != value:
                 out[key] = value
         return out
+
+
+def recovery_candidates(saving: SaveService, running_id: int | None) -> list[Session]:
+    """Sessions the log still shows as running, except the one running here now."""
+    try:
+        found = saving.interrupted_sessions()
+    except StoreError as exc:
+        log.warning("interrupted sessions not read: %s", exc)
+        return []
+    return [s for s in found if s.id != running_id]
+
+
+def offer_recovery(
+    parent: QWidget,
+    saving: SaveService,
+    candidates: list[Session],
+    tool_names: Mapping[str, str],
+    show_status: Callable[[str], None],
+) -> None:
+    """Ask about each unfinished session and save what the user chooses."""
+    for session in candidates:
+        try:
+            sets, ratings = saving.session_parts(session.id)
+        except StoreError as exc:
+            show_status(f"An unfinished session could not be read: {exc}")
+            continue
+        name = tool_names.get(session.tool_id, session.tool_id)
+        dialog = RecoveryDialog(session, name, len(sets), ratings, parent)
+        dialog.exec()
+        message = apply_recovery(saving, session, dialog.choice, dialog.changed_ratings())
+        if message:
+            show_status(message)
+
+
+def apply_recovery(
+    saving: SaveService,
+    session: Session,
+    choice: RecoveryChoice,
+    ratings: Mapping[tuple[Side, Moment], int | None],
+) -> str:
+    """Save the choice; return what to tell the user (nothing for "ask me later")."""
+    if choice is RecoveryChoice.LATER:
+        return ""
+    given = ratings if choice is RecoveryChoice.RATE else {}
+    submitted = saving.close_unfinished(session.id, given)
+    if submitted.outcome is Outcome.REFUSED:
+        return f"The unfinished session could not be closed: {submitted.refusal}"
+    return "The unfinished session is kept in your history."

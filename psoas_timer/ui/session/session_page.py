@@ -28,7 +28,6 @@ from psoas_timer.core.engine import (
     BackedOff,
     Event,
     Paused,
-    RatingGiven,
     Released,
     Resumed,
     SessionEngine,
@@ -43,6 +42,7 @@ from psoas_timer.services.voice import Voice
 from psoas_timer.ui import prompts
 from psoas_timer.ui.actions import HINT_LINE, RATING_VALUES, SessionCommand, session_command
 from psoas_timer.ui.held_keys import KeyRepeats
+from psoas_timer.ui.session.save_line import SaveLine, saved_summary
 from psoas_timer.ui.theme import LIGHT, Colours
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
@@ -61,7 +61,7 @@ class SessionPage(QWidget):
     """Shows one running session and turns keys and clicks into engine actions."""
 
     finished = Signal(bool)  # completed?
-    engine_started = Signal(object)  # SessionEngine, for the recorder
+    engine_started = Signal(object)  # SessionEngine, for the save service
     status = Signal(str)
     leave_requested = Signal()  # Enter or Esc once the session is over
 
@@ -159,6 +159,11 @@ class SessionPage(QWidget):
         self.notice.setAccessibleName("Announcement")
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
+        self.save_state = SaveLine()
+        root.addWidget(self.save_state)
+        self._finished: bool | None = None  # how the session ended, once it has
+        # "Session ended." waits for the log's answer, to be said together with it.
+        self._end_said: str | None = None
         # What a screen reader is told as the session moves on: phase changes,
         # steps, the side and rating questions. Out of the layout and one pixel
         # small: the same words are already on screen in large type.
@@ -180,6 +185,10 @@ class SessionPage(QWidget):
             #sessionPage QLabel {{ color: {colours.text}; }}
             #sessionPage QLabel#safetyLine {{ color: {colours.warning}; font-weight: bold; }}
             #sessionPage QLabel#hint, #sessionPage QLabel#upcoming {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState[waiting="true"] {{
+                color: {colours.warning}; font-weight: bold;
+            }}
             #sessionPage QPushButton {{
                 background: {colours.card}; color: {colours.text};
                 border: 2px solid {colours.muted}; border-radius: 8px; padding: 6px;
@@ -210,6 +219,7 @@ class SessionPage(QWidget):
         big = max(18, int(height * (0.045 if floor else 0.035)))
         medium = max(14, int(height * (0.032 if floor else 0.024)))
         small = max(12, int(height * 0.02))
+        waiting = bool(self.save_state.waiting)
         for label, pixels, bold in (
             (self.title, big, True),
             (self.side, big, True),
@@ -219,6 +229,8 @@ class SessionPage(QWidget):
             (self.upcoming, medium, False),
             (self.notice, small, False),
             (self.diagram_caption, small, False),
+            # Large on the floor only while something waits: a plain "Saved" needs no room.
+            (self.save_state, medium if floor and waiting else small, waiting),
             (self.hints, small, False),
         ):
             font = QFont(label.font())
@@ -240,6 +252,9 @@ class SessionPage(QWidget):
         self.engine = engine
         self._announced_breath = (-1, 0)
         self._live_phase = None
+        self._finished = None
+        self._end_said = None
+        self.save_state.new_session()
         engine.subscribe(self._on_event)
         self.engine_started.emit(engine)
         engine.start()
@@ -396,8 +411,6 @@ class SessionPage(QWidget):
             # Announced first, so a screen reader hears the step before its first phase.
             self._announce(event.step)
             self._show_step(event.step)
-        elif isinstance(event, RatingGiven):
-            self.status.emit(f"Saved: {side_word(event.side)} {event.moment}, {event.value}/10")
         elif isinstance(event, Released):
             self._say("Released")
             self.notice.setText(f"Release marked at breath {event.breath}.")
@@ -487,13 +500,42 @@ class SessionPage(QWidget):
             self._say("Session complete. Well done.")
 
     def _show_finished(self, completed: bool) -> None:
+        self._finished = completed
         self.centre.setCurrentWidget(self.ring)
         self.ring.set_state(1.0, "Done" if completed else "Ended", "", self._colours.exhale)
         self.title.setText("Session complete" if completed else "Session ended")
-        self.cue.setText("Everything you did is saved.")
+        # The log hears of the end after this page does: this is what is known
+        # now, and set_save_state or show_saved follows once it has been tried.
+        self.cue.setText(saved_summary(self.save_state.waiting))
         self.upcoming.setText("Press Enter to go back to the tools.")
         if not completed:
-            self.announce("Session ended. Everything you did is saved.")
+            self._end_said = "Session ended."
+
+    def set_save_state(self, message: str, waiting: tuple[str, ...]) -> None:
+        """Show what is not saved yet (``message`` says what to do), or that all is."""
+        was_waiting = bool(self.save_state.waiting)
+        self.save_state.set_waiting(message, waiting)
+        self._rescale()
+        if waiting and not was_waiting:
+            self.announce(message, assertive=True)
+        if self._finished is not None:
+            self.cue.setText(saved_summary(waiting))
+            if self._end_said is not None:
+                self._say_end()
+            elif was_waiting and not waiting:
+                self.announce("Everything you did is saved now.")
+
+    def show_saved(self, what: str, ends_session: bool = False) -> None:
+        """One change has been committed to the log; ``ends_session``: the session's end."""
+        self.save_state.show_saved(what)
+        if ends_session and self._finished is not None and not self.save_state.waiting:
+            self.cue.setText(saved_summary(()))
+            self._say_end()
+
+    def _say_end(self) -> None:
+        if self._end_said is not None:
+            self.announce(f"{self._end_said} {saved_summary(self.save_state.waiting)}")
+            self._end_said = None
 
     def _caption(self, text: str) -> None:
         self.notice.setText(text)
