@@ -20,6 +20,12 @@ from PySide6.QtCore import QTimer
 
 from psoas_timer.services import voice as voice_module
 
+#: How late the GUI thread may be, or a call that must not wait may return,
+#: before a test calls it held. The hangs these tests guard against last for
+#: ever (or up to a 2 s bound the test checks on its own); a busy machine running
+#: other tests beside these delays a healthy event loop by a few hundred ms.
+HELD_S = 1.5
+
 
 class GuiTicks:
     """A 10 ms timer on the GUI thread: its longest gap is the longest the thread was

@@ -28,7 +28,7 @@ from psoas_timer.services import voice as voice_module
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
-from tests.hangs import GuiTicks
+from tests.hangs import HELD_S, GuiTicks
 from tests.qt_helpers import start_session
 from tests.ui.conftest import TEST_SETTINGS
 
@@ -343,7 +343,7 @@ def test_an_engine_that_never_finishes_starting_never_blocks_the_gui(
     ticks = GuiTicks()
     began = time.monotonic()
     voice.say("Left side. Place the tool.")
-    assert time.monotonic() - began < 0.1
+    assert time.monotonic() - began < HELD_S
     assert not voice.available and not voice.broken  # still starting
     qtbot.waitUntil(lambda: bool(problems), timeout=5000)
     gave_up_after = time.monotonic() - began
@@ -359,9 +359,9 @@ def test_an_engine_that_never_finishes_starting_never_blocks_the_gui(
         voice.say(text)
     voice.stop()
     voice.shutdown()
-    assert time.monotonic() - began < 0.1
+    assert time.monotonic() - began < HELD_S
     qtbot.waitUntil(lambda: len(finished) == 4, timeout=1000)
-    assert ticks.stop() < 0.5, "the GUI thread was blocked"
+    assert ticks.stop() < HELD_S, "the GUI thread was blocked"
     assert fake.calls == [("setEngine", "fake")] and len(problems) == 1
 
 
@@ -380,8 +380,8 @@ def test_an_engine_that_hangs_while_speaking_is_given_up_and_quitting_does_not_w
     began = time.monotonic()
     voice.say("Last breath")
     voice.shutdown()
-    assert time.monotonic() - began < 0.1
-    assert ticks.stop() < 0.5
+    assert time.monotonic() - began < HELD_S
+    assert ticks.stop() < HELD_S
     assert fake.said() == ["Base set. Breathe in."]
 
 
@@ -395,7 +395,7 @@ def test_shutting_down_while_the_engine_is_stuck_waits_only_briefly(
     began = time.monotonic()
     voice.shutdown()
     took = time.monotonic() - began
-    assert voice_module.SHUTDOWN_WAIT_S <= took < voice_module.SHUTDOWN_WAIT_S + 0.3
+    assert voice_module.SHUTDOWN_WAIT_S <= took < voice_module.SHUTDOWN_WAIT_S + HELD_S
 
 
 def test_an_engine_stuck_speaking_is_given_up_once_and_asked_to_stop(
@@ -416,7 +416,7 @@ def test_an_engine_stuck_speaking_is_given_up_once_and_asked_to_stop(
     began = time.monotonic()
     for text in ("3 breaths left", "2 breaths left", "Last breath"):
         voice.say(text)
-    assert time.monotonic() - began < 0.1
+    assert time.monotonic() - began < HELD_S
     assert fake.said() == ["Left side. Place the tool."]  # silent from now on
     assert captions[-1] == "Last breath"
     qtbot.wait(300)
@@ -537,11 +537,11 @@ def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["first_say_s"] < 0.2, "starting the engine must not hold up the app"
+    assert report["first_say_s"] < HELD_S, "starting the engine must not hold up the app"
     problems = report["problems"]
     if not problems and report["finished"]:
         pytest.skip("speech-dispatcher found a way to play sound here")
     assert len(problems) == 1, problems
     assert problems[0].startswith("Voice is off:"), problems
-    assert report["second_say_s"] < 0.1
-    assert report["longest_gap_s"] < 0.5, "the GUI thread was blocked"
+    assert report["second_say_s"] < HELD_S
+    assert report["longest_gap_s"] < HELD_S, "the GUI thread was blocked"
