@@ -25,7 +25,7 @@ from psoas_timer.store.exchange import (
     export_to_path,
     import_file,
 )
-from psoas_timer.store.files import quarantine
+from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, GUI_BUSY_TIMEOUT_MS, quarantine
 from psoas_timer.store.records import (
     MergeResult,
     Rating,
@@ -42,6 +42,8 @@ from psoas_timer.store.store import Store
 
 __all__ = [
     "CSV_COLUMNS",
+    "DEFAULT_BUSY_TIMEOUT_MS",
+    "GUI_BUSY_TIMEOUT_MS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "CorruptDatabaseError",

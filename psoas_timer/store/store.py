@@ -48,7 +48,7 @@ from psoas_timer.store.errors import (
     is_corruption,
     write_error,
 )
-from psoas_timer.store.files import open_database
+from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, open_database
 from psoas_timer.store.queries import (
     RATING_COLUMNS,
     RATING_ORDER,
@@ -81,29 +81,54 @@ _T = TypeVar("_T")
 class Store:
     """The session log. Open with :meth:`open`; close with :meth:`close` or ``with``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        notice: str | None = None,
+    ) -> None:
         self._conn = conn
         self._path = path
         self._clock = clock
         self._depth = 0
+        #: A sentence for the user about something set right while opening
+        #: (a stray -wal set aside), or ``None``.
+        self.notice = notice
 
     # -- life cycle
 
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
+    def open(
+        cls,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> Store:
         """Open the log at ``path``, creating it (and its folders) if needed.
 
-        Raises :class:`NewerSchemaError` (file untouched), :class:`CorruptDatabaseError`
-        (offer :func:`quarantine`), :class:`StoreWriteError` if an upgrade could
-        not be written, or :class:`StoreError`.
+        ``busy_timeout_ms`` is how long a write waits while another process
+        (an import from the command line, say) is writing: the event loop of
+        a window is blocked that long, so the window passes a short wait and
+        lets its save queue retry (``GUI_BUSY_TIMEOUT_MS``); the command line
+        keeps the default. :attr:`notice` says whether anything was set right
+        on the way. Raises :class:`NewerSchemaError` (file untouched),
+        :class:`CorruptDatabaseError` (offer :func:`quarantine`),
+        :class:`StoreWriteError` if an upgrade could not be written, or
+        :class:`StoreError`.
         """
         path = Path(path)
-        conn = open_database(path)
-        return cls(conn, path, clock or (lambda: datetime.now(UTC)))
+        conn, notice = open_database(path, busy_timeout_ms=busy_timeout_ms)
+        return cls(conn, path, clock or (lambda: datetime.now(UTC)), notice)
 
     @property
     def path(self) -> Path:
         return self._path
+
+    def now(self) -> datetime:
+        """The store's clock: what "now" is for the times it writes and checks."""
+        return self._clock()
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -15,7 +15,13 @@ from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+from psoas_timer.store import (
+    GUI_BUSY_TIMEOUT_MS,
+    CorruptDatabaseError,
+    Store,
+    StoreError,
+    quarantine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +50,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     """Open the log; on a problem return no store and a message that says what to do."""
     try:
-        return Store.open(paths.database), None
+        store = Store.open(paths.database, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
+        return store, store.notice
     except CorruptDatabaseError as exc:
         try:
             moved = quarantine(paths.database)
@@ -54,7 +61,7 @@ def open_store(paths: Paths) -> tuple[Store | None, str | None]:
                 "saved this time. Move the file away by hand and start again."
             )
         try:
-            store = Store.open(paths.database)
+            store = Store.open(paths.database, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
         except StoreError as again:
             return None, f"{again} Nothing will be saved this time."
         return store, (
