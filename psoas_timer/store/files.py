@@ -273,19 +273,30 @@ def set_aside(files: list[Path], label: str, now: datetime | None = None) -> lis
     return moved
 
 
+def move_aside(path: Path, label: str, now: datetime | None = None) -> Path:
+    """Rename a log with its -wal and -shm to ``<name>.<label>-YYYYmmdd-HHMMSS``; return it.
+
+    The -wal and -shm keep SQLite's names beside the new one, so the moved
+    log opens as it was, everything in its -wal included. ``-2``, ``-3``…
+    are added if the name is taken; nothing is deleted. ``OSError`` is
+    raised as it comes.
+    """
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = _free_name(path.with_name(f"{path.name}.{label}-{stamp}"))
+    moves = [(path, target)]
+    moves += [(a, b) for a, b in zip(sidecars(path), sidecars(target), strict=True) if a.exists()]
+    for src, dst in moves:
+        src.rename(dst)
+    return target
+
+
 def quarantine(path: Path, *, now: datetime | None = None) -> Path:
     """Move a damaged log (and its -wal/-shm) aside; return where it went.
 
     The new name is ``<name>.corrupt-YYYYmmdd-HHMMSS`` in the same folder, with
     ``-2``, ``-3``… added if that is taken. Nothing is ever deleted.
     """
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = _free_name(path.with_name(f"{path.name}.corrupt-{stamp}"))
-    moves = [(path, target)]
-    moves += [(a, b) for a, b in zip(sidecars(path), sidecars(target), strict=True) if a.exists()]
     try:
-        for src, dst in moves:
-            src.rename(dst)
+        return move_aside(path, "corrupt", now)
     except OSError as exc:
         raise StoreError(f"Could not move the damaged log {path} aside: {exc.strerror}.") from exc
-    return target

@@ -31,6 +31,7 @@ from psoas_timer.store.records import (
     SetRow,
     SideSummary,
     from_db_time,
+    local_time,
     to_db_time,
 )
 
@@ -205,7 +206,7 @@ def select_progress(
         )
         out.append(
             ProgressSession(
-                started.astimezone(tz).date(), started, tool_id, left, right, session_id
+                local_time(started, tz).date(), started, tool_id, left, right, session_id
             )
         )
     return out

@@ -34,6 +34,7 @@ from psoas_timer.core.vocab import (
     Sides,
     sides_of,
 )
+from psoas_timer.store.backup import backup_if_due
 from psoas_timer.store.checks import (
     NOTE_MAX,
     check_choice,
@@ -72,6 +73,7 @@ from psoas_timer.store.records import (
     SetLike,
     SetRow,
     from_db_time,
+    local_time,
     to_db_time,
 )
 
@@ -129,6 +131,17 @@ class Store:
     def now(self) -> datetime:
         """The store's clock: what "now" is for the times it writes and checks."""
         return self._clock()
+
+    def backup_if_due(self, now: datetime | None = None) -> Path | None:
+        """Back the log up into ``backups/`` beside it unless that was done today.
+
+        For the end of a completed session: at most one backup a calendar day
+        (of ``now``'s zone; the computer's when ``None``), the last 7 daily
+        and 4 weekly kept (:mod:`psoas_timer.store.backup`). Returns the new
+        file, or ``None``; a failure is logged, never raised.
+        """
+        when = local_time(self._clock()) if now is None else now
+        return backup_if_due(self._conn, self._path, when)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
             self.recorder.problem.connect(self._save_problem)
             self.recorder.recovered.connect(self._saves_recovered)
             self.session.engine_started.connect(self.recorder.attach)
+            self.recorder.item_saved.connect(
+                lambda item: item.status == "completed" and store.backup_if_due()
+            )
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Lasting problem")
         self.statusBar().addPermanentWidget(self.status_label)
