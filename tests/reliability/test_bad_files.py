@@ -109,10 +109,10 @@ def test_a_log_from_a_newer_version_is_left_untouched(tmp_path: Path) -> None:
         (b"\xff\xfe\x00garbage", "not valid JSON"),
         (b"", "not valid JSON"),
         (b"[1, 2, 3]", "does not hold a settings object"),
-        (b'{"breaths": "many"}', "out of range"),
-        (b'{"volume": 400}', "out of range"),
-        (b'{"theme": "neon"}', "out of range"),
-        (b'{"inhale": -4}', "out of range"),
+        (b'{"breaths": "many"}', "back at their defaults: breaths (expected a whole number"),
+        (b'{"volume": 400}', "back at their defaults: volume (expected a whole number"),
+        (b'{"theme": "neon"}', "back at their defaults: theme (expected one of"),
+        (b'{"inhale": -4}', "back at their defaults: inhale (cannot be negative"),
     ],
 )
 def test_a_corrupt_settings_file_is_set_aside_and_defaults_used(
