@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
 from psoas_timer.core.units import Units, default_units
@@ -123,26 +124,8 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
 
 #: A settings file is well under 1 KB; anything this big is not one.
 SETTINGS_MAX_BYTES: Final = 64 * 1024
-#: Longer whole numbers are read as "too long" instead of being converted
-#: (a 5,000-digit number would otherwise stop the reading with an error).
-_MAX_DIGITS: Final = 30
 _PATTERN_FIELDS: Final = ("inhale", "hold_in", "exhale", "hold_out")
 _WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume")
-
-
-class _LongNumber:
-    """Stands in for a whole number too long to be any setting."""
-
-    def __init__(self, digits: int) -> None:
-        self.digits = digits
-
-    def __repr__(self) -> str:
-        return f"a number {self.digits:,} digits long"
-
-
-def _parse_int(text: str) -> int | _LongNumber:
-    digits = len(text.lstrip("-"))
-    return _LongNumber(digits) if digits > _MAX_DIGITS else int(text)
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -222,7 +205,7 @@ def _parse(raw: bytes) -> object:
             f"it is over {SETTINGS_MAX_BYTES // 1024} KB long; a settings file is well under 1 KB"
         )
     try:
-        return json.loads(_decode(raw), parse_int=_parse_int)
+        return json.loads(_decode(raw), parse_int=parse_int)
     except UnicodeDecodeError:
         raise SettingsError("it is not valid JSON: it is not UTF-16 text either") from None
     except json.JSONDecodeError as exc:

@@ -193,6 +193,11 @@ class SessionSummary:
         return min(found) if found else None
 
 
+#: What an import hands the store, in file order: a session, or a set or
+#: rating with the uuid of its session (which may come later in the file).
+ImportRecord = Session | tuple[str, SetRow | Rating]
+
+
 @dataclass(frozen=True, slots=True)
 class MergeResult:
     sessions_added: int

@@ -55,6 +55,8 @@ from psoas_timer.store.queries import (
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
+    ChildBatch,
+    insert_session,
     insert_snapshot,
     rating_of,
     select_progress,
@@ -65,6 +67,7 @@ from psoas_timer.store.queries import (
     where_clause,
 )
 from psoas_timer.store.records import (
+    ImportRecord,
     MergeResult,
     Rating,
     Session,
@@ -475,17 +478,55 @@ class Store:
 
         Ids in the snapshots are ignored; new ones are assigned.
         """
-        added = skipped = sets = ratings = 0
-        with self.transaction("import the sessions"):
+
+        def flat() -> Iterator[ImportRecord]:
             for snap in snapshots:
-                known = self._conn.execute(
-                    "SELECT 1 FROM sessions WHERE uuid = ?", (snap.session.uuid,)
-                ).fetchone()
-                if known:
-                    skipped += 1
+                yield snap.session
+                for set_row in snap.sets:
+                    yield snap.session.uuid, set_row
+                for rating in snap.ratings:
+                    yield snap.session.uuid, rating
+
+        return self.merge_records(flat())
+
+    def merge_records(self, records: Iterable[ImportRecord]) -> MergeResult:
+        """Add what an import file holds, as it streams past, in one transaction.
+
+        ``records`` are sessions and ``(session uuid, set or rating)`` pairs;
+        a pair may come before its session. A session whose uuid is already
+        logged is skipped with everything of its own. New ids are assigned.
+        Any exception from ``records`` rolls the whole import back.
+        """
+        added = skipped = 0
+        ids: dict[str, int | None] = {}  # uuid -> new id, or None when skipped
+        waiting: dict[str, list[SetRow | Rating]] = {}
+        batch = ChildBatch(self._conn)
+        with self.transaction("import the sessions"):
+            for item in records:
+                if isinstance(item, Session):
+                    known = self._conn.execute(
+                        "SELECT 1 FROM sessions WHERE uuid = ?", (item.uuid,)
+                    ).fetchone()
+                    early = waiting.pop(item.uuid, [])
+                    if known or item.uuid in ids:
+                        ids[item.uuid] = None
+                        skipped += 1
+                        continue
+                    session_id = ids[item.uuid] = insert_session(self._conn, item, keep_id=False)
+                    added += 1
+                    for value in early:
+                        batch.add(session_id, value)
                     continue
-                insert_snapshot(self._conn, snap, keep_ids=False)
-                added += 1
-                sets += len(snap.sets)
-                ratings += len(snap.ratings)
+                uuid, child = item
+                if uuid not in ids:
+                    waiting.setdefault(uuid, []).append(child)
+                elif (found := ids[uuid]) is not None:
+                    batch.add(found, child)
+            batch.flush()
+            if waiting:
+                raise StoreError(
+                    f"Could not import: {sum(map(len, waiting.values()))} sets and ratings "
+                    "name a session that is not there. Nothing was imported."
+                )
+        sets, ratings = batch.sets, batch.ratings
         return MergeResult(added, skipped, sets, ratings)

@@ -40,9 +40,12 @@ from psoas_timer.store import (
     export_to_path,
     import_file,
 )
-from psoas_timer.store.exchange import Format, parse_file
+from psoas_timer.store.exchange import Format, TimeLimits, parse_file
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+#: The stores' clock starts here: every session logged from T0 on is in its past,
+#: as an import requires.
+NOW = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
 
 TRICKY_NOTES = [
     "",
@@ -63,7 +66,7 @@ TRICKY_NOTES = [
 
 
 def ticking_clock() -> Callable[[], datetime]:
-    now = [T0]
+    now = [NOW]
 
     def clock() -> datetime:
         now[0] += timedelta(seconds=7)
@@ -441,8 +444,9 @@ def test_an_export_into_a_missing_folder_is_an_error(store: Store, tmp_path: Pat
 
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 names = texts.filter(bool)
+# Import takes times from 2000 to a day after the store's clock (NOW).
 times = st.datetimes(
-    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    min_value=datetime(2000, 1, 1), max_value=datetime(2024, 3, 1), timezones=st.just(UTC)
 ).map(lambda t: t.replace(microsecond=0))
 seconds = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
 
@@ -500,8 +504,11 @@ def test_any_log_round_trips_through_csv_and_json(logged: list[SessionSnapshot])
         with open_store(root / "a.sqlite") as a, open_store(root / "b.sqlite") as b:
             a.merge_snapshots(logged)
             text = csv_text(a)
-            assert without_ids(parse_file(text.encode(), "csv")) == without_ids(a.snapshots())
-            assert without_ids(parse_file(json_text(a).encode(), "json")) == without_ids(
+            limits = TimeLimits(NOW)
+            assert without_ids(parse_file(text.encode(), "csv", limits)) == without_ids(
+                a.snapshots()
+            )
+            assert without_ids(parse_file(json_text(a).encode(), "json", limits)) == without_ids(
                 a.snapshots()
             )
             (root / "a.csv").write_text(text, encoding="utf-8", newline="")
