@@ -303,20 +303,29 @@ def _json_session(
     entry: JsonEntry, sessions: dict[str, str], issues: Issues, limits: TimeLimits
 ) -> Iterator[ImportRecord]:
     path = f"sessions[{entry.index}]"
-    where = f"line {entry.line}, {path}"
 
-    def reader_of(obj: object, where: str, keys: frozenset[str]) -> RecordReader | None:
+    def reader_of(
+        obj: object, where: str, keys: frozenset[str], *steps: str | int
+    ) -> RecordReader | None:
         if not isinstance(obj, dict):
-            issues.append(
-                ImportIssue(where, "*", f"expected an object, got {type(obj).__name__}", entry.line)
-            )
+            line = entry.line_of(*steps)
+            message = f"expected an object, got {type(obj).__name__}"
+            issues.append(ImportIssue(f"line {line}, {where}", "*", message, line))
             return None
-        reader = RecordReader(obj, where, entry.line, issues, limits, from_csv=False)
+        reader = RecordReader(
+            obj,
+            where,
+            entry.line,
+            issues,
+            limits,
+            from_csv=False,
+            line_of=lambda name: entry.line_of(*steps, name),
+        )
         for extra in sorted(str(k) for k in obj if k not in keys)[:20]:
-            reader.fail(extra if len(extra) <= 40 else extra[:40] + "…", "unexpected field")
+            reader.fail(extra, "unexpected field")
         return reader
 
-    reader = reader_of(entry.value, where, JSON_SESSION_KEYS)
+    reader = reader_of(entry.value, path, JSON_SESSION_KEYS)
     if reader is None:
         return
     session = read_session(reader, "uuid")
@@ -332,7 +341,7 @@ def _json_session(
             reader.fail(kind, "expected a list")
             continue
         for j, item in enumerate(items):
-            child = reader_of(item, f"{where}.{kind}[{j}]", keys)
+            child = reader_of(item, f"{path}.{kind}[{j}]", keys, kind, j)
             if child is not None:
                 children.append((child, read_set(child) if kind == "sets" else read_rating(child)))
     check_children(session.sides, reader.ok, children)

@@ -13,7 +13,7 @@ import contextlib
 import re
 import reprlib
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,7 +55,7 @@ EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
-    """One problem in an import file. ``where`` starts with ``line N``; JSON adds a path."""
+    """One problem in an import file. ``where`` is ``line N``; JSON adds the path to the value."""
 
     where: str
     field: str
@@ -64,7 +64,8 @@ class ImportIssue:
 
     def __str__(self) -> str:
         # A field name comes from the file, so it may hold anything at all.
-        field = self.field if self.field.isprintable() else ascii(self.field)
+        field = self.field if len(self.field) <= 40 else self.field[:40] + "…"
+        field = field if field.isprintable() else ascii(field)
         return f"{self.where}: field {field}: {self.message}"
 
 
@@ -143,8 +144,11 @@ class RecordReader:
         limits: TimeLimits,
         *,
         from_csv: bool,
+        line_of: Callable[[str], int] | None = None,
     ) -> None:
+        """``line_of`` gives the line of a field (JSON); ``where`` is then a path."""
         self.values = values
+        self._line_of = line_of
         self.where = where
         self.line = line
         self.issues = issues
@@ -159,7 +163,11 @@ class RecordReader:
         if name in self._failed:
             return
         self._failed.add(name)
-        self.issues.append(ImportIssue(self.where, name, message, self.line))
+        if self._line_of is None:
+            self.issues.append(ImportIssue(self.where, name, message, self.line))
+        else:
+            line = self._line_of(name)
+            self.issues.append(ImportIssue(f"line {line}, {self.where}", name, message, line))
         self.ok = False
 
     def _raw(self, name: str) -> object:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
@@ -25,6 +25,7 @@ LINE_MAX: Final = 1 << 20
 #: ... nor any session of a JSON export.
 SESSION_MAX: Final = 16 << 20
 _CHUNK: Final = 1 << 16
+_HEAD: Final = 4096
 _JSON: Final = json.JSONDecoder(parse_int=parse_int)
 _SPACE: Final = " \t\r\n"
 
@@ -66,6 +67,8 @@ _BINARY: Final = (
 
 def _lines(f: BinaryIO) -> Iterator[str]:
     """The file's lines, decoded one at a time; stops at the first that is not UTF-8 text."""
+    binary_head = b"\x00" in f.read(_HEAD)
+    f.seek(0)
     number = 0
     while raw := f.readline(LINE_MAX + 1):
         number += 1
@@ -74,11 +77,11 @@ def _lines(f: BinaryIO) -> Iterator[str]:
         if len(raw) > LINE_MAX:
             raise stop(number, "row", "the line is over 1 MB long; no line of an export is")
         # A zero byte may stand in a note (and round-trips), but never in the
-        # header, nor in text that is not UTF-8 either: that is binary data.
+        # header, nor near text that is not UTF-8 either: that is binary data.
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            why = _BINARY if b"\x00" in raw else _not_utf8(raw, exc)
+            why = _BINARY if binary_head or b"\x00" in raw else _not_utf8(raw, exc)
             raise stop(number, "encoding", why) from None
         if number == 1 and "\x00" in text:
             raise stop(number, "encoding", _BINARY)
@@ -100,12 +103,93 @@ def csv_rows(f: BinaryIO) -> Iterator[tuple[int, list[str]]]:
 
 @dataclass(frozen=True, slots=True)
 class JsonEntry:
-    """A top-level entry of a JSON export: a session (``index`` ≥ 0) or another key."""
+    """A top-level entry of a JSON export: a session (``index`` ≥ 0) or another key.
+
+    ``text`` is the value as written and ``line`` the line it starts on, so a
+    problem deep inside it can be given its own line (:meth:`line_of`).
+    """
 
     key: str
     value: object
     line: int
+    text: str
     index: int = -1
+
+    def line_of(self, *path: str | int) -> int:
+        """The line of the member at ``path`` inside the value (of the nearest one present)."""
+        for end in range(len(path), 0, -1):
+            found = locate(self.text, path[:end])
+            if found is not None:
+                return self.line + self.text.count("\n", 0, found)
+        return self.line
+
+
+def _deep_spot(text: str, pos: int, depth: int = 100) -> int:
+    """Where the value at ``pos`` first nests ``depth`` lists or objects deep (or its end)."""
+    level = 0
+    in_string = escaped = False
+    for at in range(pos, len(text)):
+        char = text[at]
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            level += 1
+            if level >= depth:
+                return at
+        elif char in "]}":
+            level -= 1
+    return len(text)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _SPACE:
+        pos += 1
+    return pos
+
+
+def locate(text: str, path: Sequence[str | int]) -> int | None:
+    """Where in ``text``, one whole JSON value, the member at ``path`` is written.
+
+    A name in ``path`` steps into an object (the answer for the last one is
+    where its key is written), a number into a list. ``None`` if there is no
+    such member. Only used to name the line of a problem, so it may take its
+    time: it parses the values it steps over.
+    """
+    pos = 0
+    for step in path:
+        pos = _skip_space(text, pos)
+        if isinstance(step, int):
+            if not text.startswith("[", pos):
+                return None
+            pos = _skip_space(text, pos + 1)
+            for _ in range(step):
+                if text.startswith("]", pos):
+                    return None
+                pos = _skip_space(text, _JSON.raw_decode(text, pos)[1])
+                if not text.startswith(",", pos):
+                    return None
+                pos = _skip_space(text, pos + 1)
+            if text.startswith("]", pos):
+                return None
+            continue
+        if not text.startswith("{", pos):
+            return None
+        pos = _skip_space(text, pos + 1)
+        while text.startswith('"', pos):
+            key_at = pos
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+            pos = _skip_space(text, _skip_space(text, pos) + 1)  # past the colon
+            if key == step:
+                if step is path[-1]:
+                    return key_at
+                break
+            pos = _skip_space(text, _JSON.raw_decode(text, pos)[1])
+            pos = _skip_space(text, pos + 1) if text.startswith(",", pos) else pos
+        else:
+            return None
+    return pos
 
 
 class _JsonText:
@@ -135,7 +219,8 @@ class _JsonText:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
             line = self.line_at(len(self.buf)) + raw[: exc.start].count(b"\n")
-            raise stop(line, "encoding", _not_utf8(raw, exc)) from None
+            why = _BINARY if b"\x00" in raw else _not_utf8(raw, exc)
+            raise stop(line, "encoding", why) from None
         if "\x00" in text:
             line = self.line_at(len(self.buf)) + text[: text.index("\x00")].count("\n")
             raise stop(line, "encoding", _BINARY)
@@ -161,8 +246,8 @@ class _JsonText:
             raise self.syntax(expecting)
         self.pos += 1
 
-    def value(self) -> tuple[object, int]:
-        """The next JSON value and the line it starts on."""
+    def value(self) -> tuple[object, int, str]:
+        """The next JSON value, the line it starts on, and its text."""
         self.peek()
         line = self.line_at(self.pos)
         while True:
@@ -176,14 +261,15 @@ class _JsonText:
                     continue
                 raise stop(error_line, "json", f"not valid JSON: {exc.msg}") from None
             except RecursionError:
+                deep = self.line_at(_deep_spot(self.buf, self.pos))
                 raise stop(
-                    line, "json", "not valid JSON for an export: it is nested far too deeply"
+                    deep, "json", "not valid JSON for an export: it is nested far too deeply"
                 ) from None
             # A number at the very end of what was read may go on in the next chunk.
             if end == len(self.buf) and self._read_more():
                 continue
-            self.pos = end
-            return value, line
+            start, self.pos = self.pos, end
+            return value, line, self.buf[start:end]
 
     def _read_more(self) -> bool:
         """Read until the unread text is twice as long or the file ends; ``False`` if none came.
@@ -218,15 +304,15 @@ def json_entries(f: BinaryIO) -> Iterator[JsonEntry]:
         text.pos += 1
     else:
         while True:
-            key, line = text.value()
+            key, line, _ = text.value()
             if not isinstance(key, str):
                 raise text.syntax("Expecting property name enclosed in double quotes")
             text.take(":", "Expecting ':' delimiter")
             if key == "sessions" and text.peek() == "[":
                 yield from _sessions(text)
             else:
-                value, line = text.value()
-                yield JsonEntry(key, value, line)
+                value, line, written = text.value()
+                yield JsonEntry(key, value, line, written)
             if text.peek() == ",":
                 text.pos += 1
                 continue
@@ -240,12 +326,12 @@ def _sessions(text: _JsonText) -> Iterator[JsonEntry]:
     text.take("[", "expecting '['")
     if text.peek() == "]":
         text.pos += 1
-        yield JsonEntry("sessions", [], text.line_at(text.pos))
+        yield JsonEntry("sessions", [], text.line_at(text.pos), "[]")
         return
     index = 0
     while True:
-        value, line = text.value()
-        yield JsonEntry("sessions", value, line, index)
+        value, line, written = text.value()
+        yield JsonEntry("sessions", value, line, written, index)
         index += 1
         if text.peek() == ",":
             text.pos += 1
