@@ -62,7 +62,18 @@ TRICKY_NOTES = [
     'comma, "quotes" and\nnew lines\r\nof both kinds',
     "ünïcödé ✓ 日本語",
     " leading space",
+    " =1+1 after a space",
+    "\uff1dSUM(A1) full-width equals",
+    "\uff0b1 full-width plus",
+    "\uff0d1 full-width minus",
+    "\uff20SUM(A1) full-width at",
+    "\n=cmd|' /C calc'!A0 after a line feed",
+    "|calc pipe",
+    " \t\r\n @mixed blanks first",
 ]
+
+
+N = len(TRICKY_NOTES)
 
 
 def ticking_clock() -> Callable[[], datetime]:
@@ -260,6 +271,8 @@ def test_text_cells_cannot_start_a_formula(store: Store) -> None:
     assert "'-tool" in {row["tool_id"] for row in rows}
     assert "'+book under" in {row["variant_name"] for row in rows}
     assert " leading space" in notes  # harmless text is left alone
+    for risky in TRICKY_NOTES[-8:]:
+        assert "'" + risky in notes, risky
 
 
 def test_import_strips_exactly_the_added_quote(store: Store, empty: Store, tmp_path: Path) -> None:
@@ -372,8 +385,8 @@ def good_json(store: Store) -> dict[str, object]:
             "duration_s",
         ),
         (lambda d: d["sessions"][2].update(sets=None), "sessions[2]", "sets"),
-        (lambda d: d["sessions"].append(d["sessions"][0]), "sessions[14]", "uuid"),
-        (lambda d: d["sessions"].append(3), "sessions[14]", "*"),
+        (lambda d: d["sessions"].append(d["sessions"][0]), f"sessions[{N}]", "uuid"),
+        (lambda d: d["sessions"].append(3), f"sessions[{N}]", "*"),
     ],
 )
 def test_json_problems_are_located(
