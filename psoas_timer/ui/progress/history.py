@@ -44,6 +44,7 @@ from psoas_timer.store import (
     SideSummary,
     Store,
     StoreError,
+    local_time,
 )
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _text(self, s: SessionSummary, col: int) -> str:
         if col == COL_DATE:
-            return s.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+            return local_time(s.started_at).strftime("%a %d %b %Y, %H:%M")
         if col == COL_TOOL:
             return self.tool_names.get(s.tool_id, s.tool_id)
         if col == COL_SIDES:
@@ -323,7 +324,7 @@ class RatingDelegate(QStyledItemDelegate):
 
 class _DeleteCommand(QUndoCommand):
     def __init__(self, view: HistoryView, snapshot: SessionSnapshot) -> None:
-        when = snapshot.session.started_at.astimezone().strftime("%d %b %Y")
+        when = local_time(snapshot.session.started_at).strftime("%d %b %Y")
         super().__init__(f"delete the session of {when}")
         self.view = view
         self.snapshot = snapshot
