@@ -172,7 +172,8 @@ def _screen_sidecars(path: Path, now: datetime | None) -> str | None:
     the log is damaged on its own account, so it can be moved aside whole.
     """
     wal, shm = sidecars(path)
-    if not (wal.exists() or shm.exists()):
+    present = [p for p in (wal, shm) if p.exists() or p.is_symlink()]
+    if not present:
         return None
     reason = _header_mismatch(path, wal) if wal.exists() else None
     if reason is None:
@@ -182,8 +183,7 @@ def _screen_sidecars(path: Path, now: datetime | None) -> str | None:
         if _problem_seen(path, alone=True) is not None:
             raise seen
         reason = f"read with it, the log failed its checks: {seen.detail}"
-    # Looking may have made a -shm for the stray -wal: it goes with it.
-    present = [p for p in (wal, shm) if p.exists() or p.is_symlink()]
+    # A -shm that looking made is left: the next open starts it afresh.
     moved = set_aside(present, "foreign", now)
     names = " and ".join(str(p) for p in moved)
     return (
