@@ -14,7 +14,7 @@ columns; they unpack each row in the order of their ``SELECT``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime, tzinfo
 from typing import Any, Final, TypeVar, cast
@@ -22,8 +22,11 @@ from typing import Any, Final, TypeVar, cast
 from psoas_timer.core.progress import ProgressSession, SideResult
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.store.checks import check_choice
+from psoas_timer.store.errors import StoreError
 from psoas_timer.store.records import (
     EMPTY_SIDE,
+    ImportRecord,
+    MergeResult,
     Rating,
     Session,
     SessionSnapshot,
@@ -312,3 +315,40 @@ def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: b
     session_id = insert_session(c, snap.session, keep_id=keep_ids)
     c.executemany(_INSERT_SET, [_set_values(t, session_id, keep_ids) for t in snap.sets])
     c.executemany(_INSERT_RATING, [_rating_values(r, session_id) for r in snap.ratings])
+
+
+def merge_records(c: sqlite3.Connection, records: Iterable[ImportRecord]) -> MergeResult:
+    """Write what an import streams past; the caller holds the transaction.
+
+    A session whose uuid is already logged is skipped with everything of its
+    own; a set or rating that comes before its session waits for it.
+    """
+    added = skipped = 0
+    ids: dict[str, int | None] = {}  # uuid -> new id, or None when skipped
+    waiting: dict[str, list[SetRow | Rating]] = {}
+    batch = ChildBatch(c)
+    for item in records:
+        if isinstance(item, Session):
+            known = c.execute("SELECT 1 FROM sessions WHERE uuid = ?", (item.uuid,)).fetchone()
+            early = waiting.pop(item.uuid, [])
+            if known or item.uuid in ids:
+                ids[item.uuid] = None
+                skipped += 1
+                continue
+            session_id = ids[item.uuid] = insert_session(c, item, keep_id=False)
+            added += 1
+            for value in early:
+                batch.add(session_id, value)
+            continue
+        uuid, child = item
+        if uuid not in ids:
+            waiting.setdefault(uuid, []).append(child)
+        elif (found := ids[uuid]) is not None:
+            batch.add(found, child)
+    batch.flush()
+    if waiting:
+        raise StoreError(
+            f"Could not import: {sum(map(len, waiting.values()))} sets and ratings name a "
+            "session that is not there. Nothing was imported."
+        )
+    return MergeResult(added, skipped, batch.sets, batch.ratings)

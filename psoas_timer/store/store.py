@@ -55,9 +55,8 @@ from psoas_timer.store.queries import (
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
-    ChildBatch,
-    insert_session,
     insert_snapshot,
+    merge_records,
     rating_of,
     select_progress,
     select_snapshots,
@@ -136,12 +135,9 @@ class Store:
         return self._clock()
 
     def backup_if_due(self, now: datetime | None = None) -> Path | None:
-        """Back the log up into ``backups/`` beside it unless that was done today.
+        """After a completed session: back up unless done today (``now``'s zone, else local).
 
-        For the end of a completed session: at most one backup a calendar day
-        (of ``now``'s zone; the computer's when ``None``), the last 7 daily
-        and 4 weekly kept (:mod:`psoas_timer.store.backup`). Returns the new
-        file, or ``None``; a failure is logged, never raised.
+        Returns the new file or ``None``; never raises (:mod:`psoas_timer.store.backup`).
         """
         when = local_time(self._clock()) if now is None else now
         return backup_if_due(self._conn, self._path, when)
@@ -497,36 +493,5 @@ class Store:
         logged is skipped with everything of its own. New ids are assigned.
         Any exception from ``records`` rolls the whole import back.
         """
-        added = skipped = 0
-        ids: dict[str, int | None] = {}  # uuid -> new id, or None when skipped
-        waiting: dict[str, list[SetRow | Rating]] = {}
-        batch = ChildBatch(self._conn)
         with self.transaction("import the sessions"):
-            for item in records:
-                if isinstance(item, Session):
-                    known = self._conn.execute(
-                        "SELECT 1 FROM sessions WHERE uuid = ?", (item.uuid,)
-                    ).fetchone()
-                    early = waiting.pop(item.uuid, [])
-                    if known or item.uuid in ids:
-                        ids[item.uuid] = None
-                        skipped += 1
-                        continue
-                    session_id = ids[item.uuid] = insert_session(self._conn, item, keep_id=False)
-                    added += 1
-                    for value in early:
-                        batch.add(session_id, value)
-                    continue
-                uuid, child = item
-                if uuid not in ids:
-                    waiting.setdefault(uuid, []).append(child)
-                elif (found := ids[uuid]) is not None:
-                    batch.add(found, child)
-            batch.flush()
-            if waiting:
-                raise StoreError(
-                    f"Could not import: {sum(map(len, waiting.values()))} sets and ratings "
-                    "name a session that is not there. Nothing was imported."
-                )
-        sets, ratings = batch.sets, batch.ratings
-        return MergeResult(added, skipped, sets, ratings)
+            return merge_records(self._conn, records)

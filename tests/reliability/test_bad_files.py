@@ -201,8 +201,8 @@ def test_a_stray_wal_from_another_database_is_set_aside_and_the_user_told(
 
     where = app_paths.paths_under(tmp_path / "app")
     sid = _log_with_a_session(where)
-    with Store.open(where.database) as store:
-        history = store.snapshots()
+    with Store.open(where.database) as before:
+        history = before.snapshots()
     stray = another_databases_wal(tmp_path)
     where.database.with_name(where.database.name + "-wal").write_bytes(stray)
     store, message = open_store(where)
