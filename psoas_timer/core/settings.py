@@ -6,7 +6,6 @@ import codecs
 import contextlib
 import errno
 import json
-import os
 import stat
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
@@ -217,10 +216,13 @@ def _parse(raw: bytes) -> object:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """At most one byte more than a settings file may hold, so a huge file is never loaded."""
+    """At most one byte more than a settings file may hold, so a huge file is never loaded.
+
+    Only a regular file is opened: opening a fifo would wait for a writer.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "it is not a regular file", str(path))
     with path.open("rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
         return f.read(SETTINGS_MAX_BYTES + 1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import tempfile
 from dataclasses import asdict, fields, replace
 from pathlib import Path
@@ -232,13 +233,20 @@ def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
     assert load_settings(path) == (GOOD, None)
 
 
-def test_a_settings_path_that_is_a_folder_gives_defaults_and_a_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_settings_path_that_is_no_file_gives_defaults_and_a_message(
+    tmp_path: Path, kind: str
+) -> None:
     path = tmp_path / "settings.json"
-    path.mkdir()
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)  # opening it would wait for a writer forever
     settings, message = load_settings(path)
     assert settings == Settings.defaults()
     assert message is not None and "Could not read the settings file" in message
-    assert path.is_dir()
+    assert "not a regular file" in message
+    assert path.exists()
 
 
 json_values = st.recursive(

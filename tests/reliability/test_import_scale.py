@@ -127,7 +127,7 @@ def test_a_million_row_csv_imports_in_bounded_memory(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.subprocess
 def test_a_large_json_import_streams_too(tmp_path: Path) -> None:
-    sessions = 20_000
+    sessions = 10_000
     path = tmp_path / "big.json"
     with path.open("w", encoding="utf-8") as f:
         f.write('{"format": "psoas-timer-log", "version": 1, "sessions": [\n')
@@ -173,7 +173,7 @@ def test_a_window_write_during_an_import_waits_a_quarter_second_not_five(
     where = app_paths.paths_under(tmp_path / "app")
     where.ensure()
     path = tmp_path / "rows.csv"
-    write_csv(path, 300_000)
+    write_csv(path, 150_000)
     window_store = Store.open(where.database, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
     session_id = window_store.start_session("ql-claw", "prone", "left")
     recorder = Recorder(window_store)

@@ -11,6 +11,7 @@ file's length. The file formats are described in
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,6 @@ def detect_format(path: Path, head: bytes) -> Format:
 
 def parse_file(data: bytes, fmt: Format, limits: TimeLimits) -> list[SessionSnapshot]:
     """Check a whole file held in memory and return its sessions; for small files and tests."""
-    import io
-
     check_file(io.BytesIO(data), fmt, limits)
     snapshots: dict[str, SessionSnapshot] = {}
     for item in records(io.BytesIO(data), fmt, limits):
