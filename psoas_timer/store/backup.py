@@ -199,8 +199,9 @@ def take_backup(conn: sqlite3.Connection, database: Path, now: datetime) -> Path
     temp = folder / f".{target.name}.partial"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for p in (temp, *sidecars(temp)):
-            p.unlink(missing_ok=True)  # a partial copy a crash left behind
+        # Partial copies a crash left behind (ours by name, never a backup).
+        for p in folder.glob(f".{_PREFIX}*.partial*"):
+            p.unlink(missing_ok=True)
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         copy = sqlite3.connect(temp, isolation_level=None)
         try:

@@ -222,6 +222,19 @@ def test_a_missing_backup_is_refused(tmp_path: Path) -> None:
         restore_backup(tmp_path / "log.sqlite3", tmp_path / "nope.sqlite3")
 
 
+def test_a_partial_copy_a_crash_left_is_cleared_by_the_next_backup(tmp_path: Path) -> None:
+    log = tmp_path / "log.sqlite3"
+    folder = backups_folder(log)
+    folder.mkdir()
+    partial = folder / f".{backup_name(T0 - timedelta(days=3))}.partial"
+    partial.write_bytes(b"half a copy")
+    (folder / ".keep-me").write_text("not ours")
+    with Store.open(log) as store:
+        made = store.backup_if_due(T0)
+    assert made is not None
+    assert sorted(p.name for p in folder.iterdir()) == [".keep-me", made.name]
+
+
 def test_a_backup_that_cannot_be_written_is_skipped_quietly(tmp_path: Path) -> None:
     log = tmp_path / "log.sqlite3"
     backups_folder(log).write_text("a file where the folder should be")
