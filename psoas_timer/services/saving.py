@@ -102,6 +102,15 @@ class SaveService(QObject):
             on_changed=self.log_changed.emit,
         )
 
+        # Once a completed session's end is committed, never before: a copy taken
+        # earlier would hold the session as still running.
+        self.item_saved.connect(self._back_up_after_completed)
+
+    def _back_up_after_completed(self, item: SavedItem) -> None:
+        store = self.queue.store
+        if item.kind == "end" and item.status == "completed" and isinstance(store, Store):
+            store.backup_if_due()  # at most once a day; never raises
+
     def _failed(self, failure: SaveFailure) -> None:
         self.problem.emit(pending_message(self.queue.pending, failure))
 

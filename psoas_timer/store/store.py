@@ -34,6 +34,7 @@ from psoas_timer.core.vocab import (
     Sides,
     sides_of,
 )
+from psoas_timer.store.backup import backup_if_due
 from psoas_timer.store.checks import (
     NOTE_MAX,
     check_choice,
@@ -48,13 +49,14 @@ from psoas_timer.store.errors import (
     is_corruption,
     write_error,
 )
-from psoas_timer.store.files import open_database
+from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, open_database
 from psoas_timer.store.queries import (
     RATING_COLUMNS,
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
     insert_snapshot,
+    merge_records,
     rating_of,
     select_progress,
     select_snapshots,
@@ -64,6 +66,7 @@ from psoas_timer.store.queries import (
     where_clause,
 )
 from psoas_timer.store.records import (
+    ImportRecord,
     MergeResult,
     Rating,
     Session,
@@ -72,6 +75,7 @@ from psoas_timer.store.records import (
     SetLike,
     SetRow,
     from_db_time,
+    local_time,
     to_db_time,
 )
 
@@ -81,29 +85,62 @@ _T = TypeVar("_T")
 class Store:
     """The session log. Open with :meth:`open`; close with :meth:`close` or ``with``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        notice: str | None = None,
+    ) -> None:
         self._conn = conn
         self._path = path
         self._clock = clock
         self._depth = 0
+        #: A sentence for the user about something set right while opening
+        #: (a stray -wal set aside), or ``None``.
+        self.notice = notice
 
     # -- life cycle
 
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
+    def open(
+        cls,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> Store:
         """Open the log at ``path``, creating it (and its folders) if needed.
 
-        Raises :class:`NewerSchemaError` (file untouched), :class:`CorruptDatabaseError`
-        (offer :func:`quarantine`), :class:`StoreWriteError` if an upgrade could
-        not be written, or :class:`StoreError`.
+        ``busy_timeout_ms`` is how long a write waits while another process
+        (an import from the command line, say) is writing: the event loop of
+        a window is blocked that long, so the window passes a short wait and
+        lets its save queue retry (``GUI_BUSY_TIMEOUT_MS``); the command line
+        keeps the default. :attr:`notice` says whether anything was set right
+        on the way. Raises :class:`NewerSchemaError` (file untouched),
+        :class:`CorruptDatabaseError` (offer :func:`quarantine`),
+        :class:`StoreWriteError` if an upgrade could not be written, or
+        :class:`StoreError`.
         """
         path = Path(path)
-        conn = open_database(path)
-        return cls(conn, path, clock or (lambda: datetime.now(UTC)))
+        conn, notice = open_database(path, busy_timeout_ms=busy_timeout_ms)
+        return cls(conn, path, clock or (lambda: datetime.now(UTC)), notice)
 
     @property
     def path(self) -> Path:
         return self._path
+
+    def now(self) -> datetime:
+        """The store's clock: what "now" is for the times it writes and checks."""
+        return self._clock()
+
+    def backup_if_due(self, now: datetime | None = None) -> Path | None:
+        """After a completed session: back up unless done today (``now``'s zone, else local).
+
+        Returns the new file or ``None``; never raises (:mod:`psoas_timer.store.backup`).
+        """
+        when = local_time(self._clock()) if now is None else now
+        return backup_if_due(self._conn, self._path, when)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -437,17 +474,24 @@ class Store:
 
         Ids in the snapshots are ignored; new ones are assigned.
         """
-        added = skipped = sets = ratings = 0
-        with self.transaction("import the sessions"):
+
+        def flat() -> Iterator[ImportRecord]:
             for snap in snapshots:
-                known = self._conn.execute(
-                    "SELECT 1 FROM sessions WHERE uuid = ?", (snap.session.uuid,)
-                ).fetchone()
-                if known:
-                    skipped += 1
-                    continue
-                insert_snapshot(self._conn, snap, keep_ids=False)
-                added += 1
-                sets += len(snap.sets)
-                ratings += len(snap.ratings)
-        return MergeResult(added, skipped, sets, ratings)
+                yield snap.session
+                for set_row in snap.sets:
+                    yield snap.session.uuid, set_row
+                for rating in snap.ratings:
+                    yield snap.session.uuid, rating
+
+        return self.merge_records(flat())
+
+    def merge_records(self, records: Iterable[ImportRecord]) -> MergeResult:
+        """Add what an import file holds, as it streams past, in one transaction.
+
+        ``records`` are sessions and ``(session uuid, set or rating)`` pairs;
+        a pair may come before its session. A session whose uuid is already
+        logged is skipped with everything of its own. New ids are assigned.
+        Any exception from ``records`` rolls the whole import back.
+        """
+        with self.transaction("import the sessions"):
+            return merge_records(self._conn, records)

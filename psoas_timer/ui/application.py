@@ -16,7 +16,13 @@ from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import Clocks, WallClock, system_wall
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+from psoas_timer.store import (
+    GUI_BUSY_TIMEOUT_MS,
+    CorruptDatabaseError,
+    Store,
+    StoreError,
+    quarantine,
+)
 from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
@@ -59,7 +65,8 @@ def open_store(
         return UnavailableStore(message), message
 
     try:
-        return Store.open(paths.database, clock=wall), None
+        store = Store.open(paths.database, clock=wall, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
+        return store, store.notice
     except CorruptDatabaseError as exc:
         try:
             moved = quarantine(paths.database, now=wall().astimezone())
@@ -69,7 +76,7 @@ def open_store(
                 f"{NOT_SAVED_THIS_TIME} Move the file away by hand and start again."
             )
         try:
-            store = Store.open(paths.database, clock=wall)
+            store = Store.open(paths.database, clock=wall, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
         except StoreError as again:
             return unavailable(f"{again} {NOT_SAVED_THIS_TIME}")
         return store, (

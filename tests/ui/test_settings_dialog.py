@@ -359,6 +359,7 @@ def test_out_of_range_values_in_the_file_are_set_aside_too(private_paths: paths.
     data = asdict(TEST_SETTINGS) | {"inhale": 30.0}
     private_paths.settings.write_text(json.dumps(data), "utf-8")
     settings, message = load_settings(private_paths.settings)
-    assert settings == Settings.defaults()
+    # Only the bad setting is reset; the others are kept and written back.
+    assert settings == TEST_SETTINGS.with_changes(inhale=Settings().inhale)
     assert message is not None and "inhale" in message and "corrupt-" in message
-    assert not private_paths.settings.exists()
+    assert load_settings(private_paths.settings) == (settings, None)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.vocab import NOT_RATED, RATING_MAX
 from psoas_timer.services.saving import SaveService
-from psoas_timer.store import Moment, Rating, Session, Side, StoreError
+from psoas_timer.store import Moment, Rating, Session, Side, StoreError, local_time
 from psoas_timer.store.saving import Outcome
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class RecoveryDialog(QDialog):
         self.setWindowTitle("A session did not finish")
         self.choice = RecoveryChoice.LATER
         self.session = session
-        when = session.started_at.astimezone().strftime("%A %d %B at %H:%M")
+        when = local_time(session.started_at).strftime("%A %d %B at %H:%M")
         sets = f"{set_count} set{'s' if set_count != 1 else ''}"
         rated = f"{len(ratings)} rating{'s' if len(ratings) != 1 else ''}"
         intro = QLabel(

@@ -45,6 +45,7 @@ from psoas_timer.store import (
     Side,
     SideSummary,
     StoreError,
+    local_time,
 )
 from psoas_timer.store.saving import Deletion, Outcome, Submitted
 
@@ -181,7 +182,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _text(self, s: SessionSummary, col: int) -> str:
         if col == COL_DATE:
-            return s.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+            return local_time(s.started_at).strftime("%a %d %b %Y, %H:%M")
         if col == COL_TOOL:
             return self.tool_names.get(s.tool_id, s.tool_id)
         if col == COL_SIDES:
@@ -278,7 +279,7 @@ class HistoryModel(QAbstractTableModel):
     def remove(self, row: int) -> Deletion | None:
         """Delete the session in ``row``; the :class:`Deletion` undoes it."""
         s = self._rows[row]
-        label = f"the session of {s.started_at.astimezone().strftime('%d %b %Y')}"
+        label = f"the session of {local_time(s.started_at).strftime('%d %b %Y')}"
         with self._writing():
             submitted, deletion = self.log.delete_session(s.id, label)
         if not self._accepted("deletion", submitted):
