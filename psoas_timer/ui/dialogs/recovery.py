@@ -7,6 +7,7 @@ answer to the save service, like every other write.
 from __future__ import annotations
 
 import logging
+from html import escape
 from collections.abc import Callable, Mapping
 from enum import Enum
 
@@ -54,7 +55,7 @@ class RecoveryDialog(QDialog):
         sets = f"{set_count} set{'s' if set_count != 1 else ''}"
         rated = f"{len(ratings)} rating{'s' if len(ratings) != 1 else ''}"
         intro = QLabel(
-            f"<p>Your <b>{tool_name}</b> session of {when} stopped before it finished — "
+            f"<p>Your <b>{escape(tool_name)}</b> session of {when} stopped before it finished — "
             "the app or the computer closed during it.</p>"
             f"<p>Everything up to then is kept: {sets} and {rated}.</p>"
             "<p>You can add the ratings you did not get to give, or keep the session as it is.</p>"
