@@ -7,9 +7,9 @@ answer to the save service, like every other write.
 from __future__ import annotations
 
 import logging
-from html import escape
 from collections.abc import Callable, Mapping
 from enum import Enum
+from html import escape
 
 from PySide6.QtWidgets import (
     QDialog,
