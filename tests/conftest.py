@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SPEECHD_ADDRESS", "unix_socket:/nonexistent/psoas-timer-tests")
 
 from psoas_timer import paths
+from psoas_timer.store import Store
+from tests.helpers import ticking_clock
 
 # These tests check properties, not how fast examples are made: on a busy
 # machine one slow draw must not fail a run with nothing wrong in the code.
@@ -27,3 +30,11 @@ settings.load_profile("psoas-timer")
 def private_paths(tmp_path: Path) -> paths.Paths:
     """Every test writes under its own temporary folder, never the user's."""
     return paths.paths_for(tmp_path / "appdata")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty log of its own, whose clock ticks a second at each stamp."""
+    opened = Store.open(tmp_path / "log.sqlite3", clock=ticking_clock())
+    yield opened
+    opened.close()

@@ -27,7 +27,7 @@ from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.reliability.conftest import SmallDisk
+from tests.reliability.disks import SmallDisk
 
 pytestmark = [pytest.mark.mounts, pytest.mark.slow]
 

@@ -41,6 +41,7 @@ from psoas_timer.store import (
     import_file,
 )
 from psoas_timer.store.exchange import Format, TimeLimits, parse_file
+from tests.helpers import ticking_clock
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 #: The stores' clock starts here: every session logged from T0 on is in its past,
@@ -76,22 +77,14 @@ TRICKY_NOTES = [
 N = len(TRICKY_NOTES)
 
 
-def ticking_clock() -> Callable[[], datetime]:
-    now = [NOW]
-
-    def clock() -> datetime:
-        now[0] += timedelta(seconds=7)
-        return now[0]
-
-    return clock
-
-
 def open_store(path: Path) -> Store:
-    return Store.open(path, clock=ticking_clock())
+    """A log whose stamps start at ``NOW``, seven seconds apart."""
+    return Store.open(path, clock=ticking_clock(NOW, timedelta(seconds=7)))
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
+    """Overrides the shared log: exchange tests date their stamps from ``NOW``."""
     s = open_store(tmp_path / "log.sqlite")
     yield s
     s.close()

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from psoas_timer import paths
+from psoas_timer.core.catalog import Catalog, load_catalog
+from psoas_timer.core.clock import Clock, Clocks, FakeClock
+from psoas_timer.core.settings import Settings
+from psoas_timer.store import Store
+from psoas_timer.store.saving import UnavailableStore
+from psoas_timer.ui.dialogs import unsaved
+from psoas_timer.ui.main_window import MainWindow
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import active_timers
 
 
@@ -14,23 +24,6 @@ def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
     yield
     leftovers = active_timers(qapp.topLevelWidgets())
     assert not leftovers, f"left running after the test: {leftovers}"
-
-
-from collections.abc import Callable  # noqa: E402
-
-from pytestqt.qtbot import QtBot  # noqa: E402
-
-from psoas_timer import paths  # noqa: E402
-from psoas_timer.core.catalog import Catalog, load_catalog  # noqa: E402
-from psoas_timer.core.clock import Clock, Clocks, FakeClock  # noqa: E402
-from psoas_timer.core.settings import Settings  # noqa: E402
-from psoas_timer.store import Store  # noqa: E402
-from psoas_timer.store.saving import UnavailableStore  # noqa: E402
-from psoas_timer.ui.dialogs import unsaved  # noqa: E402
-from psoas_timer.ui.main_window import MainWindow  # noqa: E402
-from tests.helpers import QUICK_SETTINGS  # noqa: E402
-
-TEST_SETTINGS = QUICK_SETTINGS
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +56,7 @@ def make_window(
 
     def factory(
         clock: Clock | None = None,
-        settings: Settings = TEST_SETTINGS,
+        settings: Settings = QUICK_SETTINGS,
         store: Store | UnavailableStore | None = None,
     ) -> MainWindow:
         """A window on a fresh log (or ``store``); wall time follows ``clock`` from now."""

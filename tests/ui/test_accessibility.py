@@ -42,8 +42,8 @@ from psoas_timer.ui.theme import (
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
 from psoas_timer.ui.widgets.ring import PacingRing
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
 # -- accessible names ----------------------------------------------------------
 
@@ -149,7 +149,7 @@ def test_every_control_of_the_dialogs_has_an_accessible_name(
 ) -> None:
     assert catalog.safety is not None
     dialogs: list[QWidget] = [
-        SettingsDialog(TEST_SETTINGS),
+        SettingsDialog(QUICK_SETTINGS),
         SafetyDialog(catalog.safety, first_run=True),
         SafetyDialog(catalog.safety, first_run=False),
         KeysDialog(make_window().commands),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -24,13 +23,6 @@ from tests.helpers import TEN_YEARS_FROM, fill_ten_years
 
 TODAY = date(2024, 6, 30)
 NOON = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "log.sqlite3")
-    yield opened
-    opened.close()
 
 
 def make_page(qtbot: QtBot, store: Store | UnavailableStore, today: date = TODAY) -> ProgressCharts:

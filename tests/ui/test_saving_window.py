@@ -25,9 +25,9 @@ from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.main_window import NOT_SAVED_SPOKEN, MainWindow
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
 from tests.refusing_store import RefusingStore
-from tests.ui.conftest import TEST_SETTINGS
 
 REAL_ASK = unsaved.ask_about_unsaved
 MakeWindow = Callable[..., MainWindow]
@@ -109,7 +109,7 @@ def test_in_floor_mode_the_warning_stays_in_view_and_is_spoken_once(
     qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = refusing(tmp_path)
-    window = make_window(store=store, settings=TEST_SETTINGS.with_changes(floor_mode=True))
+    window = make_window(store=store, settings=QUICK_SETTINGS.with_changes(floor_mode=True))
     said: list[str] = []
     monkeypatch.setattr(window.voice, "say", said.append)
     window.update_settings(window.settings.with_changes(voice=True))

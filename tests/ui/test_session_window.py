@@ -15,8 +15,8 @@ from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.widgets.ring import MIN_FRACTION
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
 
 def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, text: str = "") -> None:
@@ -184,7 +184,7 @@ def test_floor_mode_is_full_screen_with_big_text(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:
     clock = FakeClock()
-    window = make_window(clock, TEST_SETTINGS.with_changes(floor_mode=True))
+    window = make_window(clock, QUICK_SETTINGS.with_changes(floor_mode=True))
     window.show()
     start(window, qtbot, sides="left")
     assert window.floor_mode and window.isFullScreen()

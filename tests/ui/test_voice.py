@@ -29,10 +29,10 @@ from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from tests.hangs import HELD_S, GuiTicks
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
-VOICE_ON = TEST_SETTINGS.with_changes(voice=True)
+VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 
 
 @pytest.fixture(autouse=True)
