@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import uuid as uuid_module
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -277,6 +277,34 @@ class SaveQueue:
     def import_file(self, path: Path) -> Submitted:
         """Import an export file now, or not at all (the file stays to be imported later)."""
         return self._submit(file_imported(path))
+
+    def replay(self, changes: Iterable[PendingChange]) -> None:
+        """Hand over changes kept from an earlier run, oldest first, and write what the log takes.
+
+        What each became is in its ``outcome``; what the log refuses waits like any other change.
+        """
+        self._items.extend(changes)
+        try:
+            self.flush()
+        finally:
+            self._report_pending()
+
+    def swap_store(self, store: Store | UnavailableStore) -> Store | UnavailableStore:
+        """Write to ``store`` from now on (a backup was restored); return the log let go.
+
+        Only with nothing waiting: a waiting change was made against the old
+        log, and its session ids mean nothing in another.
+        """
+        if self._items or self._flushing:
+            raise RuntimeError("the log cannot be swapped while changes wait to be saved")
+        old, self.store = self.store, store
+        # The session last started here belongs to the old log.
+        self._session = None
+        self._failure = None
+        self._retry.stop()
+        self._report_pending()
+        self._on_changed()
+        return old
 
     # -- writing
 
