@@ -53,6 +53,11 @@ class StopSignals(QObject):
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._woken)
 
+    @property
+    def fired(self) -> bool:
+        """Whether :attr:`received` was emitted: the app is stopping."""
+        return self._fired
+
     def _woken(self) -> None:
         try:
             numbers = self._reader.recv(256)

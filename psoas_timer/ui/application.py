@@ -164,7 +164,8 @@ def run(
         # After the safety notice: a session cut short by a crash is offered back.
         QTimer.singleShot(0, window.offer_recovery)
     try:
-        return app.exec()
+        # Stopped during the start-up's own questions: that stop is handled already.
+        return 0 if stops.fired else app.exec()
     finally:
         stops.close()
         window.saving.close()  # the log in use now, which a restore may have replaced

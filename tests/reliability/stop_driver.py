@@ -9,10 +9,11 @@ line (``pending``: how many changes wait) and carries on with the session
 until the test stops it.
 
 ``start`` starts the app again, lets its start-up run, prints one JSON line
-(``told``: every message box shown) and quits.
+(``told``: every message box shown) and quits. With ``--stay`` the message
+boxes are real: it prints the first one's text (``question``) and waits.
 
     python -m tests.reliability.stop_driver rate --data-dir DIR [--refuse | --go FILE]
-    python -m tests.reliability.stop_driver start --data-dir DIR
+    python -m tests.reliability.stop_driver start --data-dir DIR [--stay]
 """
 
 from __future__ import annotations
@@ -85,6 +86,19 @@ def rate(data_dir: Path, refuse: bool, go: Path | None) -> int:
     return app_main(["--data-dir", str(data_dir)])
 
 
+def stay(data_dir: Path) -> int:
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            _say({"question": box.text()})
+        else:
+            QTimer.singleShot(10, look)
+
+    make_application()
+    QTimer.singleShot(0, look)
+    return app_main(["--data-dir", str(data_dir)])
+
+
 def start(data_dir: Path) -> int:
     told: list[str] = []
 
@@ -119,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--go", type=Path)
     s = commands.add_parser("start")
     s.add_argument("--data-dir", type=Path, required=True)
+    s.add_argument("--stay", action="store_true")
     args = parser.parse_args(argv)
     where = app_paths.paths_under(args.data_dir)
     if not where.settings.exists():
@@ -126,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         save_settings(where.settings, QUICK_SETTINGS)
     if args.command == "rate":
         return rate(args.data_dir, args.refuse, args.go)
-    return start(args.data_dir)
+    return stay(args.data_dir) if args.stay else start(args.data_dir)
 
 
 if __name__ == "__main__":

@@ -180,3 +180,24 @@ def test_sigterm_on_a_full_disk_keeps_the_rating_in_the_space_reserved_before(
     assert told.startswith(f"{len(kept)} changes kept from last time were saved: ")
     assert "Left side before, 7/10" in told
     _check_saved(where, at["session_id"])
+
+
+def test_sigterm_during_a_question_at_start_up_still_quits(tmp_path: Path) -> None:
+    """Stopped while a start-up message waits for an answer, in its own event loop."""
+    data_dir = tmp_path / "app"
+    where = app_paths.paths_under(data_dir)
+    where.ensure()
+    journal = journal_path(where.database)
+    journal.write_bytes(b"not a journal")  # so the start-up has something to say
+    child = _driver("start", "--data-dir", str(data_dir), "--stay")
+    try:
+        question = _line(child)["question"]
+        assert question.startswith("The changes kept from last time could not be read")
+        err = _stop(child)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate(timeout=30)
+    assert "Traceback" not in err, err
+    (aside,) = where.data.glob("unsaved.journal.damaged-*")
+    assert aside.read_bytes() == b"not a journal"
