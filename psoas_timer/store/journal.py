@@ -123,9 +123,15 @@ class Journal:
                 raise JournalDamagedError("it is not a plain file")
         fd = os.open(path, _FLAGS | os.O_CREAT, 0o600)
         try:
-            if os.fstat(fd).st_mode & 0o077:
-                path.chmod(0o600)  # it holds ratings and notes
-        except OSError:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # put there since it was looked at
+                raise JournalDamagedError("it is not a plain file")
+            if info.st_mode & 0o077:  # it holds ratings and notes
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fd, 0o600)
+                else:
+                    path.chmod(0o600)
+        except (OSError, JournalDamagedError):
             os.close(fd)
             raise
         return cls(path, fd)

@@ -62,6 +62,8 @@ class Answers:
                 QTimer.singleShot(10, act)
                 return
             self.dialogs.append(dialog)
+            # Enter alone never replaces the log.
+            assert dialog.cancel_button.isDefault() and not dialog.restore_button.isDefault()
             self.said.append(
                 "|".join(
                     cell(dialog, r, c) for r in range(dialog.table.rowCount()) for c in range(3)

@@ -57,9 +57,8 @@ class RestoreDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.backups = backups
         intro = QLabel(
-            "<p>Choose the backup to bring back. Your log as it is now is set aside beside "
-            f"it in {paths.data}, not deleted; sessions logged since the backup are kept "
-            "only there.</p>"
+            "<p>Choose the backup to bring back.</p><p>Your log as it is now is set aside, "
+            f"not deleted, in {paths.data}: sessions logged since the backup stay in it.</p>"
         )
         intro.setWordWrap(True)
 
@@ -93,15 +92,16 @@ class RestoreDialog(QDialog):
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.restore_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
-        # Enter alone never replaces the log.
-        self.cancel_button.setDefault(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(560, 360)
+        # Enter alone never replaces the log. Set once the buttons are the
+        # dialog's: before, the box would make its first accept button the default.
+        self.cancel_button.setDefault(True)
+        self.resize(580, 420)
         self.table.selectRow(0)
         self.table.setFocus()
 
