@@ -43,11 +43,8 @@ from typing import Final
 
 from psoas_timer.store.changes import Outcome, PendingChange
 from psoas_timer.store.files import set_aside
-from psoas_timer.store.journal_records import (
-    JournalDamagedError,
-    changes_from_document,
-    journal_document,
-)
+from psoas_timer.store.journal_fields import JournalDamagedError
+from psoas_timer.store.journal_records import changes_from_document, journal_document
 from psoas_timer.store.saving import SaveQueue
 
 __all__ = [

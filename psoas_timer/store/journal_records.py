@@ -30,11 +30,9 @@ when written twice.
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from collections.abc import Callable, Sequence
 from dataclasses import fields
-from datetime import datetime
-from typing import Final, TypeVar
+from typing import Final
 
 from psoas_timer.core.engine import SetResult
 from psoas_timer.core.vocab import (
@@ -42,18 +40,13 @@ from psoas_timer.core.vocab import (
     OUTCOME_VALUES,
     SIDE_VALUES,
     SIDES_VALUES,
-    STATUS_VALUES,
     Moment,
     Side,
 )
 from psoas_timer.store import (
-    Rating,
-    Session,
     SessionNotFoundError,
-    SessionSnapshot,
     SetRow,
     Store,
-    StoreError,
 )
 from psoas_timer.store.changes import (
     Deletion,
@@ -73,18 +66,18 @@ from psoas_timer.store.changes import (
     stamp,
     unfinished_closed,
 )
-from psoas_timer.store.checks import NOTE_MAX, check_text, rating_problem, set_problems
+from psoas_timer.store.checks import NOTE_MAX, check_text, set_problems
+from psoas_timer.store.journal_fields import (
+    Fields,
+    JournalDamagedError,
+    snapshot_from,
+    snapshot_record,
+)
 from psoas_timer.store.pending_file import change_record
 from psoas_timer.store.saving import SaveQueue
 
 FORMAT: Final = "psoas-timer-journal"
 VERSION: Final = 1
-
-_C = TypeVar("_C", bound=str)
-
-
-class JournalDamagedError(StoreError):
-    """The journal holds something other than a whole journal of this app; ``str()`` says why."""
 
 
 # -- writing ------------------------------------------------------------------
@@ -112,7 +105,7 @@ def journal_document(
                 if deletion.snapshot is None:
                     continue  # its deletion was never saved: there is nothing to put back
                 record["session_uuid"] = deletion.snapshot.session.uuid
-                record["snapshot"] = _snapshot_record(deletion.snapshot)
+                record["snapshot"] = snapshot_record(deletion.snapshot)
         records.append(record)
     return {
         "format": FORMAT,
@@ -150,113 +143,7 @@ def _without_undone_deletions(
     return [c for c in changes[:count] if c.deletion is None or id(c.deletion) not in cancelled]
 
 
-def _plain(row: Session | SetRow | Rating) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for field in fields(row):
-        value = getattr(row, field.name)
-        out[field.name] = stamp(value) if isinstance(value, datetime) else value
-    return out
-
-
-def _snapshot_record(snapshot: SessionSnapshot) -> dict[str, object]:
-    return {
-        "session": _plain(snapshot.session),
-        "sets": [_plain(row) for row in snapshot.sets],
-        "ratings": [_plain(row) for row in snapshot.ratings],
-    }
-
-
 # -- reading ------------------------------------------------------------------
-
-
-class _Fields:
-    """One JSON object of the journal, read field by field; a wrong field is damage."""
-
-    def __init__(self, where: str, data: object) -> None:
-        if not isinstance(data, dict):
-            raise JournalDamagedError(f"{where} is not an object")
-        self.where = where
-        self._data: dict[str, object] = data
-
-    def _get(self, name: str) -> object:
-        if name not in self._data:
-            raise JournalDamagedError(f"{self.where} has no {name}")
-        return self._data[name]
-
-    def _wrong(self, name: str, expected: str) -> JournalDamagedError:
-        return JournalDamagedError(
-            f"{self.where}: {name} should be {expected}, not {self._data.get(name)!r}"
-        )
-
-    def has(self, name: str) -> bool:
-        return self._data.get(name) is not None
-
-    def text(self, name: str) -> str:
-        value = self._get(name)
-        if not isinstance(value, str):
-            raise self._wrong(name, "text")
-        return value
-
-    def whole(self, name: str) -> int:
-        value = self._get(name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._wrong(name, "a whole number")
-        return value
-
-    def optional_whole(self, name: str) -> int | None:
-        return self.whole(name) if self.has(name) else None
-
-    def number(self, name: str) -> float:
-        value = self._get(name)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self._wrong(name, "a number")
-        return float(value)
-
-    def optional_number(self, name: str) -> float | None:
-        return self.number(name) if self.has(name) else None
-
-    def time(self, name: str) -> datetime:
-        try:
-            value = datetime.fromisoformat(self.text(name))
-        except ValueError:
-            value = None
-        if value is None or value.tzinfo is None:
-            raise self._wrong(name, "a time with its zone")
-        return value
-
-    def optional_time(self, name: str) -> datetime | None:
-        return self.time(name) if self.has(name) else None
-
-    def uuid(self, name: str) -> str:
-        try:
-            return str(uuid_module.UUID(self.text(name)))
-        except ValueError:
-            raise self._wrong(name, "a uuid") from None
-
-    def optional_uuid(self, name: str) -> str | None:
-        return self.uuid(name) if self.has(name) else None
-
-    def choice(self, name: str, allowed: tuple[_C, ...]) -> _C:
-        value = self._get(name)
-        for option in allowed:
-            if value == option:
-                return option
-        raise self._wrong(name, "one of " + ", ".join(allowed))
-
-    def rating(self, name: str) -> int:
-        value = self.whole(name)
-        if rating_problem(value):
-            raise self._wrong(name, "a rating from 0 to 10")
-        return value
-
-    def items(self, name: str) -> list[object]:
-        value = self._get(name)
-        if not isinstance(value, list):
-            raise self._wrong(name, "a list")
-        return value
-
-    def nested(self, name: str) -> _Fields:
-        return _Fields(f"{self.where}, {name}", self._get(name))
 
 
 def changes_from_document(document: object) -> list[PendingChange]:
@@ -264,14 +151,14 @@ def changes_from_document(document: object) -> list[PendingChange]:
 
     Raises :class:`JournalDamagedError` naming the first thing that is wrong.
     """
-    top = _Fields("the journal", document)
+    top = Fields("the journal", document)
     if top.text("format") != FORMAT:
         raise JournalDamagedError("it is not a journal of this app")
     if top.whole("version") > VERSION:
         raise JournalDamagedError("it was written by a newer version of the app")
     refs: dict[str, SessionRef] = {}
     for n, item in enumerate(top.items("sessions"), 1):
-        f = _Fields(f"session {n}", item)
+        f = Fields(f"session {n}", item)
         ref = SessionRef(
             f.uuid("uuid"),
             f.text("tool_id"),
@@ -283,7 +170,7 @@ def changes_from_document(document: object) -> list[PendingChange]:
         refs[ref.uuid] = ref
     rebuild = _Rebuild(refs)
     return [
-        rebuild.change(_Fields(f"change {n}", item))
+        rebuild.change(Fields(f"change {n}", item))
         for n, item in enumerate(top.items("changes"), 1)
     ]
 
@@ -310,7 +197,7 @@ class _Rebuild:
     def __init__(self, refs: dict[str, SessionRef]) -> None:
         self._refs = refs
         self._bound: set[str] = set()  # uuids whose ids were checked against the log
-        self._builders: dict[str, Callable[[_Fields], PendingChange]] = {
+        self._builders: dict[str, Callable[[Fields], PendingChange]] = {
             "session started": self._started,
             "set": self._set,
             "rating": self._rating,
@@ -322,7 +209,7 @@ class _Rebuild:
             "session put back": self._put_back,
         }
 
-    def change(self, f: _Fields) -> PendingChange:
+    def change(self, f: Fields) -> PendingChange:
         kind = f.text("change")
         build = self._builders.get(kind)
         if build is None:
@@ -334,7 +221,7 @@ class _Rebuild:
 
     # -- session events
 
-    def _ref(self, f: _Fields) -> SessionRef:
+    def _ref(self, f: Fields) -> SessionRef:
         uuid = f.uuid("session_uuid")
         ref = self._refs.get(uuid)
         if ref is None:
@@ -361,7 +248,7 @@ class _Rebuild:
         change.write = write
         return change
 
-    def _started(self, f: _Fields) -> PendingChange:
+    def _started(self, f: Fields) -> PendingChange:
         ref = self._ref(f)
         change = session_started(ref)
         plain = change.write
@@ -379,7 +266,7 @@ class _Rebuild:
         change.write = write
         return change
 
-    def _set(self, f: _Fields) -> PendingChange:
+    def _set(self, f: Fields) -> PendingChange:
         ref = self._ref(f)
         result = SetResult(
             side=f.choice("side", SIDE_VALUES),
@@ -419,13 +306,13 @@ class _Rebuild:
         change.write = write
         return change
 
-    def _rating(self, f: _Fields) -> PendingChange:
+    def _rating(self, f: Fields) -> PendingChange:
         ref = self._ref(f)
         side, moment = self._side_moment(f)
         change = rating_given(ref, side, moment, f.rating("value"), f.time("recorded_at"))
         return self._bound_write(change, ref)
 
-    def _ended(self, f: _Fields) -> PendingChange:
+    def _ended(self, f: Fields) -> PendingChange:
         ref = self._ref(f)
         status = f.choice("status", ("completed", "ended_early"))
         change = session_ended(ref, status == "completed", f.time("ended_at"))
@@ -434,11 +321,11 @@ class _Rebuild:
     # -- changes to logged sessions
 
     @staticmethod
-    def _side_moment(f: _Fields) -> tuple[Side, Moment]:
+    def _side_moment(f: Fields) -> tuple[Side, Moment]:
         return f.choice("side", SIDE_VALUES), f.choice("moment", MOMENT_VALUES)
 
     def _on_logged(
-        self, f: _Fields, change: PendingChange, make: Callable[[int], Write]
+        self, f: Fields, change: PendingChange, make: Callable[[int], Write]
     ) -> PendingChange:
         """``change``, written to its session as found in the log by uuid when it is known."""
         known = f.whole("session_id")
@@ -455,7 +342,7 @@ class _Rebuild:
         change.write = write
         return change
 
-    def _rating_edited(self, f: _Fields) -> PendingChange:
+    def _rating_edited(self, f: Fields) -> PendingChange:
         side, moment = self._side_moment(f)
         value = f.rating("value") if f.has("value") else None
         at = f.time("recorded_at")
@@ -465,22 +352,22 @@ class _Rebuild:
             f, change, lambda found: rating_edited(found, side, moment, value, at).write
         )
 
-    def _note_edited(self, f: _Fields) -> PendingChange:
+    def _note_edited(self, f: Fields) -> PendingChange:
         text = f.text("note")
         check_text("note", text, required=False, limit=NOTE_MAX)
         change = note_edited(f.whole("session_id"), text)
         return self._on_logged(f, change, lambda found: note_edited(found, text).write)
 
-    def _closed(self, f: _Fields) -> PendingChange:
+    def _closed(self, f: Fields) -> PendingChange:
         ratings: dict[tuple[Side, Moment], int | None] = {}
         for n, item in enumerate(f.items("ratings"), 1):
-            r = _Fields(f"{f.where}, rating {n}", item)
+            r = Fields(f"{f.where}, rating {n}", item)
             ratings[self._side_moment(r)] = r.rating("value") if r.has("value") else None
         at = f.time("recorded_at")
         change = unfinished_closed(f.whole("session_id"), ratings, at)
         return self._on_logged(f, change, lambda found: unfinished_closed(found, ratings, at).write)
 
-    def _deleted(self, f: _Fields) -> PendingChange:
+    def _deleted(self, f: Fields) -> PendingChange:
         known = f.whole("session_id")
         uuid = f.uuid("session_uuid")  # never delete by an id alone
         label = f.text("label")
@@ -496,8 +383,8 @@ class _Rebuild:
         change.write = write
         return change
 
-    def _put_back(self, f: _Fields) -> PendingChange:
-        snapshot = _snapshot(f.nested("snapshot"))
+    def _put_back(self, f: Fields) -> PendingChange:
+        snapshot = snapshot_from(f.nested("snapshot"))
         session = snapshot.session
         change = session_restored(Deletion(session.id, f.text("label"), snapshot))
         plain = change.write
@@ -524,52 +411,3 @@ def _same_set(logged: SetRow, row: SetRow) -> bool:
         for field in fields(SetRow)
         if field.name not in skip
     )
-
-
-def _snapshot(f: _Fields) -> SessionSnapshot:
-    s = f.nested("session")
-    session = Session(
-        s.whole("id"),
-        s.uuid("uuid"),
-        s.time("started_at"),
-        s.optional_time("ended_at"),
-        s.text("tool_id"),
-        s.text("position_id"),
-        s.choice("sides", SIDES_VALUES),
-        s.choice("status", STATUS_VALUES),
-        s.text("note"),
-    )
-    sets: list[SetRow] = []
-    for n, item in enumerate(f.items("sets"), 1):
-        r = _Fields(f"{f.where}, set {n}", item)
-        sets.append(
-            SetRow(
-                id=r.whole("id"),
-                session_id=r.whole("session_id"),
-                seq=r.whole("seq"),
-                side=r.choice("side", SIDE_VALUES),
-                level=r.whole("level"),
-                variant_name=r.text("variant_name"),
-                breaths_planned=r.whole("breaths_planned"),
-                breaths_done=r.whole("breaths_done"),
-                released_breath=r.optional_whole("released_breath"),
-                released_at_s=r.optional_number("released_at_s"),
-                duration_s=r.number("duration_s"),
-                paused_s=r.number("paused_s"),
-                outcome=r.choice("outcome", OUTCOME_VALUES),
-                recorded_at=r.time("recorded_at"),
-            )
-        )
-    ratings: list[Rating] = []
-    for n, item in enumerate(f.items("ratings"), 1):
-        r = _Fields(f"{f.where}, rating {n}", item)
-        ratings.append(
-            Rating(
-                r.whole("session_id"),
-                r.choice("side", SIDE_VALUES),
-                r.choice("moment", MOMENT_VALUES),
-                r.rating("value"),
-                r.time("recorded_at"),
-            )
-        )
-    return SessionSnapshot(session, tuple(sets), tuple(ratings))
