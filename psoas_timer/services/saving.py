@@ -17,7 +17,12 @@ queue's callbacks into signals:
 ``refused`` (a sentence)
     a waiting change was dropped because it can never be written.
 ``log_changed``
-    what the log holds changed; views of it reload.
+    what the log holds changed (a backup restored, too); views of it reload.
+
+The journal (:mod:`psoas_timer.store.journal`) is opened here at start-up
+(:meth:`SaveService.open_journal`), replays what the last run kept, and takes
+what waits when the app is stopped from outside
+(:meth:`SaveService.keep_for_next_start`).
 
 Screens read the log through this service too, so nothing holds a store that
 might not exist: without a log every read raises
@@ -26,6 +31,7 @@ might not exist: without a log every read raises
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,6 +50,7 @@ from psoas_timer.store import (
     Store,
     export_to_path,
 )
+from psoas_timer.store.journal import JournalKeeper, Notice
 from psoas_timer.store.pending_file import write_pending_file
 from psoas_timer.store.saving import (
     Deletion,
@@ -56,6 +63,8 @@ from psoas_timer.store.saving import (
 )
 
 __all__ = ["RETRY_MS", "SaveService", "SavedItem"]
+
+log = logging.getLogger(__name__)
 
 RETRY_MS = 5000
 
@@ -86,6 +95,7 @@ class SaveService(QObject):
         self, store: Store | UnavailableStore, wall: WallClock, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        self._journal: JournalKeeper | None = None
         self.retry_timer = QTimer(self)
         self.retry_timer.setObjectName("saveRetry")
         self.retry_timer.setInterval(RETRY_MS)
@@ -98,7 +108,7 @@ class SaveService(QObject):
             on_failed=self._failed,
             on_recovered=self.recovered.emit,
             on_refused=lambda what, why: self.refused.emit(f"Not saved: {what}. {why}"),
-            on_pending=lambda count, failure: self.pending_changed.emit(count),
+            on_pending=lambda count, failure: self._pending(count),
             on_changed=self.log_changed.emit,
         )
 
@@ -113,6 +123,11 @@ class SaveService(QObject):
 
     def _failed(self, failure: SaveFailure) -> None:
         self.problem.emit(pending_message(self.queue.pending, failure))
+
+    def _pending(self, count: int) -> None:
+        if self._journal is not None:
+            self._journal.settle()
+        self.pending_changed.emit(count)
 
     # -- state
 
@@ -175,10 +190,47 @@ class SaveService(QObject):
 
     def discard(self) -> int:
         """Let go of everything waiting; return how many changes that was."""
-        return len(self.queue.discard())
+        dropped = len(self.queue.discard())
+        if self._journal is not None:
+            self._journal.forget()
+        return dropped
 
     def stop(self) -> None:
         self.queue.stop()
+
+    # -- the journal, and the log itself
+
+    def open_journal(self, path: Path) -> Notice | None:
+        """Reserve the journal at ``path`` and replay what it kept; what to tell the user."""
+        self._journal = JournalKeeper(self.queue, path)
+        return self._journal.start()
+
+    def keep_for_next_start(self) -> int:
+        """The app is being stopped: try once more, then keep what still waits in the journal.
+
+        Returns how many changes the journal holds for the next start.
+        """
+        try:
+            self.flush()
+        except Exception:  # one change's fault (logged with its traceback); keep the rest
+            log.exception("a waiting change failed with a fault while stopping")
+        if self._journal is None:
+            if self.queue.pending:
+                waiting = "; ".join(change.what for change in self.queue.pending_changes())
+                log.error("stopped with no journal to keep what waits; lost: %s", waiting)
+            return 0
+        return self._journal.keep()
+
+    def swap_store(self, store: Store | UnavailableStore) -> Store | UnavailableStore:
+        """Use ``store`` from now on; return the log let go. Nothing may be waiting."""
+        return self.queue.swap_store(store)
+
+    def close(self) -> None:
+        """The app has ended: close the journal and the log."""
+        self.stop()
+        if self._journal is not None:
+            self._journal.close()
+        self.queue.store.close()
 
     # -- reads (each raises StoreError, with the start-up message when there is no log)
 

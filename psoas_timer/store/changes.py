@@ -122,6 +122,7 @@ class PendingChange:
     session: SessionRef | None = None
     payload: Payload = None
     may_wait: bool = True  # False: now or never (an import)
+    deletion: Deletion | None = None  # a deletion, or its undoing: what it removed
     outcome: Outcome = Outcome.PENDING
     saved: SavedItem | None = None
     refusal: str | None = None
@@ -316,7 +317,7 @@ def session_deleted(session_id: int, label: str) -> tuple[PendingChange, Deletio
         return SavedItem("delete", session_id, what)
 
     record: dict[str, object] = {"change": "session deleted", "session_id": session_id}
-    return PendingChange("delete", what, record, write), deletion
+    return PendingChange("delete", what, record, write, deletion=deletion), deletion
 
 
 def session_restored(deletion: Deletion) -> PendingChange:
@@ -338,7 +339,7 @@ def session_restored(deletion: Deletion) -> PendingChange:
         return SavedItem("restore", deletion.session_id, what)
 
     record: dict[str, object] = {"change": "session put back", "session_id": deletion.session_id}
-    return PendingChange("restore", what, record, write)
+    return PendingChange("restore", what, record, write, deletion=deletion)
 
 
 def file_imported(path: Path) -> PendingChange:

@@ -96,7 +96,7 @@ def write_pending_file(queue: SaveQueue, path: Path) -> int:
     Raises :class:`OSError` when the file cannot be written.
     """
     changes = queue.pending_changes()
-    listed = [_record(queue, change) for change in changes]
+    listed = [change_record(queue, change) for change in changes]
     whole = _whole_sessions(changes)
     try:
         document = _export_form(queue, whole, path.parent)
@@ -113,7 +113,8 @@ def write_pending_file(queue: SaveQueue, path: Path) -> int:
     return len(changes)
 
 
-def _record(queue: SaveQueue, change: PendingChange) -> dict[str, object]:
+def change_record(queue: SaveQueue, change: PendingChange) -> dict[str, object]:
+    """One entry of ``pending.changes`` (the module's docstring lists the fields)."""
     record: dict[str, object] = {"change": change.record["change"], "what": change.what}
     ref = change.session
     if ref is not None:
@@ -121,7 +122,8 @@ def _record(queue: SaveQueue, change: PendingChange) -> dict[str, object]:
         record["session_id"] = ref.id
     record.update((k, v) for k, v in change.record.items() if k != "change")
     session_id = change.record.get("session_id")
-    if ref is None and isinstance(session_id, int):
+    # A change read back from the journal knows its session's uuid already.
+    if ref is None and isinstance(session_id, int) and "session_uuid" not in record:
         try:
             session = queue.readable().session(session_id)
         except StoreError:

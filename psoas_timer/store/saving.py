@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import uuid as uuid_module
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -197,6 +197,7 @@ class SaveQueue:
         self._session: SessionRef | None = None
         self._flushing = False
         self._handing_over: PendingChange | None = None
+        self._swaps = 0  # how many times the log was swapped for another
 
     # -- state
 
@@ -238,15 +239,24 @@ class SaveQueue:
         )
         self._session = ref
         self._submit(session_started(ref))
-        engine.subscribe(lambda event: self._on_event(ref, event))
+        log_now = self._swaps
+        engine.subscribe(lambda event: self._on_event(ref, event, log_now))
 
-    def _on_event(self, ref: SessionRef, event: Event) -> None:
+    def _on_event(self, ref: SessionRef, event: Event, log_then: int) -> None:
         if isinstance(event, SetFinished):
-            self._submit(set_finished(ref, event.result, self._wall()))
+            change = set_finished(ref, event.result, self._wall())
         elif isinstance(event, RatingGiven):
-            self._submit(rating_given(ref, event.side, event.moment, event.value, self._wall()))
+            change = rating_given(ref, event.side, event.moment, event.value, self._wall())
         elif isinstance(event, SessionFinished):
-            self._submit(session_ended(ref, event.completed, self._wall()))
+            change = session_ended(ref, event.completed, self._wall())
+        else:
+            return
+        if log_then != self._swaps:
+            # Its session's id is a row of the log that was swapped out; in this
+            # one that id is some other session, or none.
+            self._refuse(change, "Its session belongs to the log that was replaced.")
+            return
+        self._submit(change)
 
     # -- changes made later
 
@@ -277,6 +287,35 @@ class SaveQueue:
     def import_file(self, path: Path) -> Submitted:
         """Import an export file now, or not at all (the file stays to be imported later)."""
         return self._submit(file_imported(path))
+
+    def replay(self, changes: Iterable[PendingChange]) -> None:
+        """Hand over changes kept from an earlier run, oldest first, and write what the log takes.
+
+        What each became is in its ``outcome``; what the log refuses waits like any other change.
+        """
+        self._items.extend(changes)
+        try:
+            self.flush()
+        finally:
+            self._report_pending()
+
+    def swap_store(self, store: Store | UnavailableStore) -> Store | UnavailableStore:
+        """Write to ``store`` from now on (a backup was restored); return the log let go.
+
+        Only with nothing waiting: a waiting change was made against the old
+        log, and its session ids mean nothing in another.
+        """
+        if self._items or self._flushing:
+            raise RuntimeError("the log cannot be swapped while changes wait to be saved")
+        old, self.store = self.store, store
+        # Sessions started until now belong to the old log.
+        self._session = None
+        self._swaps += 1
+        self._failure = None
+        self._retry.stop()
+        self._report_pending()
+        self._on_changed()
+        return old
 
     # -- writing
 

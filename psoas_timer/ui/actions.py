@@ -70,6 +70,7 @@ class ActionSpec:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_log", "file", "&Export log…", "export_log", "export the log", ("Ctrl+E",)),
     ActionSpec("import_log", "file", "&Import log…", "import_log", "import a log", ("Ctrl+I",)),
+    ActionSpec("restore_backup", "file", "&Restore from backup…", "restore_from_backup"),
     ActionSpec(
         "save_chart", "file", "Save &chart…", "export_chart", "save the chart", ("Ctrl+Shift+S",)
     ),

@@ -23,6 +23,7 @@ from psoas_timer.store import (
     StoreError,
     quarantine,
 )
+from psoas_timer.store.journal import journal_path
 from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,13 @@ def run(
     clocks = Clocks.real(time_scale)
     store, store_message = open_store(paths, clocks.wall)
     window = MainWindow(catalog, settings, paths, clocks, store)
+    # Changes a stop kept last time are saved first; what waits at a stop is kept.
+    kept = window.saving.open_journal(journal_path(paths.database))
+    from psoas_timer.services.stop_signals import StopSignals
+    from psoas_timer.ui.dialogs.unsaved import keep_and_quit
+
+    stops = StopSignals(parent=app)
+    stops.received.connect(lambda number: keep_and_quit(window))
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
@@ -147,12 +155,18 @@ def run(
         for message in (settings_message, store_message):
             if message:
                 QMessageBox.warning(window, APP_NAME, message)
+        if kept is not None:
+            (QMessageBox.warning if kept.problem else QMessageBox.information)(
+                window, APP_NAME, kept.text
+            )
         if not settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
         # After the safety notice: a session cut short by a crash is offered back.
         QTimer.singleShot(0, window.offer_recovery)
     try:
-        return app.exec()
+        # Stopped during the start-up's own questions: that stop is handled already.
+        return 0 if stops.fired else app.exec()
     finally:
-        store.close()
+        stops.close()
+        window.saving.close()  # the log in use now, which a restore may have replaced
         instance.release()

@@ -25,7 +25,7 @@ from psoas_timer.services.voice import Voice
 from psoas_timer.store import Moment, Session, Side, Store
 from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui import actions, prompts
-from psoas_timer.ui.dialogs import recovery
+from psoas_timer.ui.dialogs import recovery, restore
 from psoas_timer.ui.dialogs.keys import KeysDialog
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.dialogs.safety import SafetyDialog
@@ -225,6 +225,14 @@ class MainWindow(QMainWindow):
         message = recovery.apply_recovery(self.saving, session, choice, ratings)
         if message:
             self.show_status(message, 8000)
+
+    def restore_from_backup(self) -> bool:
+        if not restore.offer_restore(
+            self, self.saving, self.paths, session_running=self._session_running()
+        ):
+            return False
+        self.undo_stack.clear()  # its deletions were made in the log now set aside
+        return True
 
     def export_log(self) -> None:
         self.log_commands.export_log()

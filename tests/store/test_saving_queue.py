@@ -430,3 +430,35 @@ def test_discarding_lets_go_of_everything_waiting(
     store.accept()
     queue.flush()
     assert store.session(sid).note == "" and seen.saved == []
+
+
+def test_the_log_is_swapped_only_with_nothing_waiting(
+    queue: SaveQueue, store: RefusingStore, clocks: Clocks, seen: Seen, tmp_path: Path
+) -> None:
+    engine = engine_for(clocks)
+    queue.attach(engine)
+    engine.start()
+    assert queue.session_id is not None
+    store.refuse(-1)
+    queue.set_note(queue.session_id, "waits")
+    with Store.open(tmp_path / "other.sqlite3") as other:
+        with pytest.raises(RuntimeError, match="while changes wait"):
+            queue.swap_store(other)
+        assert queue.store is store
+        store.accept()
+        queue.flush()
+        changed = seen.changed
+        assert queue.swap_store(other) is store
+        assert queue.store is other and seen.changed == changed + 1
+        # The session started on the old log is not this log's.
+        assert queue.session_id is None
+        sid = other.start_session("test-tool", "prone", "left", T0)
+        assert queue.set_note(sid, "in the new log").outcome is Outcome.SAVED
+        assert other.session(sid).note == "in the new log"
+        assert store.session(1).note == "waits"
+        engine.end()  # an event of the session from the old log: never on the new one
+        assert other.session(sid).status == "running"
+        assert seen.refused == [
+            ("session ended early", "Its session belongs to the log that was replaced.")
+        ]
+        assert queue.pending == 0

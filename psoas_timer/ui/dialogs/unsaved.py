@@ -3,6 +3,9 @@
 The user chooses: try again now (and quit if that works), save them to a file
 that File → Import log reads back, or quit and lose them. Cancel keeps the app
 open with everything still waiting.
+
+Stopped from outside (SIGTERM: a logout, a shutdown), there is no one to ask:
+:func:`keep_and_quit` keeps what waits in the journal for the next start.
 """
 
 from __future__ import annotations
@@ -10,11 +13,15 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from psoas_timer.services.saving import SaveService
 from psoas_timer.ui import prompts
+
+if TYPE_CHECKING:
+    from psoas_timer.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +115,15 @@ def settle_unsaved(parent: QWidget, saving: SaveService) -> bool:
         else:
             return False
     return True
+
+
+def keep_and_quit(window: MainWindow) -> None:
+    """Told to stop (SIGTERM): ask nothing, keep what waits for the next start, and quit."""
+    engine = window.session.engine
+    if engine is not None and engine.running:
+        engine.end()  # as quitting during a session does: everything done so far is kept
+    kept = window.saving.keep_for_next_start()
+    log.warning("told to stop; %d changes waiting to be saved kept for the next start", kept)
+    window.shutdown()
+    # exit(), not quit(): quit() would close the window, and closing asks questions.
+    QApplication.exit(0)
