@@ -8,11 +8,15 @@ Tests that need a bus to themselves start another with :func:`start_bus`.
 
 from __future__ import annotations
 
+import ctypes
 import select
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +36,21 @@ CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configurat
 #: Where a bus goes when the daemon is missing: nowhere, never the desktop's.
 NO_BUS = "unix:path=/nonexistent/psoas-timer-tests-bus"
 START_TIMEOUT_S = 10.0
+PR_SET_PDEATHSIG = 1
+
+
+def dies_with_its_parent() -> Callable[[], None] | None:
+    """Run in the daemon before it starts: it ends when the test process does, even
+    when that process is aborted and its exit handlers never run (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    # Looked up here: between fork and exec only the C call itself runs.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return arm
 
 
 @dataclass
@@ -70,6 +89,7 @@ def start_bus() -> PrivateBus:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
+        preexec_fn=dies_with_its_parent(),  # noqa: PLW1509  # nothing but one C call runs in it
     )
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT_S)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
-from tests.dbus_bus import PrivateBus, start_bus
+from tests.dbus_bus import PrivateBus, dies_with_its_parent, start_bus
 
 _names = count()
 
@@ -53,6 +53,7 @@ class Services:
             stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
+            preexec_fn=dies_with_its_parent(),  # noqa: PLW1509  # nothing but one C call runs in it
         )
         self.calls: list[dict[str, Any]] = []
         self._ready = threading.Event()
