@@ -232,6 +232,12 @@ class SessionKey:
 
 
 _DIGITS = tuple(Qt.Key(Qt.Key.Key_0 + n) for n in range(10))
+# A keyboard's or a headset's media keys, when they reach the window (desktops
+# that keep them for themselves send them on over MPRIS: services/mpris.py).
+# X11 and Wayland deliver the one play/pause key most keyboards have as
+# MediaPlay, so that toggles; a key that only pauses never resumes.
+_MEDIA_PLAY_PAUSE = (Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause)
+_MEDIA = frozenset({*_MEDIA_PLAY_PAUSE, Qt.Key.Key_MediaNext, Qt.Key.Key_MediaPrevious})
 _TEN = Qt.Key(ord(TEN_KEY))
 RATING_VALUES: Mapping[int, int] = {**{key: n for n, key in enumerate(_DIGITS)}, _TEN: 10}
 
@@ -271,6 +277,24 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         SessionCommand.END,
         "end",
     ),
+    SessionKey(
+        "Play/pause media key",
+        "pause or resume (a key that only pauses never resumes)",
+        _MEDIA_PLAY_PAUSE,
+        SessionCommand.PAUSE,
+    ),
+    SessionKey(
+        "Next-track media key",
+        "go on to the next step",
+        (Qt.Key.Key_MediaNext,),
+        SessionCommand.NEXT,
+    ),
+    SessionKey(
+        "Previous-track media key",
+        "back off one pressure level (at the base level: pause)",
+        (Qt.Key.Key_MediaPrevious,),
+        SessionCommand.BACK_OFF,
+    ),
 )
 
 CLICK = ("Click", "pause or resume during a set; go on at any other step")
@@ -296,8 +320,12 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
         return None  # combinations are never session keys
     command = binding.command
     if engine is None or engine.state is State.FINISHED:
+        if event.key() in _MEDIA:
+            return None  # a headset's button must not take the summary away
         ends = (SessionCommand.NEXT, SessionCommand.END)
         return SessionCommand.LEAVE if command in ends else None
+    if event.key() == Qt.Key.Key_MediaPause and engine.state is State.PAUSED:
+        return None
     if command is SessionCommand.RATE and engine.step.kind is not StepKind.RATING:
         return None
     return command

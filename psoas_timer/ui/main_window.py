@@ -19,7 +19,9 @@ from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.services.keepawake import KeepAwake
+from psoas_timer.services.mpris import MprisPlayer, SessionControls
 from psoas_timer.services.saving import SavedItem, SaveService
+from psoas_timer.services.single_instance import bring_forward
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Moment, Session, Side, Store
@@ -95,6 +97,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         # Keys that reach the window while a session shows go to the session.
         self.installEventFilter(self.session)
+        # A headset's buttons and the desktop's media controls, while a session runs.
+        self.mpris = MprisPlayer(
+            SessionControls(self.session, lambda: bring_forward(self)), parent=self
+        )
 
         self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
@@ -188,8 +194,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.session)
         if self.settings.floor_mode:
             self.set_floor_mode(True)
+        # Held while paused too: a paused person is still lying on the tool.
         self.keep_awake.acquire()
         self.session.start(plan)
+        self.mpris.start()
 
     def _session_running(self) -> bool:
         engine = self.session.engine
@@ -198,6 +206,7 @@ class MainWindow(QMainWindow):
     def _session_finished(self, completed: bool) -> None:
         del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
+        self.mpris.stop()
 
     # -- the log: recovery, export and import ------------------------------------
 
@@ -261,6 +270,7 @@ class MainWindow(QMainWindow):
 
     def leave_session(self) -> None:
         self.session.stop()
+        self.mpris.stop()
         self.set_floor_mode(False)
         self.show_picker()
 
@@ -419,4 +429,5 @@ class MainWindow(QMainWindow):
         self.session.stop()
         self.voice.shutdown()
         self.keep_awake.release()
+        self.mpris.stop()
         self.saving.stop()

@@ -24,7 +24,7 @@ import pytest
 
 from psoas_timer import paths as app_paths
 from psoas_timer.store.journal import JOURNAL_SIZE, Journal, journal_path
-from tests.reliability.conftest import SmallDisk
+from tests.reliability.disks import SmallDisk
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
