@@ -34,6 +34,7 @@ from psoas_timer.core.settings import Settings
 from psoas_timer.store import Store
 from psoas_timer.ui.application import make_application
 from psoas_timer.ui.main_window import MainWindow
+from tests.qt_helpers import start_session
 
 TOOL = "ql-claw"
 CUE_OF_PHASE = {
@@ -113,8 +114,7 @@ class Driver:
     def start(self) -> None:
         window = self.window
         window.show()
-        position = window.catalog.tool(TOOL).positions[0].id
-        window.start_session(TOOL, position, "left")
+        start_session(window, TOOL, "left")  # as the tests and the reliability harness do
         page = window.session
         page.next_step()  # skip the countdown
         engine = page.engine

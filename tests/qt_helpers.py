@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QAbstractAnimation, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 
+from psoas_timer.core.clock import FakeClock
 from psoas_timer.ui.main_window import MainWindow
 
 
@@ -32,3 +33,12 @@ def start_session(window: MainWindow, tool: str = "ql-claw", sides: str = "both"
     assert window.show_tool(tool)
     window.placement.side_buttons[sides].setChecked(True)
     QTest.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
+
+
+def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
+    """Let ``seconds`` of session time pass on ``clock``, a frame every ``step``, as the
+    window's frame timer would."""
+    end = clock.now() + seconds
+    while clock.now() < end:
+        clock.advance(min(step, end - clock.now()))
+        window.session.refresh()

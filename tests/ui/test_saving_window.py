@@ -26,7 +26,7 @@ from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.main_window import NOT_SAVED_SPOKEN, MainWindow
 from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import start_session
+from tests.qt_helpers import run_for, start_session
 from tests.refusing_store import RefusingStore
 
 REAL_ASK = unsaved.ask_about_unsaved
@@ -37,13 +37,6 @@ def refusing(tmp_path: Path) -> RefusingStore:
     store = RefusingStore.open(tmp_path / "refusing.sqlite3")
     assert isinstance(store, RefusingStore)
     return store
-
-
-def run_for(window: MainWindow, clock: FakeClock, seconds: float) -> None:
-    end = clock.now() + seconds
-    while clock.now() < end:
-        clock.advance(min(0.5, end - clock.now()))
-        window.session.refresh()
 
 
 def to_first_rating(window: MainWindow, sides: str = "left") -> FakeClock:

@@ -16,18 +16,11 @@ from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.widgets.ring import MIN_FRACTION
 from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import start_session
+from tests.qt_helpers import run_for, start_session
 
 
 def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, text: str = "") -> None:
     qtbot.keyClick(window.session, key) if not text else qtbot.keyClicks(window.session, text)
-
-
-def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
-    end = clock.now() + seconds
-    while clock.now() < end:
-        clock.advance(min(step, end - clock.now()))
-        window.session.refresh()
 
 
 def start(window: MainWindow, qtbot: QtBot, tool: str = "ql-claw", sides: str = "both") -> None:

@@ -30,7 +30,7 @@ from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from tests.hangs import HELD_S, GuiTicks
 from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import start_session
+from tests.qt_helpers import run_for, start_session
 
 VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 
@@ -39,13 +39,6 @@ VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest-qt closes windows before fixtures end their sessions; never ask "quit?"."""
     monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
-
-
-def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
-    end = clock.now() + seconds
-    while clock.now() < end:
-        clock.advance(min(step, end - clock.now()))
-        window.session.refresh()
 
 
 def start(window: MainWindow, qtbot: QtBot, sides: str = "both") -> None:
