@@ -18,6 +18,9 @@ session was deleted meanwhile, an import file is wrong) drops that change and
 says why. Anything else is a bug: that change is dropped, the rest are still
 written, and the exception is raised afterwards so it is seen.
 
+Changes a stop kept in the journal (:mod:`psoas_timer.store.journal`) come
+back at the next start through :meth:`SaveQueue.replay`, in their order.
+
 This module is Qt-free; :mod:`psoas_timer.services.saving` adapts it to Qt.
 """
 

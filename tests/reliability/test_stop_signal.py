@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
+import queue
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,29 +36,79 @@ SAVED = (
 )
 
 
-def _driver(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.stop_driver", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+class Driver:
+    """The driver in its own process; its JSON lines are read on a thread, as they come."""
 
+    def __init__(self, *args: str) -> None:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "PYTHONPATH": str(ROOT),
+            "PYTHONFAULTHANDLER": "1",  # a hang is shown where it is (SIGABRT below)
+        }
+        self.child = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.stop_driver", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._err: list[str] = []
+        self._readers = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._read_err, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
 
-def _line(child: subprocess.Popen[str], timeout: float = 60) -> dict[str, Any]:
-    assert child.stdout is not None
-    with selectors.DefaultSelector() as sel:
-        sel.register(child.stdout, selectors.EVENT_READ)
-        if not sel.select(timeout):
-            child.kill()
-            raise AssertionError(f"no word from the app in {timeout} s: {child.communicate()}")
-    line = child.stdout.readline()
-    assert line, f"the app ended early: {child.communicate()}"
-    record: dict[str, Any] = json.loads(line)
-    return record
+    def _read(self) -> None:
+        assert self.child.stdout is not None
+        for line in self.child.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def _read_err(self) -> None:
+        assert self.child.stderr is not None
+        self._err.extend(self.child.stderr)
+
+    def line(self, timeout: float = 120) -> dict[str, Any]:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self.child.send_signal(signal.SIGABRT)
+            self.child.wait(timeout=30)
+            raise AssertionError(f"no word from the app in {timeout} s: {self.stderr()}") from None
+        assert line is not None, f"the app ended early: {self.stderr()}"
+        record: dict[str, Any] = json.loads(line)
+        return record
+
+    def stderr(self) -> str:
+        return "".join(self._err)
+
+    def stop(self) -> str:
+        """SIGTERM, as a logout sends it; it must quit at once, with code 0."""
+        started = time.monotonic()
+        self.child.send_signal(signal.SIGTERM)
+        self.child.wait(timeout=30)
+        assert self.child.returncode == 0, self.stderr()
+        assert time.monotonic() - started < 10
+        return self.wait()
+
+    def wait(self) -> str:
+        self.child.wait(timeout=60)
+        for reader in self._readers:  # to the end of both pipes
+            reader.join(timeout=30)
+        return self.stderr()
+
+    def end(self) -> None:
+        if self.child.poll() is None:
+            self.child.kill()
+        self.wait()
+        for pipe in (self.child.stdout, self.child.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def _logged(database: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
@@ -90,20 +141,14 @@ def _assert_reserved(journal: Path) -> None:
     assert stat.S_IMODE(info.st_mode) == 0o600
 
 
-def _stop(child: subprocess.Popen[str]) -> str:
-    started = time.monotonic()
-    child.send_signal(signal.SIGTERM)
-    _, err = child.communicate(timeout=30)
-    assert child.returncode == 0, err
-    assert time.monotonic() - started < 10
-    return err
-
-
 def _start_again(data_dir: Path) -> dict[str, Any]:
-    child = _driver("start", "--data-dir", str(data_dir))
-    report = _line(child)
-    _, err = child.communicate(timeout=30)
-    assert child.returncode == 0, err
+    driver = Driver("start", "--data-dir", str(data_dir))
+    try:
+        report = driver.line()
+        err = driver.wait()
+    finally:
+        driver.end()
+    assert driver.child.returncode == 0, err
     assert "Traceback" not in err, err
     return report
 
@@ -125,15 +170,18 @@ def _check_saved(where: app_paths.Paths, session_id: int) -> None:
 def test_sigterm_keeps_a_refused_rating_and_the_next_start_saves_it(tmp_path: Path) -> None:
     data_dir = tmp_path / "app"
     where = app_paths.paths_under(data_dir)
-    child = _driver("rate", "--data-dir", str(data_dir), "--refuse")
-    at = _line(child)
-    session_id = at["session_id"]
-    journal = journal_path(where.database)
-    _assert_reserved(journal)  # before anything is refused
-    waiting = _line(child)
-    assert waiting["pending"] == 1
-    assert waiting["message"].startswith("Not saved yet (1 pending) — kept in memory; the disk")
-    err = _stop(child)
+    driver = Driver("rate", "--data-dir", str(data_dir), "--refuse")
+    try:
+        at = driver.line()
+        session_id = at["session_id"]
+        journal = journal_path(where.database)
+        _assert_reserved(journal)  # before anything is refused
+        waiting = driver.line()
+        assert waiting["pending"] == 1
+        assert waiting["message"].startswith("Not saved yet (1 pending) — kept in memory; the")
+        err = driver.stop()
+    finally:
+        driver.end()
     assert "Traceback" not in err, err
     # The session was ended as quitting ends it: the set cut short and the end wait too.
     kept = _kept(journal)
@@ -153,21 +201,20 @@ def test_sigterm_on_a_full_disk_keeps_the_rating_in_the_space_reserved_before(
     data_dir = small_disk.path / "app"
     where = app_paths.paths_under(data_dir)
     go = tmp_path / "go"  # off the small disk
-    child = _driver("rate", "--data-dir", str(data_dir), "--go", str(go))
+    driver = Driver("rate", "--data-dir", str(data_dir), "--go", str(go))
     try:
-        at = _line(child)
+        at = driver.line()
         journal = journal_path(where.database)
         _assert_reserved(journal)  # reserved at start-up, before the disk filled
         small_disk.fill()
         go.touch()
-        waiting = _line(child)
+        waiting = driver.line()
         assert waiting["pending"] >= 1
         assert "the disk is full" in waiting["message"]
-        _stop(child)
+        # The app's own log file is on the full disk too: its complaints are not ours.
+        driver.stop()
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate(timeout=30)
+        driver.end()
     kept = _kept(journal)  # written into the full disk's reserved space
     assert kept[0]["change"] == "rating" and kept[0]["value"] == 7
     assert [c["change"] for c in kept][-1] == "session ended"
@@ -189,15 +236,13 @@ def test_sigterm_during_a_question_at_start_up_still_quits(tmp_path: Path) -> No
     where.ensure()
     journal = journal_path(where.database)
     journal.write_bytes(b"not a journal")  # so the start-up has something to say
-    child = _driver("start", "--data-dir", str(data_dir), "--stay")
+    driver = Driver("start", "--data-dir", str(data_dir), "--stay")
     try:
-        question = _line(child)["question"]
+        question = driver.line()["question"]
         assert question.startswith("The changes kept from last time could not be read")
-        err = _stop(child)
+        err = driver.stop()
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate(timeout=30)
+        driver.end()
     assert "Traceback" not in err, err
     (aside,) = where.data.glob("unsaved.journal.damaged-*")
     assert aside.read_bytes() == b"not a journal"
