@@ -3,12 +3,20 @@
 Everything that needs "now" for pacing takes a :class:`Clock`. The real clock is
 monotonic (wall-clock jumps from NTP or DST never disturb a set) and may run
 faster than real time for demonstrations and end-to-end checks.
+
+Wall time (an aware UTC ``datetime``, for "how long since the last session")
+is a :data:`WallClock`; the app's is :func:`system_wall`, tests pass their own.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Protocol
+
+#: Wall time now, as an aware datetime.
+WallClock = Callable[[], datetime]
 
 
 class Clock(Protocol):
@@ -62,3 +70,8 @@ class FakeClock:
 
     def real_seconds(self, session_seconds: float) -> float:
         return session_seconds
+
+
+def system_wall() -> datetime:
+    """The computer's own idea of now, in UTC."""
+    return datetime.now(UTC)
