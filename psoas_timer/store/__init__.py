@@ -1,11 +1,11 @@
 """The session log (SQLite) and its CSV/JSON export and import.
 
 This is the store's public face: import from here, not from its modules.
-Side, Sides, Moment, SetOutcome and SessionStatus are the words of
+Side, Sides, Moment, SetOutcome, SessionStatus and NextDay are the words of
 :mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
 """
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.core.vocab import Moment, NextDay, SessionStatus, SetOutcome, Side, Sides
 from psoas_timer.store.errors import (
     CorruptDatabaseError,
     NewerSchemaError,
@@ -28,6 +28,7 @@ from psoas_timer.store.exchange import (
 from psoas_timer.store.files import quarantine
 from psoas_timer.store.records import (
     MergeResult,
+    NextDayCheck,
     Rating,
     Session,
     SessionSnapshot,
@@ -53,6 +54,8 @@ __all__ = [
     "Migration",
     "Moment",
     "NewerSchemaError",
+    "NextDay",
+    "NextDayCheck",
     "Rating",
     "Session",
     "SessionNotFoundError",

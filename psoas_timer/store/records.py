@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final, Protocol
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides, sides_of
+from psoas_timer.core.vocab import (
+    Moment,
+    NextDay,
+    SessionStatus,
+    SetOutcome,
+    Side,
+    Sides,
+    sides_of,
+)
 
 
 def to_db_time(value: datetime) -> str:
@@ -74,8 +82,9 @@ class SetRecord:
     released_at_s: float | None = None
 
 
-# The fields of Session, SetRow and Rating are the columns of their tables, in
-# order: the queries list their columns from these fields (store.queries).
+# The fields of Session, SetRow, Rating and NextDayCheck are the columns of
+# their tables, in order: the queries list their columns from these fields
+# (store.queries).
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +132,24 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class NextDayCheck:
+    """How the area felt a day or so after a session (see :mod:`psoas_timer.core.next_day`).
+
+    ``feeling`` and ``lasting_soreness`` are both ``None`` when the person
+    chose not to be asked about this session.
+    """
+
+    session_id: int
+    feeling: NextDay | None
+    lasting_soreness: bool | None
+    recorded_at: datetime
+
+    @property
+    def declined(self) -> bool:
+        return self.feeling is None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSnapshot:
     """A session with everything hanging off it, in stored order.
 
@@ -133,6 +160,7 @@ class SessionSnapshot:
     session: Session
     sets: tuple[SetRow, ...]
     ratings: tuple[Rating, ...]
+    next_day: NextDayCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +189,7 @@ class SessionSummary:
     note: str
     left: SideSummary
     right: SideSummary
+    next_day: NextDayCheck | None = None
 
     def side(self, side: Side) -> SideSummary:
         return self.left if side == "left" else self.right
@@ -185,3 +214,4 @@ class MergeResult:
     sessions_skipped: int
     sets_added: int
     ratings_added: int
+    next_day_checks_added: int = 0

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar, cast
 
+from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
@@ -29,6 +30,7 @@ from psoas_timer.core.vocab import (
     SIDES_VALUES,
     STATUS_VALUES,
     Moment,
+    NextDay,
     SessionStatus,
     Side,
     Sides,
@@ -38,6 +40,7 @@ from psoas_timer.store.checks import (
     NOTE_MAX,
     check_choice,
     check_text,
+    next_day_problems,
     rating_problem,
     set_problems,
 )
@@ -54,8 +57,11 @@ from psoas_timer.store.queries import (
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
+    insert_next_day,
     insert_snapshot,
     rating_of,
+    select_last_finished,
+    select_next_day,
     select_progress,
     select_snapshots,
     select_summaries,
@@ -65,6 +71,7 @@ from psoas_timer.store.queries import (
 )
 from psoas_timer.store.records import (
     MergeResult,
+    NextDayCheck,
     Rating,
     Session,
     SessionSnapshot,
@@ -275,6 +282,37 @@ class Store:
                 (session_id, side, moment),
             )
 
+    def record_next_day(
+        self,
+        session_id: int,
+        feeling: NextDay | None,
+        lasting_soreness: bool | None,
+        recorded_at: datetime | None = None,
+    ) -> None:
+        """Store the next-day check of a session, replacing any it had.
+
+        Both answers ``None`` records that the person chose not to be asked
+        about this session; otherwise both are given.
+        """
+        problems = next_day_problems(feeling, lasting_soreness)
+        if problems:
+            raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
+        when = self._clock() if recorded_at is None else recorded_at
+        with self.transaction("save the next-day check"):
+            self._sides_of(session_id)
+            insert_next_day(
+                self._conn, session_id, NextDayCheck(session_id, feeling, lasting_soreness, when)
+            )
+
+    def next_day_check(self, session_id: int) -> NextDayCheck | None:
+        return self._read(lambda c: select_next_day(c, "WHERE s.id = ?", [session_id])).get(
+            session_id
+        )
+
+    def last_finished_session(self) -> LastSession | None:
+        """The session that started last among those no longer running, for the next-day check."""
+        return self._read(select_last_finished)
+
     def set_note(self, session_id: int, text: str) -> None:
         check_text("note", text, required=False, limit=NOTE_MAX)
         with self.transaction("save the note"):
@@ -375,6 +413,7 @@ class Store:
             self.session(session_id),
             tuple(self.sets(session_id)),
             tuple(self.ratings(session_id)),
+            self.next_day_check(session_id),
         )
 
     def snapshots(self) -> list[SessionSnapshot]:
@@ -415,7 +454,7 @@ class Store:
     # -- delete, undo, import
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
-        """Delete a session with its sets and ratings; the snapshot undoes it."""
+        """Delete a session with its sets, ratings and next-day check; the snapshot undoes it."""
         with self.transaction("delete the session"):
             snap = self.snapshot(session_id)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -437,7 +476,7 @@ class Store:
 
         Ids in the snapshots are ignored; new ones are assigned.
         """
-        added = skipped = sets = ratings = 0
+        added = skipped = sets = ratings = checks = 0
         with self.transaction("import the sessions"):
             for snap in snapshots:
                 known = self._conn.execute(
@@ -450,4 +489,5 @@ class Store:
                 added += 1
                 sets += len(snap.sets)
                 ratings += len(snap.ratings)
-        return MergeResult(added, skipped, sets, ratings)
+                checks += snap.next_day is not None
+        return MergeResult(added, skipped, sets, ratings, checks)

@@ -17,10 +17,12 @@ from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
     CSV_RECORDS,
     JSON_FORMAT_NAME,
+    JSON_NEXT_DAY_KEYS,
     JSON_RATING_KEYS,
     JSON_SESSION_KEYS,
     JSON_SET_KEYS,
-    JSON_VERSION,
+    JSON_VERSIONS_READ,
+    OPTIONAL_COLUMNS,
     Format,
     RecordKind,
 )
@@ -31,6 +33,7 @@ from psoas_timer.store.exchange.reader import (
     ParsedSession,
     RecordReader,
     assemble,
+    read_next_day,
     read_rating,
     read_session,
     read_set,
@@ -48,6 +51,7 @@ class ImportReport:
     sessions_skipped: int  # already in the log (same uuid)
     sets_added: int
     ratings_added: int
+    next_day_checks_added: int = 0
 
 
 def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportReport:
@@ -69,6 +73,7 @@ def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportRe
         result.sessions_skipped,
         result.sets_added,
         result.ratings_added,
+        result.next_day_checks_added,
     )
 
 
@@ -125,7 +130,7 @@ def _read_csv(data: bytes) -> list[SessionSnapshot]:
         if kind == "session":
             sessions.append(read_session(reader, "session_uuid"))
         else:
-            read = read_set if kind == "set" else read_rating
+            read = {"set": read_set, "rating": read_rating, "next_day": read_next_day}[kind]
             children.append(read(reader, reader.uuid("session_uuid")))
     snapshots = assemble(sessions, children)
     if issues:
@@ -168,7 +173,7 @@ def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
         elif header.index(name) != index:
             issues.append(ImportIssue(where, name, "the column appears twice", line))
     for name in CSV_COLUMNS:
-        if name not in header:
+        if name not in header and name not in OPTIONAL_COLUMNS:
             issues.append(ImportIssue(where, name, "missing column", line))
     return issues
 
@@ -192,7 +197,7 @@ def _csv_record(
     if not reader.ok:
         return None
     for name in CSV_COLUMNS:
-        if values[name] and name not in CSV_RECORDS[kind]:
+        if values.get(name) and name not in CSV_RECORDS[kind]:
             reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
     return kind, reader
 
@@ -212,12 +217,13 @@ def _read_json(data: bytes) -> list[SessionSnapshot]:
         issues.append(ImportIssue("document", "format", f"expected {JSON_FORMAT_NAME!r}"))
         raise ImportFileError(None, issues)
     version = doc.get("version")
-    if version != JSON_VERSION:
+    if version not in JSON_VERSIONS_READ or isinstance(version, bool):
         issues.append(
             ImportIssue(
                 "document",
                 "version",
-                f"expected {JSON_VERSION}, got {version!r} (a newer app may have written it)",
+                f"expected {' or '.join(map(str, JSON_VERSIONS_READ))}, got {version!r} "
+                "(a newer app may have written it)",
             )
         )
     raw_sessions = doc.get("sessions")
@@ -258,6 +264,14 @@ def _read_json(data: bytes) -> list[SessionSnapshot]:
                 item_parsed = read(child, parsed.value.uuid)
                 item_parsed.parent = parsed
                 children.append(item_parsed)
+        # Absent from version 1 files; null when the session has no check.
+        check = reader.values.get("next_day")
+        if check is not None:
+            child = reader_of(check, f"{where}.next_day", JSON_NEXT_DAY_KEYS)
+            if child is not None:
+                check_parsed = read_next_day(child, parsed.value.uuid)
+                check_parsed.parent = parsed
+                children.append(check_parsed)
     snapshots = assemble(sessions, children)
     if issues:
         raise ImportFileError(None, issues)

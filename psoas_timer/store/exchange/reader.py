@@ -20,6 +20,7 @@ from typing import Final, TypeVar
 
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     RATING_MAX,
     RATING_MIN,
@@ -28,10 +29,17 @@ from psoas_timer.core.vocab import (
     STATUS_VALUES,
     sides_of,
 )
-from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, set_problems
+from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, next_day_problems, set_problems
 from psoas_timer.store.errors import StoreError
-from psoas_timer.store.exchange.format import unescape_cell
-from psoas_timer.store.records import Rating, Session, SessionSnapshot, SetRow, to_db_time
+from psoas_timer.store.exchange.format import YES_NO, unescape_cell
+from psoas_timer.store.records import (
+    NextDayCheck,
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRow,
+    to_db_time,
+)
 
 _MAX_LISTED: Final = 25
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -212,6 +220,25 @@ class RecordReader:
             return 0.0
         return value
 
+    def opt_choice(self, name: str, allowed: Sequence[_Choice]) -> _Choice | None:
+        """One of ``allowed``, or ``None`` for an empty value."""
+        if self._raw(name) is None:
+            return None
+        return self.choice(name, allowed)
+
+    def opt_yes_no(self, name: str) -> bool | None:
+        """``yes``/``no`` in CSV, ``true``/``false`` in JSON; ``None`` for an empty value."""
+        value = self._raw(name)
+        if value is None:
+            return None
+        if self.from_csv and value in YES_NO:
+            return value == YES_NO[0]
+        if not self.from_csv and isinstance(value, bool):
+            return value
+        expected = "yes or no" if self.from_csv else "true or false"
+        self.fail(name, f"expected {expected}, got {self.shown(value)}")
+        return None
+
     def choice(self, name: str, allowed: Sequence[_Choice]) -> _Choice:
         value = self._raw(name)
         for option in allowed:
@@ -230,11 +257,11 @@ class ParsedSession:
 
 @dataclass
 class ParsedChild:
-    """A set or a rating, and the uuid of the session it says it belongs to."""
+    """A set, a rating or a next-day check, and the uuid of the session it says it belongs to."""
 
     reader: RecordReader
     uuid: str
-    value: SetRow | Rating
+    value: SetRow | Rating | NextDayCheck
     parent: ParsedSession | None = None  # where the nesting says (JSON)
 
 
@@ -292,6 +319,19 @@ def read_rating(f: RecordReader, uuid: str) -> ParsedChild:
     return ParsedChild(f, uuid, rating)
 
 
+def read_next_day(f: RecordReader, uuid: str) -> ParsedChild:
+    check = NextDayCheck(
+        session_id=0,
+        feeling=f.opt_choice("feeling", NEXT_DAY_VALUES),
+        lasting_soreness=f.opt_yes_no("lasting_soreness"),
+        recorded_at=f.time("recorded_at"),
+    )
+    if f.ok:
+        for name, problem in next_day_problems(check.feeling, check.lasting_soreness):
+            f.fail(name, problem)
+    return ParsedChild(f, uuid, check)
+
+
 def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list[SessionSnapshot]:
     """Check what spans records and build the snapshots; problems go to the readers' lists."""
     first_of: dict[str, ParsedSession] = {}
@@ -306,6 +346,7 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
             first_of[uuid] = s
     sets: dict[str, list[SetRow]] = {}
     ratings: dict[str, list[Rating]] = {}
+    checks: dict[str, NextDayCheck] = {}
     seen: dict[tuple[object, ...], str] = {}
     for c in children:
         if not c.uuid:
@@ -317,7 +358,12 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
         if c.parent is not None and c.parent is not owner:
             continue  # inside a repeated session, which is reported already
         value = c.value
-        if owner.reader.ok and c.reader.ok and value.side not in sides_of(owner.value.sides):
+        if (
+            not isinstance(value, NextDayCheck)
+            and owner.reader.ok
+            and c.reader.ok
+            and value.side not in sides_of(owner.value.sides)
+        ):
             c.reader.fail(
                 "side",
                 f"the session ({owner.reader.where}) covers the {owner.value.sides} side only, "
@@ -326,9 +372,12 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
         if isinstance(value, SetRow):
             key: tuple[object, ...] = ("set", c.uuid, value.seq)
             name, label = "seq", f"set {value.seq} of this session"
-        else:
+        elif isinstance(value, Rating):
             key = ("rating", c.uuid, value.side, value.moment)
             name, label = "moment", f"the {value.side} {value.moment} rating of this session"
+        else:
+            key = ("next_day", c.uuid)
+            name, label = "record", "the next-day check of this session"
         if c.reader.ok:
             if key in seen:
                 c.reader.fail(name, f"duplicate: {label} is already at {seen[key]}")
@@ -336,8 +385,10 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
                 seen[key] = c.reader.where
         if isinstance(value, SetRow):
             sets.setdefault(c.uuid, []).append(value)
-        else:
+        elif isinstance(value, Rating):
             ratings.setdefault(c.uuid, []).append(value)
+        else:
+            checks.setdefault(c.uuid, value)
     return [
         SessionSnapshot(
             s.value,
@@ -348,6 +399,7 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
                     key=lambda r: (SIDE_VALUES.index(r.side), MOMENT_VALUES.index(r.moment)),
                 )
             ),
+            checks.get(uuid),
         )
         for uuid, s in first_of.items()
     ]
