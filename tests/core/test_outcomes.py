@@ -30,6 +30,7 @@ from psoas_timer.core.progress import (
     carry_overs,
     weekly_means,
 )
+from psoas_timer.core.vocab import SIDE_VALUES, NextDay
 
 D0 = date(2024, 1, 1)  # a Monday
 
@@ -42,13 +43,13 @@ def session(
     tool: str = "ball",
     position: str = "prone",
     day: date | None = None,
-    next_day: str | None = None,
+    next_day: NextDay | None = None,
 ) -> ProgressSession:
     when = day or D0 + timedelta(days=n)
     started = datetime.combine(when, clock_time(8, n % 60), UTC)
     return ProgressSession(
         when, started, tool, left, right, n, position, next_day, None if next_day is None else False
-    )  # type: ignore[arg-type]
+    )
 
 
 def rated(before: int | None, after: int | None, **dose: object) -> SideResult:
@@ -257,8 +258,8 @@ def test_methods_compare_drop_carry_over_release_and_next_day() -> None:
         session(2, rated(5, 1, released_breath=6), tool="ball", next_day="worse"),
         session(3, rated(4, 4), tool="ball", position="sphinx"),
     ]
-    carried = {s: carry_overs(sessions, s) for s in ("left", "right")}  # type: ignore[misc]
-    rows = compare_methods(sessions, carried)  # type: ignore[arg-type]
+    carried = {s: carry_overs(sessions, s) for s in SIDE_VALUES}
+    rows = compare_methods(sessions, carried)
     assert [(r.tool_id, r.position_id) for r in rows] == [
         ("ball", "prone"),
         ("ball", "sphinx"),
