@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from psoas_timer import APP_ID, APP_NAME, __version__, paths
@@ -39,6 +40,13 @@ def _positive_float(text: str) -> float:
     if not 0.01 <= value <= 1000:
         raise argparse.ArgumentTypeError("expected a number from 0.01 to 1000")
     return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2024-05-01, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     imp = commands.add_parser("import", parents=[common], help="import a CSV or JSON export")
     imp.add_argument("file", type=Path, metavar="FILE")
+    report = commands.add_parser(
+        "report", parents=[common], help="write a PDF report for your physiotherapist"
+    )
+    report.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="where to write it")
+    report.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD)"
+    )
+    report.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day")
     return parser
 
 
@@ -128,11 +144,19 @@ def _run_exchange(args: argparse.Namespace, where: paths.Paths) -> int:
         store.close()
 
 
+def _run_report(args: argparse.Namespace, where: paths.Paths) -> int:
+    from psoas_timer.ui.progress.report_command import run_report
+
+    return run_report(where, args.output, args.first, args.last)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     where = paths.paths_for(getattr(args, "data_dir", None))
     if args.command in ("export", "import"):
         return _run_exchange(args, where)
+    if args.command == "report":
+        return _run_report(args, where)
 
     setup_logging(where.log_file)
     from psoas_timer.ui.application import run

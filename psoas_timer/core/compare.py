@@ -26,6 +26,32 @@ from psoas_timer.core.vocab import SIDE_VALUES, Side
 EVEN_POINTS: Final = 0.5
 
 
+METHOD_HEADERS: Final = (
+    "Tool",
+    "Position",
+    "Sessions",
+    "Mean drop",
+    "Mean carry-over",
+    "Median breaths to release",
+    "Next day worse",
+)
+METHOD_TIPS: Final = (
+    "",
+    "",
+    "Sessions with this tool and position in the range",
+    "Before minus after in the same session, averaged over both sides",
+    "After minus the next session's before: 0 means the relief held, negative that it came back",
+    "The breath at which the muscle let go, middle value",
+    "Next-day checks that said worse, of those answered",
+)
+
+
+def number(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
 @dataclass(frozen=True, slots=True)
 class MethodRow:
     tool_id: str

@@ -25,12 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from statistics import fmean
 from typing import Final
 
 from psoas_timer.core.progress import (
     MEANINGFUL_DROP_POINTS,
     MEANINGFUL_DROP_TENTHS,
     DayValue,
+    SideProgress,
 )
 
 #: At least this many before ratings in range before anything is said.
@@ -41,6 +43,31 @@ MIN_DAYS: Final = 14
 MIN_WINDOW: Final = 3
 
 THRESHOLD_TEXT: Final = f"≥{MEANINGFUL_DROP_POINTS} points or ≥{MEANINGFUL_DROP_TENTHS * 10} %"
+
+
+RULE_TEXT: Final = (
+    "How this is judged: the average of the first and the last quarter of your before ratings "
+    f"in the range (at least {MIN_WINDOW} each) are compared; a change of {THRESHOLD_TEXT} "
+    f"counts. It needs at least {MIN_SESSIONS} rated sessions over {MIN_DAYS} days or more."
+)
+
+
+def side_summary(progress: SideProgress) -> str:
+    """The two measures of one side over the range, in one line."""
+    parts: list[str] = []
+    if progress.changes:
+        hits = sum(c.meaningful for c in progress.changes)
+        mean = fmean(c.drop for c in progress.changes)
+        parts.append(
+            f"within-session drop {mean:.1f} on average; "
+            f"meaningful drop in {hits} of {len(progress.changes)} sessions"
+        )
+    if progress.carry_over:
+        mean = fmean(c.value for c in progress.carry_over)
+        parts.append(f"carry-over {mean:+.1f} on average ({len(progress.carry_over)} measured)")
+    if not parts and progress.before:
+        parts.append(f"latest before rating {progress.before[-1].value:.0f}")
+    return " · ".join(parts) if parts else "No ratings in this range."
 
 
 class Verdict(Enum):

@@ -23,7 +23,7 @@ Two measures answer "is it working?", and are kept apart:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -39,9 +39,22 @@ MEANINGFUL_DROP_POINTS = 2
 MEANINGFUL_DROP_TENTHS = 3
 
 ROLLING_WINDOW_DAYS = 7
+#: Charts of more than this many days show weekly means, not a point a session.
+WEEKLY_ABOVE_DAYS = 400
 #: A next session further away than this says little about the one before it,
 #: so no carry-over is measured across the gap.
 CARRY_OVER_MAX_DAYS = 14
+
+#: The two measures in one sentence each, as the page and the report explain them.
+DROP_TEXT = (
+    "Within-session drop: the before rating minus the after rating of the same session; "
+    "tenderness right after pressure nearly always eases a little, so this alone proves little."
+)
+CARRY_TEXT = (
+    "Carry-over: a session's after rating minus the next session's before rating on that side "
+    f"(within {CARRY_OVER_MAX_DAYS} days); 0 means the relief held until next time, −2 that two "
+    "points came back."
+)
 
 
 # A log's worth of these is made on every load of the progress page, so they are
@@ -398,14 +411,21 @@ def build_progress(
     tool_id: str | None = None,
     side: Side | None = None,
     date_range: DateRange = DateRange.ALL,
+    carried: Mapping[Side, dict[int, CarryOver]] | None = None,
 ) -> Progress:
-    """Everything the progress page shows, for one choice of filters."""
+    """Everything the progress page shows, for one choice of filters.
+
+    ``carried`` is :func:`carry_overs` per side over ``sessions``, when the
+    caller has it already.
+    """
     everything = _in_order(sessions)
     chosen = filter_sessions(
         everything, today=today, tool_id=tool_id, side=side, date_range=date_range
     )
     per_side = {
-        s: _side_progress(chosen, s, carry_overs(everything, s))
+        s: _side_progress(
+            chosen, s, carried[s] if carried is not None else carry_overs(everything, s)
+        )
         if side in (None, s)
         else SideProgress()
         for s in SIDE_VALUES

@@ -119,8 +119,10 @@ def run(
                 QMessageBox.warning(window, APP_NAME, message)
         if not settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
-        # After the safety notice: a session cut short by a crash is offered back.
+        # After the safety notice: a session cut short by a crash is offered back,
+        # then the next-day check about the last session, when it is due.
         QTimer.singleShot(0, window.offer_recovery)
+        QTimer.singleShot(0, window.offer_next_day_check)
     try:
         return app.exec()
     finally:

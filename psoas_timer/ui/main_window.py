@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import Clock
+from psoas_timer.core.clock import Clock, WallClock, system_wall
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.plan import build_plan
+from psoas_timer.core.progress import DateRange
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.services.keepawake import KeepAwake
@@ -43,11 +44,14 @@ from psoas_timer.store import (
     import_file,
 )
 from psoas_timer.ui.dialogs.keys import KeysDialog
+from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.picker.picker_page import PickerPage
 from psoas_timer.ui.picker.placement_page import PlacementPage
+from psoas_timer.ui.progress.report import catalog_names
+from psoas_timer.ui.progress.report_command import save_report_from_window
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 
@@ -116,6 +120,8 @@ class MainWindow(QMainWindow):
 
         self.undo_stack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
+        #: "Now" for the next-day check and the report; tests set their own.
+        self.wall_clock: WallClock = system_wall
 
         self.recorder: Recorder | None = None
         if store is not None:
@@ -209,12 +215,18 @@ class MainWindow(QMainWindow):
             # pyqtgraph is imported here, the first time the page is wanted.
             from psoas_timer.ui.progress.page import ProgressHistoryPage
 
-            names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
+            names, positions = catalog_names(self.catalog)
             page = ProgressHistoryPage(
-                self.store, names, self._colours, self._write, self.undo_stack
+                self.store,
+                names,
+                self._colours,
+                self._write,
+                self.undo_stack,
+                position_names=positions,
             )
             page.back_requested.connect(self.show_picker)
             page.export_chart_requested.connect(self.export_chart)
+            page.report_requested.connect(self.export_report)
             page.history.message.connect(lambda text: self.show_status(text, 10000))
             self.stack.addWidget(page)
             self.progress_page = page
@@ -366,6 +378,27 @@ class MainWindow(QMainWindow):
         if self.progress_page is not None:
             self.progress_page.reload()
         return True
+
+    def offer_next_day_check(self) -> None:
+        """On start: how does the area feel since the last session? (ui/dialogs/next_day.py)"""
+        if self.store is None or self._session_running():
+            return
+        names, _ = catalog_names(self.catalog)
+        choice = offer_next_day_check(self.store, self.wall_clock(), names, self, self._write)
+        if choice is NextDayChoice.ANSWERED:
+            self.show_status("Thank you: saved with your last session.", 8000)
+        if choice is not None and self.progress_page is not None:
+            self.progress_page.reload()
+
+    def export_report(self) -> None:
+        """File → Report…: a PDF for the physiotherapist over the range the charts show."""
+        page = self.progress_page
+        shown = page.progress.range_box.currentData() if page is not None else None
+        date_range = shown if isinstance(shown, DateRange) else DateRange.LAST_90_DAYS
+        now = self.wall_clock()
+        path = save_report_from_window(self, self.store, self.catalog, date_range, now)
+        if path is not None:
+            self.show_status(f"Report saved to {path}.", 10000)
 
     def export_chart(self) -> None:
         page = self.progress_page
