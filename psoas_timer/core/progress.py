@@ -324,8 +324,8 @@ def carry_overs(ordered: Iterable[ProgressSession], side: Side) -> dict[int, Car
             and result.before is not None
             and (s.day - previous.day).days <= CARRY_OVER_MAX_DAYS
         ):
-            out[id(previous)] = CarryOver(
-                previous.day, previous.started_at, previous_after, result.before, s.day
+            out[id(previous)] = _new(
+                CarryOver, (previous.day, previous.started_at, previous_after, result.before, s.day)
             )
         previous, previous_after = s, result.after
     return out
@@ -377,16 +377,17 @@ def _side_progress(
             carry_ids.append(s.session_id)
         b, a, r = result.before, result.after, result.released_breath
         if b is not None:
-            before.append(DayValue(s.day, float(b)))
+            before.append(_new(DayValue, (s.day, float(b))))
             before_ids.append(s.session_id)
         if a is not None:
-            after.append(DayValue(s.day, float(a)))
+            after.append(_new(DayValue, (s.day, float(a))))
             after_ids.append(s.session_id)
             if b is not None:
-                changes.append(Change(s.day, s.started_at, b, a, b - a, is_meaningful_change(b, a)))
+                meaningful = is_meaningful_change(b, a)
+                changes.append(_new(Change, (s.day, s.started_at, b, a, b - a, meaningful)))
                 change_ids.append(s.session_id)
         if r is not None:
-            release.append(DayValue(s.day, float(r)))
+            release.append(_new(DayValue, (s.day, float(r))))
             release_ids.append(s.session_id)
     return SideProgress(
         before=before,

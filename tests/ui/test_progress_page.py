@@ -160,25 +160,40 @@ def test_ten_years_plot_every_session(qtbot: QtBot, tmp_path: Path) -> None:
     Store.open(path).close()
     fill_ten_years(path)
     today = (TEN_YEARS_FROM + timedelta(days=3649)).date()
+    first, last = day_x([TEN_YEARS_FROM.date(), today])
     with Store.open(path) as store:
         page = make_page(qtbot, store, today)
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
-        for side in ("left", "right"):
-            x, y = xy(page.series(side, "before")[0])
-            assert len(x) == 3650 and min(y) == 3 and max(y) == 9
-            assert np.all(np.diff(x) > 0)
-        page.show_tab("dose")
-        (bars,) = [i for i in page.plots["weeks"].items if isinstance(i, pg.BarGraphItem)]
-        assert len(bars.opts["height"]) == 522 and sum(bars.opts["height"]) == 3650
         x_low, x_high = page.plots["left"].viewRange()[0]
-        first, last = day_x([TEN_YEARS_FROM.date(), today])
         assert x_low <= first and x_high >= last
         # The 0-10 scale, with room above it for the next-day marks.
         assert page.plots["left"].viewRange()[1] == pytest.approx([-1.0, 12.2], abs=0.01)
-        page.tool_box.setCurrentIndex(page.tool_box.findData("ball"))
+        # Ten years in view: one mean a week, not a point a session.
+        for side in ("left", "right"):
+            (weekly,) = page.series(side, "before-weekly")
+            (daily,) = page.series(side, "before")
+            assert weekly.isVisible() and not daily.isVisible()
+            x, y = xy(weekly)
+            assert len(x) == 522 and np.all(np.diff(x) > 0)
+        # A year or less in view: every session, and the weekly means hidden.
+        plot = page.tenderness_plot
+        plot.setXRange(last - 300 * 86_400, last, padding=0)
+        for side in ("left", "right"):
+            (daily,) = page.series(side, "before")
+            assert daily.isVisible() and not page.series(side, "before-weekly")[0].isVisible()
+            x, y = xy(daily)
+            assert len(x) == 3650 and min(y) == 3 and max(y) == 9
+            assert np.all(np.diff(x) > 0)
+        page.tool_box.setCurrentIndex(page.tool_box.findData("ball"))  # back to all time
+        plot.setXRange(last - 300 * 86_400, last, padding=0)
         assert len(xy(page.series("left", "after")[0])[0]) == 1825
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.LAST_365_DAYS))
         assert len(xy(page.series("left", "after")[0])[0]) in (182, 183)
+        page.show_tab("dose")
+        page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
+        page.tool_box.setCurrentIndex(0)
+        (bars,) = [i for i in page.plots["weeks"].items if isinstance(i, pg.BarGraphItem)]
+        assert len(bars.opts["height"]) == 522 and sum(bars.opts["height"]) == 3650
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

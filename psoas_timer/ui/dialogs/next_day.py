@@ -157,7 +157,6 @@ class NextDayDialog(QDialog):
 
 
 Writer = Callable[[str, Callable[[], None]], None]
-Run = Callable[[NextDayDialog], object]
 
 
 def offer_next_day_check(
@@ -166,12 +165,10 @@ def offer_next_day_check(
     tool_names: Mapping[str, str],
     parent: QWidget | None,
     write: Writer,
-    run: Run = NextDayDialog.exec,
 ) -> NextDayChoice | None:
     """Ask about the last session if it is due; store the answer or the refusal.
 
-    Returns what was chosen, or ``None`` when nothing was asked. ``run`` shows
-    the dialog (tests answer it instead).
+    Returns what was chosen, or ``None`` when nothing was asked.
     """
     try:
         last = store.last_finished_session()
@@ -182,7 +179,7 @@ def offer_next_day_check(
         return None
     assert last is not None
     dialog = NextDayDialog(last, tool_names.get(last.tool_id, last.tool_id), parent)
-    run(dialog)
+    dialog.exec()
     if dialog.choice is NextDayChoice.LATER:
         return dialog.choice
     session_id, feeling, sore = last.session_id, dialog.feeling, dialog.lasting_soreness

@@ -52,7 +52,7 @@ from psoas_timer.ui.progress.chart_file import ChartExportError, save_graphics
 from psoas_timer.ui.progress.compare_view import CompareView
 from psoas_timer.ui.progress.dose_view import DoseView
 from psoas_timer.ui.progress.headline_view import HeadlinePanel
-from psoas_timer.ui.progress.plots import DAY_S, day_x, items_named
+from psoas_timer.ui.progress.plots import DAY_S, DatedLine, DatedPoints, day_x, items_named
 from psoas_timer.ui.progress.tenderness import (
     TendernessCharts,
     legend_html,
@@ -246,6 +246,17 @@ class ProgressCharts(QWidget):
         """The items drawn in one chart under one name ("before", "after", "left", …)."""
         return items_named(self.plots[plot], name)
 
+    def per_session_series(self) -> list[DatedPoints | DatedLine]:
+        """Every per-session series of the tab shown, drawn yet or waiting to be."""
+        name = TABS[self.tabs.currentIndex()]
+        if name == "dose":
+            details = [self.dose.detail]
+        elif name == "compare":
+            details = [self.compare.detail]
+        else:
+            details = [charts.detail for charts in self.tenderness.sides.values()]
+        return [s for d in details for s in d.daily if isinstance(s, DatedPoints | DatedLine)]
+
     def set_events(self, events: Sequence[DatedEvent]) -> None:
         """Dated events to mark on the tenderness charts (a side of ``None`` marks both)."""
         self._events = list(events)
@@ -292,28 +303,31 @@ class ProgressCharts(QWidget):
         return side
 
     def replot(self) -> None:
-        side = self.selected_side()
-        today = self._today()
         # Tens of thousands of small tuples, none of them in a cycle: pausing the
         # cycle collector stops it from rescanning them over and over meanwhile.
         with paused_gc():
-            everything = self._sessions
-            self.carried = {s: carry_overs(everything, s) for s in SIDES}
-            self.chosen = filter_sessions(
-                everything,
-                today=today,
-                tool_id=self.tool_box.currentData(),
-                side=side,
-                date_range=self.range_box.currentData(),
-            )
-            progress = build_progress(
-                everything,
-                today=today,
-                tool_id=self.tool_box.currentData(),
-                side=side,
-                date_range=self.range_box.currentData(),
-                carried=self.carried,
-            )
+            self._replot()
+
+    def _replot(self) -> None:
+        side = self.selected_side()
+        today = self._today()
+        everything = self._sessions
+        self.carried = {s: carry_overs(everything, s) for s in SIDES}
+        self.chosen = filter_sessions(
+            everything,
+            today=today,
+            tool_id=self.tool_box.currentData(),
+            side=side,
+            date_range=self.range_box.currentData(),
+        )
+        progress = build_progress(
+            everything,
+            today=today,
+            tool_id=self.tool_box.currentData(),
+            side=side,
+            date_range=self.range_box.currentData(),
+            carried=self.carried,
+        )
         self.progress = progress
         if self.store is None:
             self._show_empty(

@@ -24,13 +24,14 @@ from psoas_timer.core.compare import (
     asymmetry_text,
     number,
 )
-from psoas_timer.core.progress import rolling_average, weekly_means
+from psoas_timer.core.progress import rolling_average
 from psoas_timer.ui.progress.plots import (
     Clicked,
     DatedLine,
     DatedPoints,
     Tip,
     WeeklyDetail,
+    WeeklyLine,
     add_plot,
 )
 from psoas_timer.ui.theme import Colours
@@ -153,12 +154,12 @@ class CompareView(QWidget):
         )
         self.zero = pg.InfiniteLine(pos=0, angle=0)
         self.plot.addItem(self.zero)
-        self.gap_points = DatedPoints(self.plot, "asymmetry", tip=tip, clicked=clicked)
-        self.gap_average = DatedLine(self.plot, "asymmetry-average")
-        self.gap_weekly = DatedLine(self.plot, "asymmetry-weekly")
         self.detail = WeeklyDetail(self.plot)
-        self.detail.daily += [self.gap_points.item, self.gap_average.item]
-        self.detail.weekly.append(self.gap_weekly.item)
+        self.gap_points = DatedPoints(
+            self.plot, "asymmetry", tip=tip, clicked=clicked, detail=self.detail
+        )
+        self.gap_average = DatedLine(self.plot, "asymmetry-average", detail=self.detail)
+        self.gap_weekly = WeeklyLine(self.plot, "asymmetry-weekly", self.detail)
         self.detail.show_weekly(False)
         note = QLabel(
             "Above the line the right side started more tender, below it the left. "
@@ -184,13 +185,13 @@ class CompareView(QWidget):
         self.zero.setPen(pg.mkPen(c.track, width=1))
         self.gap_points.style(c.hold, filled=True)
         self.gap_average.style(c.hold, 2)
-        self.gap_weekly.style(c.hold, 2, symbol="o")
+        self.gap_weekly.style(c.hold, 2)
 
     def show_comparison(self, rows: Sequence[MethodRow], gap: Asymmetry) -> None:
         self.model.set_rows(rows)
         self.gap_text.setText(asymmetry_text(gap))
         self.gap_points.set(gap.points, gap.ids)
-        self.gap_average.set(rolling_average(gap.points))
-        self.gap_weekly.set(weekly_means(gap.points))
+        self.gap_average.set(lambda: rolling_average(gap.points))
+        self.gap_weekly.set(gap.points)
         top = max([3.0, *(abs(p.value) for p in gap.points)]) + 0.5
         self.plot.setYRange(-top, top, padding=0)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.dose import LevelRow, SideDose
-from psoas_timer.core.progress import DayValue, WeekCount, weekly_means
+from psoas_timer.core.progress import DayValue, WeekCount
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.plots import (
     DAY_S,
@@ -25,6 +25,7 @@ from psoas_timer.ui.progress.plots import (
     DatedPoints,
     Tip,
     WeeklyDetail,
+    WeeklyLine,
     add_plot,
     day_x,
     whole_top,
@@ -37,21 +38,25 @@ SYMBOLS: dict[Side, str] = {"left": "o", "right": "t"}
 class _SideSeries:
     """One side's points, lines and weekly means in one chart."""
 
-    def __init__(self, plot: pg.PlotItem, side: Side, tip: Tip, clicked: Clicked) -> None:
+    def __init__(
+        self, plot: pg.PlotItem, side: Side, tip: Tip, clicked: Clicked, detail: WeeklyDetail
+    ) -> None:
         self.side = side
-        self.line = DatedLine(plot, side)
-        self.points = DatedPoints(plot, side, symbol=SYMBOLS[side], tip=tip, clicked=clicked)
-        self.weekly = DatedLine(plot, f"{side}-weekly")
+        self.line = DatedLine(plot, side, detail=detail)
+        self.points = DatedPoints(
+            plot, side, symbol=SYMBOLS[side], tip=tip, clicked=clicked, detail=detail
+        )
+        self.weekly = WeeklyLine(plot, f"{side}-weekly", detail)
 
     def style(self, colour: str) -> None:
         self.line.style(colour, 1.5)
         self.points.style(colour, filled=True)
-        self.weekly.style(colour, 2, symbol=SYMBOLS[self.side])
+        self.weekly.style(colour, 2)
 
     def set(self, points: Sequence[DayValue], ids: Sequence[int | None]) -> None:
         self.line.set(points)
         self.points.set(points, ids)
-        self.weekly.set(weekly_means(points))
+        self.weekly.set(points)
 
 
 class DoseView(QWidget):
@@ -73,8 +78,12 @@ class DoseView(QWidget):
             "weeks": add_plot(g, 1, 1, "weeks", "Sessions per week", "Sessions",
                               date_axis=True, whole_numbers=True),
         }  # fmt: skip
+        self.detail = WeeklyDetail(self.plots["minutes"])
         self.series: dict[str, dict[Side, _SideSeries]] = {
-            key: {side: _SideSeries(self.plots[key], side, tip, clicked) for side in SIDE_VALUES}
+            key: {
+                side: _SideSeries(self.plots[key], side, tip, clicked, self.detail)
+                for side in SIDE_VALUES
+            }
             for key in ("minutes", "level", "release")
         }
         self.bars = pg.BarGraphItem(x=[], height=[], width=6 * DAY_S)
@@ -82,11 +91,6 @@ class DoseView(QWidget):
         self.plots["weeks"].addItem(self.bars)
         for plot in self.others:
             plot.setXLink(self.lead)
-        self.detail = WeeklyDetail(self.lead)
-        for by_side in self.series.values():
-            for s in by_side.values():
-                self.detail.daily += [s.line.item, s.points.item]
-                self.detail.weekly.append(s.weekly.item)
         self.detail.show_weekly(False)
 
         self.levels = QLabel()

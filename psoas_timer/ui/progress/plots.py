@@ -15,13 +15,15 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any, Final
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
-from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue
+from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
 from psoas_timer.ui.theme import LIGHT
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
@@ -34,14 +36,20 @@ def day_x(days: Sequence[date]) -> np.ndarray:
     Noon keeps a point inside its day whichever way the axis rounds, and the
     axis runs in UTC so the label under a point is the day it was logged on.
     """
-    ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.float64, count=len(days))
+    # map() over C functions: no Python frame per day, on tens of thousands of them.
+    ordinals = np.fromiter(map(date.toordinal, days), dtype=np.float64, count=len(days))
     return (ordinals - _EPOCH_ORDINAL) * DAY_S + DAY_S / 2
 
 
+_DAY = itemgetter(0)
+_VALUE = itemgetter(1)
+
+
 def xy(points: Sequence[DayValue]) -> tuple[np.ndarray, np.ndarray]:
-    x = day_x([p.day for p in points])
-    y = np.fromiter((p.value for p in points), dtype=np.float64, count=len(points))
-    return x, y
+    count = len(points)
+    ordinals = np.fromiter(map(date.toordinal, map(_DAY, points)), dtype=np.float64, count=count)
+    x = (ordinals - _EPOCH_ORDINAL) * DAY_S + DAY_S / 2
+    return x, np.fromiter(map(_VALUE, points), dtype=np.float64, count=count)
 
 
 class WholeNumberAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -55,6 +63,39 @@ class WholeNumberAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         del scale, spacing
         return [str(round(v)) for v in values]
+
+
+class GridLines:
+    """Light horizontal lines at chosen values, drawn as plain lines in the view.
+
+    pyqtgraph's own grid is drawn by the axis across the whole chart, which
+    made the axis repaint with every change in the chart: this costs a fifth
+    as much on every pan.
+    """
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.lines: list[pg.InfiniteLine] = []
+        self.colour = LIGHT.track
+
+    def set(self, values: Sequence[float]) -> None:
+        for line in self.lines:
+            self.plot.removeItem(line)
+        self.lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in values]
+        for line in self.lines:
+            line.setZValue(-10)
+            self.plot.addItem(line)
+        self.style(self.colour)
+
+    def style(self, colour: str) -> None:
+        self.colour = colour
+        pen = pg.mkPen(QColor(colour), width=1)
+        pen.setCosmetic(True)
+        colour_alpha = pen.color()
+        colour_alpha.setAlpha(60)
+        pen.setColor(colour_alpha)
+        for line in self.lines:
+            line.setPen(pen)
 
 
 def add_plot(
@@ -76,14 +117,12 @@ def add_plot(
         axes["bottom"] = pg.DateAxisItem(utcOffset=0)
     if whole_numbers:
         axes["left"] = WholeNumberAxis("left")
-    plot = layout.addPlot(row=row, col=col, axisItems=axes)
+    plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
     plot.setTitle(title)
     plot.setObjectName(key)
     plot.setLabel("left", y_label)
     if not date_axis:
         plot.hideAxis("bottom")
-    plot.showGrid(x=True, y=True, alpha=0.2)
-    plot.setMenuEnabled(False)
     # Lines draw only what is in view, thinned to the screen's width.
     plot.setClipToView(True)
     plot.setDownsampling(auto=True, mode="peak")
@@ -92,14 +131,61 @@ def add_plot(
     # automatic range would also fight the linked charts whenever data changed.
     plot.disableAutoRange()
     plot.getAxis("left").setWidth(48)
+    for name in ("left", "bottom"):
+        # No unit prefixes (k, M) to work out: otherwise every change of range
+        # re-lays the axis label as rich text.
+        plot.getAxis(name).enableAutoSIPrefix(False)
     return plot
 
 
 Tip = Callable[[float, float, object], str]
+#: Dated values, or what works them out when they are first drawn.
+Points = Sequence[DayValue] | Callable[[], Sequence[DayValue]]
 Clicked = Callable[[object, Sequence[pg.SpotItem], object], None]
 
 
-class DatedPoints:
+class _Daily:
+    """A per-session series. Given a :class:`WeeklyDetail`, it is hidden while the
+    weekly means show, and its data waits until it is shown again: a hidden
+    scatter still costs its full price to fill."""
+
+    item: pg.GraphicsObject
+
+    def _join(self, detail: WeeklyDetail | None) -> None:
+        self.detail = detail
+        self._points: Points = ()
+        self.ids: Sequence[int | None] = ()
+        self.stale = False
+        if detail is not None:
+            detail.daily.append(self)
+
+    def set(self, points: Points, ids: Sequence[int | None] = ()) -> None:
+        """Show ``points``; a function making them is called only once they are needed."""
+        self._points, self.ids = points, ids
+        self.stale = True
+        if self.detail is None or not self.detail.weekly_shown:
+            self.flush()
+
+    @property
+    def points(self) -> Sequence[DayValue]:
+        if callable(self._points):
+            self._points = self._points()
+        return self._points
+
+    def flush(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._draw()
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The series as chart coordinates, drawn yet or not."""
+        return xy(self.points)
+
+
+class DatedPoints(_Daily):
     """A scatter of dated values, each point carrying its session's id for hover and click."""
 
     def __init__(
@@ -111,6 +197,7 @@ class DatedPoints:
         size: float = 8,
         tip: Tip | None = None,
         clicked: Clicked | None = None,
+        detail: WeeklyDetail | None = None,
     ) -> None:
         self.item = pg.ScatterPlotItem(
             symbol=symbol, size=size, hoverable=tip is not None, tip=tip, name=name
@@ -118,6 +205,7 @@ class DatedPoints:
         if clicked is not None:
             self.item.sigClicked.connect(clicked)
         plot.addItem(self.item)
+        self._join(detail)
 
     def style(
         self, colour: str, *, filled: bool, fill: str = LIGHT.card, width: float = 1.5
@@ -129,20 +217,18 @@ class DatedPoints:
         self.item.setPen(pg.mkPen(colour, width=width))
         self.item.setBrush(pg.mkBrush(None))
 
-    def set(self, points: Sequence[DayValue], ids: Sequence[int | None]) -> None:
-        x, y = xy(points)
-        self.item.setData(x=x, y=y, data=np.asarray(ids, dtype=object))
-
-    def clear(self) -> None:
-        self.item.setData(x=[], y=[])
+    def _draw(self) -> None:
+        x, y = xy(self.points)
+        self.item.setData(x=x, y=y, data=np.asarray(self.ids, dtype=object))
 
 
-class DatedLine:
+class DatedLine(_Daily):
     """A line through dated values."""
 
-    def __init__(self, plot: pg.PlotItem, name: str) -> None:
+    def __init__(self, plot: pg.PlotItem, name: str, *, detail: WeeklyDetail | None = None) -> None:
         self.item = pg.PlotDataItem(name=name)
         plot.addItem(self.item)
+        self._join(detail)
 
     def style(
         self, colour: str, width: float = 2, *, dashed: bool = False, symbol: str | None = None
@@ -157,20 +243,64 @@ class DatedLine:
             self.item.setSymbolPen(pg.mkPen(colour))
             self.item.setSymbolBrush(pg.mkBrush(colour))
 
-    def set(self, points: Sequence[DayValue]) -> None:
-        x, y = xy(points)
+    def _draw(self) -> None:
+        x, y = xy(self.points)
         self.item.setData(x=x, y=y)
 
-    def clear(self) -> None:
-        self.item.setData(x=[], y=[])
+
+class WeeklyLine:
+    """The weekly means of a series, made and worked out only once they are on show.
+
+    At most one point a week, so it is drawn whole: clipping it to the view
+    would re-make its symbols at every step of a pan.
+    """
+
+    def __init__(self, plot: pg.PlotItem, name: str, detail: WeeklyDetail) -> None:
+        self.plot = plot
+        self.name = name
+        self.detail = detail
+        self.line: DatedLine | None = None
+        self._style: tuple[str, float, bool, str | None] = ("#000000", 2, False, None)
+        self.points: Sequence[DayValue] = ()
+        self.stale = False
+        detail.lines.append(self)
+
+    @property
+    def item(self) -> pg.PlotDataItem | None:
+        return None if self.line is None else self.line.item
+
+    def style(
+        self, colour: str, width: float = 2, *, dashed: bool = False, symbol: str | None = None
+    ) -> None:
+        self._style = (colour, width, dashed, symbol)
+        if self.line is not None:
+            self.line.style(colour, width, dashed=dashed, symbol=symbol)
+
+    def set(self, points: Sequence[DayValue]) -> None:
+        self.points = points
+        self.stale = True
+        if self.detail.weekly_shown:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.line is None:
+            self.line = DatedLine(self.plot, self.name)
+            self.line.item.setClipToView(False)
+            self.line.item.setDownsampling(auto=False, ds=1)
+            colour, width, dashed, symbol = self._style
+            self.line.style(colour, width, dashed=dashed, symbol=symbol)
+        self.line.item.setVisible(self.detail.weekly_shown)
+        if self.stale:
+            self.stale = False
+            self.line.set(weekly_means(self.points))
 
 
 class WeeklyDetail:
     """Shows per-session items while a year or less is in view, weekly means beyond."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
-        self.daily: list[pg.GraphicsObject] = []
-        self.weekly: list[pg.GraphicsObject] = []
+        self.daily: list[_Daily] = []
+        self.lines: list[WeeklyLine] = []
         self.weekly_shown = False
         plot.sigXRangeChanged.connect(lambda _view, span: self.follow(float(span[1] - span[0])))
 
@@ -181,10 +311,16 @@ class WeeklyDetail:
 
     def show_weekly(self, weekly: bool) -> None:
         self.weekly_shown = weekly
-        for item in self.daily:
-            item.setVisible(not weekly)
-        for item in self.weekly:
-            item.setVisible(weekly)
+        if weekly:
+            for line in self.lines:
+                line.refresh()
+        for series in self.daily:
+            series.item.setVisible(not weekly)
+            if not weekly:
+                series.flush()
+        for line in self.lines:
+            if line.item is not None:
+                line.item.setVisible(weekly)
 
 
 @dataclass(frozen=True)
@@ -207,16 +343,24 @@ class MarkLayer:
     """
 
     def __init__(self, plot: pg.PlotItem, name: str, y: float, tip: Tip | None = None) -> None:
+        self.plot = plot
+        self.name = name
         self.y = y
-        self.item = pg.ScatterPlotItem(name=name, hoverable=tip is not None, tip=tip)
-        plot.addItem(self.item)
+        self.tip = tip
+        # Made with the first event: most charts never have any.
+        self.item: pg.ScatterPlotItem | None = None
         self.events: list[DatedEvent] = []
 
     def set(self, events: Sequence[DatedEvent], styles: Mapping[str, MarkStyle]) -> None:
         self.events = list(events)
         if not events:
-            self.item.setData(x=[], y=[])
+            if self.item is not None:
+                self.item.setData(x=[], y=[])
             return
+        if self.item is None:
+            tip = self.tip
+            self.item = pg.ScatterPlotItem(name=self.name, hoverable=tip is not None, tip=tip)
+            self.plot.addItem(self.item)
         looks = [styles.get(e.kind, PLAIN_MARK) for e in events]
         self.item.setData(
             x=day_x([e.day for e in events]),

@@ -102,7 +102,7 @@ def save_report_from_window(
     catalog: Catalog,
     date_range: DateRange,
     now: datetime,
-    choose: Chooser = QFileDialog.getSaveFileName,
+    choose: Chooser | None = None,
 ) -> Path | None:
     """File → Report…: ask where, then write the report over ``date_range``.
 
@@ -120,7 +120,7 @@ def save_report_from_window(
         return None
     first = date_range.first_day(today) or (sessions[0].day if sessions else today)
     suggested = default_report_path(Path.home(), today)
-    chosen, _ = choose(
+    chosen, _ = (choose or QFileDialog.getSaveFileName)(
         parent, "Save the report for your physiotherapist", str(suggested), PDF_FILTER
     )
     if not chosen:

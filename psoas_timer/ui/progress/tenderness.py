@@ -23,17 +23,18 @@ from psoas_timer.core.progress import (
     ProgressSession,
     SideProgress,
     rolling_average,
-    weekly_means,
 )
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.plots import (
     Clicked,
     DatedLine,
     DatedPoints,
+    GridLines,
     MarkLayer,
     MarkStyle,
     Tip,
     WeeklyDetail,
+    WeeklyLine,
     add_plot,
 )
 from psoas_timer.ui.theme import Colours
@@ -70,66 +71,52 @@ class SideCharts:
             date_axis=True,
         )
         self.plot.setYRange(*TENDERNESS_RANGE, padding=0)
+        self.grid = GridLines(self.plot)
+        self.grid.set(range(0, 11, 2))
         self.plot.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         self.zero = pg.InfiniteLine(pos=0, angle=0)
         self.carry_plot.addItem(self.zero)
         self.carry_plot.setXLink(self.plot)
 
         p = self.plot
-        self.before_average = DatedLine(p, "before-average")
-        self.after_average = DatedLine(p, "after-average")
-        self.before = DatedPoints(p, "before", tip=tip, clicked=clicked)
-        self.after = DatedPoints(p, "after", tip=tip, clicked=clicked)
-        self.meaningful = DatedPoints(p, "meaningful", size=18, tip=tip, clicked=clicked)
-        self.before_weekly = DatedLine(p, "before-weekly")
-        self.after_weekly = DatedLine(p, "after-weekly")
+        c = self.carry_plot
+        self.detail = d = WeeklyDetail(self.plot)
+        self.before_average = DatedLine(p, "before-average", detail=d)
+        self.after_average = DatedLine(p, "after-average", detail=d)
+        self.before = DatedPoints(p, "before", tip=tip, clicked=clicked, detail=d)
+        self.after = DatedPoints(p, "after", tip=tip, clicked=clicked, detail=d)
+        self.meaningful = DatedPoints(p, "meaningful", size=18, tip=tip, clicked=clicked, detail=d)
+        self.before_weekly = WeeklyLine(p, "before-weekly", self.detail)
+        self.after_weekly = WeeklyLine(p, "after-weekly", self.detail)
         self.next_day = MarkLayer(p, "next-day", NEXT_DAY_Y, mark_tip)
         self.events = MarkLayer(p, "events", EVENTS_Y, mark_tip)
 
-        c = self.carry_plot
-        self.drop_average = DatedLine(c, "drop-average")
-        self.carry_average = DatedLine(c, "carry-over-average")
-        self.drop = DatedPoints(c, "drop", symbol="d", size=7, tip=tip, clicked=clicked)
-        self.carry = DatedPoints(c, "carry-over", symbol="s", size=7, tip=tip, clicked=clicked)
-        self.drop_weekly = DatedLine(c, "drop-weekly")
-        self.carry_weekly = DatedLine(c, "carry-over-weekly")
-
-        self.detail = WeeklyDetail(self.plot)
-        self.detail.daily += [
-            s.item
-            for s in (
-                self.before_average,
-                self.after_average,
-                self.before,
-                self.after,
-                self.meaningful,
-                self.drop_average,
-                self.carry_average,
-                self.drop,
-                self.carry,
-            )
-        ]
-        self.detail.weekly += [
-            s.item
-            for s in (self.before_weekly, self.after_weekly, self.drop_weekly, self.carry_weekly)
-        ]
+        self.drop_average = DatedLine(c, "drop-average", detail=d)
+        self.carry_average = DatedLine(c, "carry-over-average", detail=d)
+        self.drop = DatedPoints(c, "drop", symbol="d", size=7, tip=tip, clicked=clicked, detail=d)
+        self.carry = DatedPoints(
+            c, "carry-over", symbol="s", size=7, tip=tip, clicked=clicked, detail=d
+        )
+        self.drop_weekly = WeeklyLine(c, "drop-weekly", self.detail)
+        self.carry_weekly = WeeklyLine(c, "carry-over-weekly", self.detail)
         self.detail.show_weekly(False)
 
     def style(self, c: Colours) -> None:
         self.zero.setPen(pg.mkPen(c.track, width=1))
+        self.grid.style(c.track)
         self.before_average.style(c.hold, 2, dashed=True)
         self.after_average.style(c.inhale, 3)
         self.before.style(c.hold, filled=False, fill=c.card)
         self.after.style(c.inhale, filled=True)
         self.meaningful.ring(c.exhale)
-        self.before_weekly.style(c.hold, 2, dashed=True, symbol="o")
-        self.after_weekly.style(c.inhale, 3, symbol="o")
+        self.before_weekly.style(c.hold, 2, dashed=True)
+        self.after_weekly.style(c.inhale, 3)
         self.drop_average.style(c.exhale, 2)
         self.carry_average.style(c.warning, 2)
         self.drop.style(c.exhale, filled=True)
         self.carry.style(c.warning, filled=True)
-        self.drop_weekly.style(c.exhale, 2, symbol="d")
-        self.carry_weekly.style(c.warning, 2, symbol="s")
+        self.drop_weekly.style(c.exhale, 2)
+        self.carry_weekly.style(c.warning, 2)
 
     def show(self, progress: SideProgress, shown: bool) -> None:
         for plot in (self.plot, self.carry_plot):
@@ -147,12 +134,12 @@ class SideCharts:
         carries = [DayValue(c.day, float(c.value)) for c in progress.carry_over]
         self.drop.set(drops, progress.change_ids)
         self.carry.set(carries, progress.carry_ids)
-        self.drop_average.set(rolling_average(drops))
-        self.carry_average.set(rolling_average(carries))
-        self.before_weekly.set(weekly_means(progress.before))
-        self.after_weekly.set(weekly_means(progress.after))
-        self.drop_weekly.set(weekly_means(drops))
-        self.carry_weekly.set(weekly_means(carries))
+        self.drop_average.set(lambda: rolling_average(drops))
+        self.carry_average.set(lambda: rolling_average(carries))
+        self.before_weekly.set(progress.before)
+        self.after_weekly.set(progress.after)
+        self.drop_weekly.set(drops)
+        self.carry_weekly.set(carries)
         values = [abs(p.value) for p in (*drops, *carries)]
         top = min(10.0, max([3.0, *values])) + 0.5
         self.carry_plot.setYRange(-top, top, padding=0)
