@@ -290,3 +290,12 @@ def test_a_bad_json_check_is_located(store: Store, tmp_path: Path) -> None:
         pytest.raises(ImportFileError, match=r"sessions\[0\]\.next_day: field lasting_soreness"),
     ):
         import_file(other, path)
+
+
+def test_the_readme_lists_the_csv_columns_in_order() -> None:
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    listed = re.search(r"these columns:\s*`([^`]*)`", readme)
+    assert listed is not None
+    assert tuple(c.strip() for c in listed.group(1).split(",")) == CSV_COLUMNS
