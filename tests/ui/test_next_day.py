@@ -154,3 +154,16 @@ def test_the_history_shows_the_answer(
     assert page is not None
     model = page.history.model
     assert model.data(model.index(0, COL_NEXT_DAY)) == "Worse, lasting soreness"
+
+
+def test_enter_asks_later_and_never_declines(qtbot: QtBot) -> None:
+    from psoas_timer.core.next_day import LastSession
+
+    last = LastSession(1, "ql-claw", ENDED - timedelta(minutes=20), ENDED, True, False)
+    dialog = NextDayDialog(last, "QL Claw")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.choice is NextDayChoice.LATER
+    assert dialog.result() == NextDayDialog.DialogCode.Rejected

@@ -99,9 +99,13 @@ class NextDayDialog(QDialog):
         later = QPushButton("Ask me later (Esc)")
         later.setAccessibleName("Ask me later: the question comes back at the next start")
         later.clicked.connect(self.reject)
-        never = QPushButton("&Don't ask for this session")
+        never = QPushButton("&Don't ask for this session (D)")
         never.setAccessibleName("Don't ask about this session again (key D)")
         never.clicked.connect(self.decline)
+        # Enter must never decline by accident: it means "ask me later", which stores nothing.
+        for button in (*self.feeling_buttons.values(), *self.soreness_buttons.values(), never):
+            button.setAutoDefault(False)
+        later.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(never)
@@ -118,6 +122,7 @@ class NextDayDialog(QDialog):
         layout.addLayout(buttons)
         for button in (*self.feeling_buttons.values(), *self.soreness_buttons.values()):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        later.setFocus()
 
     def choose_feeling(self, feeling: NextDay) -> None:
         self.feeling = feeling

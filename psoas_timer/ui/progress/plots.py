@@ -92,7 +92,7 @@ class GridLines:
         pen = pg.mkPen(QColor(colour), width=1)
         pen.setCosmetic(True)
         colour_alpha = pen.color()
-        colour_alpha.setAlpha(60)
+        colour_alpha.setAlpha(90)
         pen.setColor(colour_alpha)
         for line in self.lines:
             line.setPen(pen)
