@@ -33,7 +33,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
+from psoas_timer.core.clock import Clocks
 from psoas_timer.core.progress import DateRange
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store
 from psoas_timer.ui.progress.charts import ProgressCharts, day_x
 
@@ -117,11 +119,12 @@ class Bench:
     def __init__(self, app: QApplication, store: Store) -> None:
         self.app = app
         self.store = store
+        self.clocks = Clocks.real()
         self.items: Copied = []
 
     def open_page(self) -> tuple[float, ProgressCharts]:
         started = time.perf_counter()
-        page = ProgressCharts(self.store)
+        page = ProgressCharts(SaveService(self.store, self.clocks.wall), self.clocks)
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
         page.reload()
         page.resize(*SIZE)

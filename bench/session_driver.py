@@ -26,7 +26,7 @@ from PySide6.QtCore import QTimer
 
 from psoas_timer import paths as app_paths
 from psoas_timer.core.catalog import load_catalog
-from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.clock import Clocks, MonotonicClock, system_wall
 from psoas_timer.core.engine import Event, SessionEngine, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import StepKind
@@ -78,7 +78,8 @@ class Driver:
         )
         self.store = Store.open(where.database)
         self.clock = MonotonicClock()
-        self.window = MainWindow(load_catalog(), settings, where, self.clock, self.store)
+        clocks = Clocks(self.clock, system_wall)
+        self.window = MainWindow(load_catalog(), settings, where, clocks, self.store)
         self.played: list[tuple[str, float]] = []
         self.set_start: float | None = None
         self.engine: SessionEngine | None = None

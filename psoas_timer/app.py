@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import io
 import logging
 import logging.handlers
 import os
+import stat
 import sys
 import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from psoas_timer import APP_ID, APP_NAME, __version__, paths
 
@@ -88,27 +92,86 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD)"
     )
     report.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="list the automatic backups of the log (--list), or bring one back",
+        description="Bring back an automatic backup of the log. The log as it is now is set "
+        "aside beside it first, never deleted. The app must not be running for this data "
+        "folder.",
+    )
+    restore.add_argument(
+        "--list",
+        action="store_true",
+        help="list the backups, newest first: number, date, sessions, size",
+    )
+    restore.add_argument(
+        "backup",
+        nargs="?",
+        metavar="BACKUP",
+        help="a backup file, its number in --list (1 is the newest), or its date (YYYY-MM-DD)",
+    )
     return parser
 
 
 class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
-    """Status lines name ratings, so the log file is the user's alone, like the log."""
+    """Status lines name ratings, so the log file is the user's alone, like the log.
+
+    Only a regular file is written to: a symbolic link or a device in its
+    place is refused, never followed and never has its mode changed.
+    """
 
     def _open(self) -> io.TextIOWrapper:
-        stream = super()._open()
-        Path(self.baseFilename).chmod(0o600)
-        return stream
+        path = self.baseFilename
+        with contextlib.suppress(FileNotFoundError):
+            kind = os.lstat(path).st_mode
+            if not stat.S_ISREG(kind):
+                what = "a symbolic link" if stat.S_ISLNK(kind) else "not a regular file"
+                raise OSError(errno.EPERM, f"{path} is {what}; not writing the app's log there")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EPERM, f"{path} is not a regular file")
+            # A file an older version left readable by others: ours, so made private.
+            if info.st_mode & 0o077 and _owned(info) and hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cast(
+            io.TextIOWrapper, os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        )
+
+
+def _owned(info: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or info.st_uid == getuid()
+
+
+def _private_folder(folder: Path) -> None:
+    """Create ``folder`` readable by its owner only; tighten it if it is our own folder."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = os.lstat(folder)
+    if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o077 and _owned(info):
+        folder.chmod(0o700)
 
 
 def setup_logging(log_file: Path) -> None:
     root = logging.getLogger("psoas_timer")
     root.setLevel(logging.INFO)
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(log_file.parent)
         handler: logging.Handler = _PrivateLogHandler(
             log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"
         )
-    except OSError:
+    except OSError as exc:
+        print(
+            f"psoas-timer: cannot write the app's log {log_file} "
+            f"({exc.strerror or exc}); status lines go to the terminal instead.",
+            file=sys.stderr,
+        )
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -150,13 +213,124 @@ def _run_report(args: argparse.Namespace, where: paths.Paths) -> int:
     return run_report(where, args.output, args.first, args.last)
 
 
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1000 or unit == "MB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    raise AssertionError  # pragma: no cover
+
+
+def _print_backups(where: paths.Paths) -> int:
+    from psoas_timer.store import StoreError, backups_folder, list_backups, local_time
+
+    try:
+        found = list_backups(where.database)
+    except StoreError as exc:
+        print(f"psoas-timer: {exc}", file=sys.stderr)
+        return 1
+    if not found:
+        print(
+            f"No backups yet in {backups_folder(where.database)}. One is made after a "
+            "completed session, at most once a day."
+        )
+        return 0
+    print(f"Backups in {backups_folder(where.database)}, newest first:")
+    print(f"{'#':>3}  {'taken':<16}  {'sessions':>8}  {'size':>9}  file")
+    for n, b in enumerate(found, start=1):
+        taken = local_time(b.taken).strftime("%Y-%m-%d %H:%M")
+        sessions = "unreadable" if b.sessions is None else f"{b.sessions:,}"
+        print(f"{n:>3}  {taken:<16}  {sessions:>8}  {_size(b.size):>9}  {b.path.name}")
+    return 0
+
+
+def _chosen_backup(where: paths.Paths, choice: str) -> Path:
+    """The backup that ``choice`` names: a file, a number in the list, or a date."""
+    from psoas_timer.store import StoreError, list_backups, local_time
+
+    as_path = Path(choice).expanduser()
+    if as_path.is_file():
+        return as_path
+    found = list_backups(where.database)
+    if choice.isdigit():
+        n = int(choice)
+        if 1 <= n <= len(found):
+            return found[n - 1].path
+        raise StoreError(
+            f"There is no backup number {choice}: there are {len(found)}. "
+            "See them with: psoas-timer restore --list"
+        )
+    try:
+        day = date.fromisoformat(choice)
+    except ValueError:
+        raise StoreError(
+            f"{choice!r} is not a backup file, a number from the list or a date "
+            "(YYYY-MM-DD). See the backups with: psoas-timer restore --list"
+        ) from None
+    for b in found:
+        if local_time(b.taken).date() == day:
+            return b.path
+    raise StoreError(f"There is no backup from {day}. See them with: psoas-timer restore --list")
+
+
+def _run_restore(where: paths.Paths, choice: str | None, *, list_only: bool) -> int:
+    if list_only:
+        return _print_backups(where)
+    if choice is None:
+        print(
+            "psoas-timer restore: name a backup (a file, its number in --list, or its date), "
+            "or see them with: psoas-timer restore --list",
+            file=sys.stderr,
+        )
+        return 2
+    from PySide6.QtCore import QLockFile
+
+    from psoas_timer.store import StoreError, restore_backup
+
+    try:
+        backup = _chosen_backup(where, choice)
+        where.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (StoreError, OSError) as exc:
+        print(f"psoas-timer: {exc}", file=sys.stderr)
+        return 1
+    # The running app holds this lock for as long as it runs; holding it here
+    # also keeps the app from starting halfway through the restore.
+    lock = QLockFile(str(where.lock_file))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        if lock.error() == QLockFile.LockError.LockFailedError:
+            print(
+                f"psoas-timer: Psoas Timer is running for {where.data}. Close it, then restore; "
+                "nothing was changed.",
+                file=sys.stderr,
+            )
+            return 1
+        print(
+            f"psoas-timer: cannot take the lock {where.lock_file}; nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        result = restore_backup(where.database, backup)
+    except StoreError as exc:
+        print(f"psoas-timer: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        lock.unlock()
+    print(result.message)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     where = paths.paths_for(getattr(args, "data_dir", None))
     if args.command in ("export", "import"):
         return _run_exchange(args, where)
     if args.command == "report":
         return _run_report(args, where)
+    if args.command == "restore":
+        return _run_restore(where, args.backup, list_only=args.list)
 
     setup_logging(where.log_file)
     from psoas_timer.ui.application import run

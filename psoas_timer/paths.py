@@ -51,6 +51,11 @@ class Paths:
         key = str(self.data.resolve()).encode()
         return f"psoas-timer-{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
 
+    @property
+    def lock_file(self) -> Path:
+        """The lock the running app holds (``services.single_instance``) for this data folder."""
+        return self.data / f".{self.lock_name}.lock"
+
     def ensure(self) -> None:
         for folder in (self.data, self.config, self.cache, self.logs):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)

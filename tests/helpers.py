@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -114,6 +115,23 @@ BUILTIN_TOOL_IDS = frozenset(
         "hands",
     }
 )
+
+
+#: When the shared ``store`` fixture's log begins.
+LOG_START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def ticking_clock(
+    start: datetime = LOG_START, step: timedelta = timedelta(seconds=1)
+) -> Callable[[], datetime]:
+    """A wall clock that moves on by ``step`` each time it is read, so stamps differ."""
+    now = [start]
+
+    def clock() -> datetime:
+        now[0] += step
+        return now[0]
+
+    return clock
 
 
 # -- a half-year log, written through the store ---------------------------------

@@ -38,6 +38,8 @@ POSES = ("prone", "sphinx", "supine-bolster", "supine-knees-bent", "kneeling")
 TARGETS = ("psoas", "iliacus")
 MAX_VARIANT_NAME = 40
 STRETCH_HOLD_MAX = 120  # seconds: the pigeon stretch is held for one to two minutes
+#: The largest diagram a tool may name: the built-in ones are under 10 KiB.
+MAX_SVG_BYTES = 1024 * 1024
 
 T = TypeVar("T")
 
@@ -124,7 +126,11 @@ class Catalog:
 
 
 class _DiagramFinder:
-    """Resolves diagram names against a tool's own folder, then the built-ins."""
+    """Resolves diagram names against a tool's own folder, then the built-ins.
+
+    A diagram over :data:`MAX_SVG_BYTES` is refused by name: the window reads
+    each diagram whole to draw it, and a tool's folder may hold anything.
+    """
 
     def __init__(self, *folders: Traversable) -> None:
         self.folders = folders
@@ -135,16 +141,32 @@ class _DiagramFinder:
             return None
         if "/" in name or "\\" in name or not name.endswith(".svg"):
             raise fields.error(key, f"expected a plain .svg file name, got {name!r}")
-        found = self.look_up(name)
+        found = self.look_up(name, fields, key)
         if found is None:
             raise fields.error(key, f"diagram '{name}' not found")
         return found
 
-    def look_up(self, name: str) -> Traversable | None:
+    def look_up(self, name: str, fields: Fields, key: str) -> Traversable | None:
         for folder in self.folders:
             candidate = folder / name
             if candidate.is_file():
+                size = _size(candidate)
+                if size is not None and size > MAX_SVG_BYTES:
+                    raise fields.error(
+                        key,
+                        f"diagram {str(candidate)!r} is {size / 1024 / 1024:.1f} MiB, larger "
+                        f"than {MAX_SVG_BYTES // 1024} KiB",
+                    )
                 return candidate
+        return None
+
+
+def _size(item: Traversable) -> int | None:
+    """The size of a diagram file, where it is a file that can tell (not inside an archive)."""
+    stat = getattr(item, "stat", None)
+    try:
+        return int(stat().st_size) if callable(stat) else None
+    except OSError:
         return None
 
 
@@ -180,7 +202,7 @@ def _parse_tool(
             diagram_caption=fields.text("diagram_caption", required=False, max_len=80),
             # Without a picture of its own, the generic silhouette for the pose, if any.
             pose_diagram=finder.find(fields, "pose_diagram", required=False)
-            or finder.look_up(f"pose-{pose}.svg"),
+            or finder.look_up(f"pose-{pose}.svg", fields, "pose_diagram"),
             locate_diagram=finder.find(fields, "locate_diagram", required=False),
         )
         fields.finish()

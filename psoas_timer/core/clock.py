@@ -1,18 +1,28 @@
 """The one seam through which the app reads time.
 
-Everything that needs "now" for pacing takes a :class:`Clock`. The real clock is
-monotonic (wall-clock jumps from NTP or DST never disturb a set) and may run
-faster than real time for demonstrations and end-to-end checks.
+There are two kinds of time, and each has one source here:
 
-Wall time (an aware UTC ``datetime``, for "how long since the last session")
-is a :data:`WallClock`; the app's is :func:`system_wall`, tests pass their own.
+* **Session time** (:class:`Clock`): seconds on a monotonic scale, for pacing,
+  step deadlines and set durations. The real clock is monotonic (wall-clock
+  jumps from NTP or DST never disturb a set) and may run faster than real time
+  for demonstrations and end-to-end checks.
+* **Wall time** (:data:`WallClock`): an aware UTC ``datetime`` for the stamps
+  in the log (when a session started and ended, when a rating was given) and
+  for "today" on the progress charts.
+
+:class:`Clocks` carries one of each. The application builds it once at start
+and hands it down; tests build one from a :class:`FakeClock`. When session time
+runs faster than real time, wall time is derived from it (:meth:`Clocks.real`),
+so the start and end stamps of a session agree with the durations logged for
+its sets.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 #: Wall time now, as an aware datetime.
@@ -75,3 +85,55 @@ class FakeClock:
 def system_wall() -> datetime:
     """The computer's own idea of now, in UTC."""
     return datetime.now(UTC)
+
+
+class FollowingWallClock:
+    """Wall time that moves exactly as a session clock does, from a fixed origin.
+
+    ``origin`` is the wall time at which ``session`` reads zero.
+    """
+
+    def __init__(self, session: Clock, origin: datetime) -> None:
+        if origin.tzinfo is None or origin.utcoffset() is None:
+            raise ValueError(f"the origin must carry its time zone, got {origin.isoformat()}")
+        self._session = session
+        self._origin = origin.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self._origin + timedelta(seconds=self._session.now())
+
+
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    """The app's two clocks: ``session`` for pacing, ``wall`` for stamps and dates."""
+
+    session: Clock
+    wall: WallClock
+
+    def today(self) -> date:
+        """Today's date where the computer is (its local time zone)."""
+        return self.wall().astimezone().date()
+
+    @classmethod
+    def real(cls, scale: float = 1.0) -> Clocks:
+        """The clocks of a running app; ``scale`` > 1 runs sessions faster than real time.
+
+        At normal speed wall time is the computer's own, which keeps counting
+        while the computer sleeps. Scaled, it is derived from the session clock
+        so that stored start and end times agree with stored durations.
+        """
+        session = MonotonicClock(scale)
+        if scale == 1.0:
+            return cls(session, system_wall)
+        return cls.following(session)
+
+    @classmethod
+    def following(cls, session: Clock, origin: datetime | None = None) -> Clocks:
+        """Wall time derived from ``session`` (a :class:`FakeClock` in tests).
+
+        ``origin`` is the wall time at which ``session`` reads zero; by default,
+        now minus whatever ``session`` already reads.
+        """
+        if origin is None:
+            origin = system_wall() - timedelta(seconds=session.now())
+        return cls(session, FollowingWallClock(session, origin))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import errno
 import json
+import stat
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
 from psoas_timer.core.units import Units, default_units
@@ -116,54 +121,165 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
         raise SettingsError(f"expected one of {', '.join(choices)}, got {value!r}", name)
 
 
-def settings_from_dict(data: object) -> Settings:
+#: A settings file is well under 1 KB; anything this big is not one.
+SETTINGS_MAX_BYTES: Final = 64 * 1024
+_PATTERN_FIELDS: Final = ("inhale", "hold_in", "exhale", "hold_out")
+_WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume")
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_settings(data: object) -> tuple[Settings, dict[str, str]]:
+    """Settings from a settings file's content, checked setting by setting.
+
+    Each setting that cannot be used is left at its default and named in the
+    returned ``{setting: why}``; the others are kept. The four breath timings
+    are checked together as well (a whole breath has limits): if together
+    they fail, each is reset. Unknown keys are ignored. Raises
+    :class:`SettingsError` only when ``data`` is no settings object at all.
+    """
     if not isinstance(data, dict):
         raise SettingsError("the settings file does not hold a settings object")
-    known = {f.name for f in fields(Settings)}
-    values = {key: value for key, value in data.items() if key in known}
-    # Whole-number settings saved as 20.0 by hand are still whole numbers.
-    for key in ("breaths", "countdown", "transition", "volume"):
-        value = values.get(key)
-        if isinstance(value, float) and value.is_integer():
-            values[key] = int(value)
     base = Settings.defaults()
+    kept: dict[str, Any] = {}
+    reset: dict[str, str] = {}
+    for f in fields(Settings):
+        if f.name not in data or f.name in _PATTERN_FIELDS:
+            continue
+        value = data[f.name]
+        # Whole-number settings saved as 20.0 by hand are still whole numbers.
+        if f.name in _WHOLE_FIELDS and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            replace(base, **{f.name: value})
+        except (SettingsError, PatternError, TypeError, ValueError) as exc:
+            reset[f.name] = _short(str(exc).removeprefix(f"{f.name}: "))
+        else:
+            kept[f.name] = value
+    timings = {name: data[name] for name in _PATTERN_FIELDS if name in data}
+    while timings:
+        try:
+            replace(base, **timings)
+        except PatternError as exc:
+            why = _short(str(exc).removeprefix(f"{exc.field}: "))
+            if exc.field in timings:
+                reset[exc.field] = why
+                del timings[exc.field]
+                continue
+            for name in timings:  # the whole breath: no one timing is to blame
+                reset[name] = f"together the breath timings fail: {why}"
+            timings = {}
+        break
+    return replace(base, **kept, **timings), reset
+
+
+def settings_from_dict(data: object) -> Settings:
+    """Settings from a settings file's content; any bad setting is a :class:`SettingsError`."""
+    settings, reset = read_settings(data)
+    if reset:
+        name, why = next(iter(reset.items()))
+        raise SettingsError(f"a setting is out of range: {name}: {why}")
+    return settings
+
+
+def _decode(raw: bytes) -> str:
+    """The text of a settings file: UTF-8 (a byte order mark is fine) or UTF-16 with its mark."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
     try:
-        return replace(base, **values)
-    except (PatternError, SettingsError, TypeError) as exc:
-        raise SettingsError(f"a setting is out of range: {exc}") from None
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"it is not valid JSON: it is not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+            f"position {exc.start})"
+        ) from None
+
+
+def _parse(raw: bytes) -> object:
+    """The JSON content of a settings file; :class:`SettingsError` says why there is none."""
+    if len(raw) > SETTINGS_MAX_BYTES:
+        raise SettingsError(
+            f"it is over {SETTINGS_MAX_BYTES // 1024} KB long; a settings file is well under 1 KB"
+        )
+    try:
+        return json.loads(_decode(raw), parse_int=parse_int)
+    except UnicodeDecodeError:
+        raise SettingsError("it is not valid JSON: it is not UTF-16 text either") from None
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"it is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise SettingsError(
+            "it is not valid JSON for settings: it is nested far too deeply"
+        ) from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """At most one byte more than a settings file may hold, so a huge file is never loaded.
+
+    Only a regular file is opened: opening a fifo would wait for a writer.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "it is not a regular file", str(path))
+    with path.open("rb") as f:
+        return f.read(SETTINGS_MAX_BYTES + 1)
+
+
+def _set_aside(path: Path) -> Path | None:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        path.rename(aside)
+    except OSError:
+        return None
+    return aside
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:
-    """Read settings; a corrupt file is set aside and defaults are used.
+    """Read settings; what cannot be used is reset to its default and the file set aside.
 
-    Returns the settings and, when the file had to be set aside, a message for
-    the user that says where it went.
+    Never raises. Returns the settings and, when anything had to be reset, a
+    message for the user that names what was reset and says where the file
+    as it was went (``settings.json.corrupt-<time>``). The settings kept are
+    written back at once, so the next start has them too.
     """
     try:
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         return Settings.defaults(), None
     except OSError as exc:
         return Settings.defaults(), (
             f"Could not read the settings file {path} ({exc.strerror}); using defaults for now."
         )
+    whole: str | None = None
     try:
-        return settings_from_dict(json.loads(raw.decode("utf-8"))), None
-    except (UnicodeDecodeError, json.JSONDecodeError, SettingsError) as exc:
-        reason = exc if isinstance(exc, SettingsError) else "it is not valid JSON"
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        try:
-            path.rename(aside)
-        except OSError:
-            return Settings.defaults(), (
-                f"The settings file {path} could not be used ({reason}) and could not be moved "
-                "aside; defaults are in use and the file was left as it is."
-            )
-        return Settings.defaults(), (
-            f"The settings file could not be used ({reason}). It was kept as {aside}; "
-            "the defaults are in use."
+        settings, reset = read_settings(_parse(raw))
+    except SettingsError as exc:
+        settings, reset, whole = Settings.defaults(), {}, str(exc)
+    if whole is None and not reset:
+        return settings, None
+    aside = _set_aside(path)
+    if whole is not None:
+        problem = f"The settings file could not be used ({whole})"
+        outcome = "the defaults are in use"
+    else:
+        listed = "; ".join(f"{name} ({why})" for name, why in reset.items())
+        problem = f"Some settings could not be used and are back at their defaults: {listed}"
+        outcome = "every other setting was kept"
+    if aside is None:
+        return settings, (
+            f"{problem}. The file {path} could not be moved aside and was left as it is; "
+            f"{outcome} for now."
         )
+    if settings != Settings.defaults():
+        with contextlib.suppress(OSError):
+            save_settings(path, settings)
+    return settings, f"{problem}. It was kept as {aside}; {outcome}."
 
 
 def save_settings(path: Path, settings: Settings) -> None:

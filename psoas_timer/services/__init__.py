@@ -1,1 +1,2 @@
-"""Qt services with no widgets: sound, voice, keep-awake, single instance, saving."""
+"""Qt services with no widgets: sound, voice, keep-awake, media controls, single instance,
+saving."""

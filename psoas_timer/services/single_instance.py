@@ -10,6 +10,12 @@ A copy that crashed leaves its lock file and, on Unix, its socket file behind.
 QLockFile sees that the process named in the lock is gone and lets the next
 start take it; holding the lock proves any leftover server is dead, so its
 socket file is removed before listening again.
+
+A copy that takes the connection and never answers (frozen) is ``BUSY``: the
+user may then ask to start anyway, and :meth:`SingleInstance.take_over` takes
+the lock only if its holder has ended. A holder still running on this computer
+is never displaced; one this computer cannot check (another host sharing the
+folder) is displaced only on the user's word (:meth:`SingleInstance.force_take_over`).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import enum
 import logging
 import time
 from pathlib import Path
+from typing import NamedTuple
 
-from PySide6.QtCore import QLockFile, QObject, Qt, Signal
+from PySide6.QtCore import QLockFile, QObject, QSysInfo, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -41,6 +48,20 @@ class Claim(enum.Enum):
     BUSY = "busy"  # another copy runs but did not answer in time
 
 
+class TakeOver(enum.Enum):
+    TAKEN = "taken"  # the holder had ended: this process is the one copy now
+    ALIVE = "alive"  # the holder still runs on this computer: it keeps the log
+    UNSURE = "unsure"  # the holder cannot be checked from here (another computer)
+
+
+class Holder(NamedTuple):
+    """Who holds the lock, as QLockFile recorded it."""
+
+    pid: int
+    host: str
+    program: str
+
+
 class SingleInstance(QObject):
     """The lock and the server of the one running copy."""
 
@@ -54,10 +75,6 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)  # held for as long as the app runs
         self._server: QLocalServer | None = None
 
-    @property
-    def listening(self) -> bool:
-        return self._server is not None and self._server.isListening()
-
     def claim(self) -> Claim:
         """Become the one running copy, or ask the running one to come forward."""
         orphan_since: float | None = None
@@ -69,12 +86,12 @@ class SingleInstance(QObject):
                 # The folder cannot hold a lock file (read-only, say): fall back
                 # on the server alone.
                 log.warning("no lock file at %s (%s)", self.lock_path, self._lock.error())
-                answer = ask_running(self.name)
+                answer = ask_running(self.name, ANSWER_TIMEOUT_MS)
                 if answer is not None:
                     return answer
                 self._listen()
                 return Claim.FIRST
-            answer = ask_running(self.name)
+            answer = ask_running(self.name, ANSWER_TIMEOUT_MS)
             if answer is not None:
                 return answer
             # Locked, yet nobody listens: the holder is between its lock and
@@ -87,6 +104,36 @@ class SingleInstance(QObject):
                 self.lock_path.unlink(missing_ok=True)
                 orphan_since = None
             time.sleep(0.05)
+
+    def holder(self) -> Holder | None:
+        """The lock's holder, or None if there is no readable lock file."""
+        pid, host, program = self._lock.getLockInfo()
+        return Holder(pid, host, program) if pid > 0 else None
+
+    def take_over(self) -> tuple[TakeOver, Holder | None]:
+        """After the running copy did not answer: become the one copy if it has ended."""
+        # QLockFile takes a lock whose process has ended (or whose process id now
+        # belongs to another program), and never one whose process still runs.
+        if self._lock.tryLock(100):
+            log.warning("the copy that did not answer has ended: taking over %s", self.lock_path)
+            self._listen()
+            return TakeOver.TAKEN, None
+        holder = self.holder()
+        if holder is not None and holder.host in ("", QSysInfo.machineHostName()):
+            return TakeOver.ALIVE, holder
+        return TakeOver.UNSURE, holder
+
+    def force_take_over(self) -> bool:
+        """On the user's word that the holder has ended: remove its lock and take it.
+
+        Still refused while a process on this computer holds the lock file open.
+        """
+        if not self._lock.removeStaleLockFile() or not self._lock.tryLock(100):
+            log.warning("could not take over %s (%s)", self.lock_path, self._lock.error())
+            return False
+        log.warning("took over %s on the user's word", self.lock_path)
+        self._listen()
+        return True
 
     def _listen(self) -> None:
         server = QLocalServer(self)

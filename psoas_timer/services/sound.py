@@ -1,20 +1,40 @@
 """Sound cues, synthesized by the app (no recordings to license or lose) and
-loaded before a set starts so that playing one costs nothing at the boundary."""
+loaded before a set starts so that playing one costs nothing at the boundary.
+
+The first use of Qt's audio back end connects to the sound server, and a server
+that takes the connection and never answers (a hung PulseAudio) holds that call
+for 30 s, libpulse's own time-out. So that first use is made once per process,
+on a thread of its own, and the cues are loaded only once it has returned. It
+normally takes a few tens of milliseconds, and preloading waits up to
+``OPEN_WAIT_MS`` for it so that the cues are ready at once; after that the GUI
+thread goes on and checks back, and a server that has not answered within
+``OPEN_BOUND_MS`` is given up for this run: cues are shown on screen only.
+Once connected, nothing else in QtMultimedia waits on the server.
+"""
 
 from __future__ import annotations
 
 import array
+import ctypes
 import logging
 import math
+import sys
+import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
 log = logging.getLogger(__name__)
 
 RATE = 44100
+#: How long the sound server may take to answer the app's first use of it.
+OPEN_BOUND_MS = 2000
+#: How much of that preloading may hold the GUI thread (it usually needs 15-35 ms).
+OPEN_WAIT_MS = 200
+OPEN_POLL_MS = 20
+NOT_ANSWERING = "Sound is off: the sound server is not answering. Cues are shown on screen."
 
 
 def _tone(start_hz: float, end_hz: float, seconds: float, volume: float = 0.6) -> list[float]:
@@ -51,7 +71,6 @@ CUE_SHAPES: dict[str, Callable[[], list[float]]] = {
     "hold": lambda: _tone(440.0, 440.0, 0.18, 0.35),
     "chime": _chime,
 }
-CUE_FREQUENCIES = {"inhale": (330.0, 523.0), "exhale": (523.0, 262.0)}
 
 
 def write_wav(path: Path, samples: list[float]) -> None:
@@ -77,6 +96,64 @@ def cue_files(folder: Path) -> dict[str, Path]:
     return files
 
 
+class _QListHeader(ctypes.Structure):
+    # A QList as returned by value: Qt 6's QArrayDataPointer (d, ptr, size). As a
+    # 24-byte C struct it is returned the way C++ returns the non-trivial QList
+    # (through a hidden pointer) on the x86-64 and AArch64 Linux ABIs alike.
+    _fields_ = (("d", ctypes.c_void_p), ("ptr", ctypes.c_void_p), ("size", ctypes.c_ssize_t))
+
+
+def _native_audio_outputs() -> Callable[[], _QListHeader] | None:
+    """QMediaDevices::audioOutputs() called through ctypes, which lets go of Python's
+    lock for the call; PySide would keep it, and so freeze every Python thread with
+    the one waiting. None where it cannot be had (then the back end is opened directly)."""
+    if not sys.platform.startswith("linux"):
+        return None  # sound servers that can hang behind a socket are a Linux affair
+    try:
+        from PySide6 import QtMultimedia
+
+        # The binding module's handle finds the symbol in the Qt library it links.
+        function = ctypes.CDLL(QtMultimedia.__file__)["_ZN13QMediaDevices12audioOutputsEv"]
+    except (ImportError, OSError, AttributeError) as exc:
+        log.info("the audio back end is opened on the GUI thread: %s", exc)
+        return None
+    function.restype = _QListHeader
+    function.argtypes = ()
+    return function
+
+
+class _BackendOpening:
+    """The first use of the audio back end, once per process, on its own thread."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self._started = False
+
+    def start(self) -> bool:
+        """Begin (once); False where no thread is needed and the caller may go on."""
+        if self._started:
+            return True
+        opener = _native_audio_outputs()
+        if opener is None:
+            return False
+
+        def run() -> None:
+            # The list it returns (a few bytes, once) is left to the process.
+            opener()
+            self.done.set()
+
+        try:
+            threading.Thread(target=run, name="audio-open", daemon=True).start()
+        except RuntimeError as exc:  # out of threads
+            log.warning("the audio back end is opened on the GUI thread: %s", exc)
+            return False
+        self._started = True
+        return True
+
+
+_BACKEND = _BackendOpening()
+
+
 class CuePlayer(QObject):
     """Plays preloaded cues; silent (and says why once) without an audio device."""
 
@@ -90,16 +167,44 @@ class CuePlayer(QObject):
         self._muted = False
         self._loaded = False
         self._reported = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(OPEN_POLL_MS)
+        self._poll.timeout.connect(self._check_opened)
+        self._bound = QTimer(self)
+        self._bound.setSingleShot(True)
+        self._bound.setTimerType(Qt.TimerType.PreciseTimer)
+        self._bound.timeout.connect(self._not_answering)
 
     def preload(self) -> None:
+        """Load the cues: ready on return, or, with a slow sound server, a moment later."""
         if self._loaded:
             return
         self._loaded = True
         try:
-            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+            from PySide6 import QtMultimedia  # noqa: F401  (only whether it is there)
         except ImportError as exc:
             self._report(f"Sound is off: QtMultimedia is not available ({exc}).")
             return
+        if _BACKEND.start() and not _BACKEND.done.wait(OPEN_WAIT_MS / 1000):
+            self._poll.start()
+            self._bound.start(OPEN_BOUND_MS - OPEN_WAIT_MS)
+            return
+        self._load()
+
+    def _check_opened(self) -> None:
+        if _BACKEND.done.is_set():
+            self._poll.stop()
+            self._bound.stop()
+            self._load()
+
+    def _not_answering(self) -> None:
+        # QtMultimedia is not touched again: any use would wait on the same server.
+        self._poll.stop()
+        self._report(NOT_ANSWERING)
+
+    def _load(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+
         if not QMediaDevices.audioOutputs():
             self._report("Sound is off: no audio output was found. Cues are shown on screen.")
             return

@@ -1,22 +1,46 @@
 """Spoken announcements.
 
 Speech goes through QtTextToSpeech when an engine answers; when none does, the app
-says so once and carries on with text only. A speech engine that never finishes
-speaking (speech-dispatcher without a sound server does that) is timed out.
+says so once and carries on with text only.
+
+The engine lives on a :class:`~psoas_timer.services.worker.Worker` thread and is
+only ever called through it: a speech daemon that accepts connections and never
+answers (speech-dispatcher autospawned without a working sound server does that)
+blocks every call into it, creating the engine included. The GUI thread keeps
+watch with timers of its own: an engine that is not ready within ``create_ms``,
+or still speaking ``watchdog_ms`` (plus ``per_word_ms`` a word) after an
+announcement, is given up for this run and the session goes on with captions.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
+
+from psoas_timer.services import speechd
+from psoas_timer.services.worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
 
 # Qt ships a "mock" speech engine for its own tests: it reports speaking and
 # makes no sound, so it is never chosen on its own.
 SILENT_ENGINES = frozenset({"mock"})
+#: QTextToSpeech's name for "no engine loaded yet" (it loads nothing for it).
+NO_ENGINE = "none"
+SPEECH_DISPATCHER = "speechd"
+#: What the speech thread reports for a speech-dispatcher that never answered.
+SILENT = "Silent"
+#: How long quitting waits for the speech thread before leaving it behind.
+SHUTDOWN_WAIT_S = 0.5
+
+NOT_ANSWERING = "Voice is off: the speech service is not answering. Steps are shown as text."
+STOPPED_ANSWERING = (
+    "Voice is off: the speech engine stopped answering (is a sound server running?). "
+    "Steps are shown as text."
+)
 
 
 def available_engines() -> list[str]:
@@ -28,15 +52,60 @@ def available_engines() -> list[str]:
     return [name for name in QTextToSpeech.availableEngines() if name not in SILENT_ENGINES]
 
 
-class Voice(QObject):
-    """Spoken announcements with a watchdog; never blocks and never raises.
+class _Phase(enum.Enum):
+    IDLE = "idle"  # no engine asked for yet (or the last one was shut down)
+    STARTING = "starting"  # made on the speech thread, not known to be ready
+    READY = "ready"
+    OFF = "off"  # given up for this run
 
-    ``watchdog_ms`` plus ``per_word_ms`` for each word is how long one
-    announcement may keep the engine speaking before the voice is given up.
+
+class _Reporter(QObject):
+    """Lives on the speech thread beside the engine and tells the GUI what it does.
+
+    Its slots run on that thread between two engine calls, so reading the engine
+    there is safe and never waits on the daemon.
+    """
+
+    state = Signal(str, str)  # QTextToSpeech.State name, the engine's error text
+    created = Signal(str, str)  # the same, or SILENT, once the engine has been loaded
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__()
+        self._engine = engine
+
+    @Slot(str, float)
+    def start(self, name: str, timeout_s: float) -> None:
+        if name == SPEECH_DISPATCHER and speechd.probe(timeout_s) is speechd.Answer.SILENT:
+            self.created.emit(SILENT, "")
+            return
+        # Queued rather than called: the event loop loads the engine in C++, where
+        # a wait for the daemon does not hold Python's lock as this slot would.
+        QMetaObject.invokeMethod(
+            self._engine, "setEngine", Qt.ConnectionType.QueuedConnection, Q_ARG(str, name)
+        )
+        QMetaObject.invokeMethod(self, "report", Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def forward_state(self, state: Any) -> None:
+        self.state.emit(state.name, self._engine.errorString())
+
+    @Slot()
+    def report(self) -> None:
+        self.created.emit(self._engine.state().name, self._engine.errorString())
+
+
+class Voice(QObject):
+    """Spoken announcements with watchdogs; never blocks and never raises.
+
+    Every :meth:`say` shows its text (``spoken``) at once and is later followed
+    by exactly one ``finished_speaking`` with the same text: when the engine has
+    said it, when a later announcement or :meth:`stop` cut it short, or, on the
+    next turn of the event loop, when there is no voice to wait for.
     """
 
     problem = Signal(str)
     spoken = Signal(str)  # every announcement, spoken or not, for the on-screen caption
+    finished_speaking = Signal(str)
 
     def __init__(
         self,
@@ -45,28 +114,41 @@ class Voice(QObject):
         *,
         watchdog_ms: int = 4000,
         per_word_ms: int = 400,
+        create_ms: int = 2000,
     ) -> None:
         super().__init__(parent)
         self._engine_name = engine
-        self._tts: Any = None
         self._enabled = True
-        self._broken = False
         self._reported = False
         self._volume = 0.7
         self._watchdog_ms = watchdog_ms
         self._per_word_ms = per_word_ms
+        self._create_ms = create_ms
+        self._phase = _Phase.IDLE
+        self._worker: Worker | None = None
+        self._tts: Any = None
+        self._reporter: _Reporter | None = None
+        self._pending: str | None = None  # said while the engine was starting
+        self._current: str | None = None  # handed to the engine, not yet finished
+        self._awaiting_start = False  # the engine has not yet begun speaking _current
+        # Precise: a coarse timer may fire 5 % late, past the promised bound.
         self._watchdog = QTimer(self)
+        self._watchdog.setTimerType(Qt.TimerType.PreciseTimer)
         self._watchdog.setSingleShot(True)
-        self._watchdog.timeout.connect(self._timed_out)
+        self._watchdog.timeout.connect(lambda: self._fail(STOPPED_ANSWERING))
+        self._create_watchdog = QTimer(self)
+        self._create_watchdog.setTimerType(Qt.TimerType.PreciseTimer)
+        self._create_watchdog.setSingleShot(True)
+        self._create_watchdog.timeout.connect(lambda: self._fail(NOT_ANSWERING))
 
     @property
     def available(self) -> bool:
-        return self._tts is not None and not self._broken
+        return self._phase is _Phase.READY
 
     @property
     def broken(self) -> bool:
         """True once the voice has been given up; it stays silent from then on."""
-        return self._broken
+        return self._phase is _Phase.OFF
 
     def set_enabled(self, enabled: bool) -> None:
         self._enabled = enabled
@@ -75,95 +157,167 @@ class Voice(QObject):
 
     def set_volume(self, volume: float) -> None:
         self._volume = volume
-        if self._tts is not None and not self._broken:
-            self._tts.setVolume(volume)
+        if self._phase is _Phase.READY:
+            self._call("setVolume", volume)
 
     def preload(self) -> None:
         """Start the speech engine now, before a session needs it (it can take a second)."""
         if self._enabled:
-            self._engine()
+            self._start_engine()
 
-    def create_engine(self, name: str) -> Any:
-        """A new speech engine called ``name``; tests replace this with a fake."""
+    def create_engine(self) -> QObject:
+        """A speech engine with nothing loaded yet; the speech thread loads one with
+        its ``setEngine`` slot. Tests replace this with a fake."""
         from PySide6.QtTextToSpeech import QTextToSpeech
 
-        return QTextToSpeech(name, self)
+        return QTextToSpeech(NO_ENGINE)
 
-    def _engine(self) -> Any:
-        if self._tts is not None or self._broken:
-            return self._tts
+    def say(self, text: str) -> None:
+        self.spoken.emit(text)
+        self._speak(text)
+
+    def _speak(self, text: str) -> None:
+        was_speaking = self._cut_short()
+        if not self._enabled or not text.strip():
+            self._finish_later(text)
+            return
+        self._start_engine()
+        if self._phase is _Phase.STARTING:
+            self._pending = text
+        elif self._phase is _Phase.READY:
+            if was_speaking:
+                self._call("stop")
+            self._call("say", text)
+            self._current = text
+            self._awaiting_start = True
+            # Generous: about 3 words a second, plus time for the engine to wake up.
+            self._watchdog.start(self._watchdog_ms + self._per_word_ms * len(text.split()))
+        else:
+            self._finish_later(text)
+
+    def stop(self) -> None:
+        self._watchdog.stop()
+        if self._cut_short():
+            self._call("stop")
+
+    def shutdown(self) -> None:
+        """Stop speaking and end the speech thread, waiting for it only briefly."""
+        self.stop()
+        self._release_engine(SHUTDOWN_WAIT_S)
+        if self._phase is not _Phase.OFF:
+            self._phase = _Phase.IDLE
+
+    # -- the engine, on its own thread -----------------------------------------
+
+    def _start_engine(self) -> None:
+        if self._phase is not _Phase.IDLE:
+            return
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:
             self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).")
-            return None
+            return
         engines = available_engines()
         name = self._engine_name
         if name is None:
             if not engines:
                 self._fail("Voice is off: no speech engine is installed. Steps are shown as text.")
-                return None
+                return
             name = engines[0]
         elif name not in engines and name not in QTextToSpeech.availableEngines():
             self._fail(f"Voice is off: the speech engine '{name}' is not installed.")
-            return None
-        tts = self.create_engine(name)
-        if tts.state() == QTextToSpeech.State.Error:
-            self._fail(f"Voice is off: the speech engine failed to start ({tts.errorString()}).")
-            tts.deleteLater()
-            return None
-        tts.setVolume(self._volume)
-        tts.stateChanged.connect(self._state_changed)
-        self._tts = tts
-        return tts
-
-    def say(self, text: str) -> None:
-        self.spoken.emit(text)
-        if not self._enabled:
             return
-        tts = self._engine()
-        if tts is None or self._broken:
+        worker = Worker("speech")
+        try:
+            worker.start()
+        except WorkerError as exc:
+            self._fail(f"Voice is off: the speech engine could not be started ({exc}).")
             return
-        from PySide6.QtTextToSpeech import QTextToSpeech
+        tts = self.create_engine()
+        reporter = _Reporter(tts)
+        worker.adopt(tts)
+        worker.adopt(reporter)
+        tts.stateChanged.connect(reporter.forward_state)  # type: ignore[attr-defined]
+        reporter.state.connect(self._engine_state)
+        reporter.created.connect(self._engine_created)
+        self._worker, self._tts, self._reporter = worker, tts, reporter
+        self._phase = _Phase.STARTING
+        worker.call(reporter, "start", name, self._create_ms / 1000)
+        self._create_watchdog.start(self._create_ms)
 
-        if tts.state() == QTextToSpeech.State.Speaking:
-            tts.stop()
-        tts.say(text)
-        # Generous: about 3 words a second, plus time for the engine to wake up.
-        self._watchdog.start(self._watchdog_ms + self._per_word_ms * len(text.split()))
+    def _call(self, slot: str, *args: Any) -> None:
+        if self._worker is not None and self._tts is not None:
+            self._worker.call(self._tts, slot, *args)
 
-    def stop(self) -> None:
-        self._watchdog.stop()
-        if self._tts is not None and not self._broken:
-            self._tts.stop()
+    def _release_engine(self, wait_s: float) -> None:
+        worker, self._worker = self._worker, None
+        self._tts = self._reporter = None
+        if worker is not None:
+            worker.stop(wait_s)
 
-    def shutdown(self) -> None:
-        self._watchdog.stop()
-        if self._tts is not None:
-            self._tts.stop()
+    @Slot(str, str)
+    def _engine_created(self, state: str, error: str) -> None:
+        if self.sender() is not self._reporter or self._phase is not _Phase.STARTING:
+            return  # from an engine already given up
+        self._create_watchdog.stop()
+        if state == SILENT:
+            self._fail(NOT_ANSWERING)
+            return
+        if state == "Error":
+            reason = f" ({error})" if error else ""
+            self._fail(f"Voice is off: the speech engine failed to start{reason}.")
+            return
+        self._phase = _Phase.READY
+        self._call("setVolume", self._volume)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._speak(pending)  # shown already, when it was said
 
-    def _state_changed(self, state: object) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        if state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Paused):
+    @Slot(str, str)
+    def _engine_state(self, state: str, error: str) -> None:
+        if self.sender() is not self._reporter or self._phase is not _Phase.READY:
+            return
+        if state == "Speaking":
+            self._awaiting_start = False
+        elif state == "Error":
+            reason = f" ({error})" if error else ""
+            self._fail(f"Voice is off: the speech engine reported an error{reason}.")
+        elif not self._awaiting_start:
+            # Ready (or paused) after speaking what was last handed over. A Ready
+            # that arrives before that began is the previous one being stopped.
             self._watchdog.stop()
-        elif state == QTextToSpeech.State.Error:
-            self._watchdog.stop()
-            reason = self._tts.errorString() if self._tts is not None else ""
-            self._fail(f"Voice is off: the speech engine reported an error ({reason}).")
+            self._cut_short()
 
-    def _timed_out(self) -> None:
-        if self._tts is not None:
-            # Whatever it is still doing, it is not heard; ask it to stop once.
-            self._tts.stop()
-        self._fail(
-            "Voice is off: the speech engine stopped answering (is a sound server running?). "
-            "Steps are shown as text."
+    # -- bookkeeping ---------------------------------------------------------------
+
+    def _cut_short(self) -> bool:
+        """End what is waiting or being spoken; True if the engine was given something."""
+        pending, self._pending = self._pending, None
+        current, self._current = self._current, None
+        self._awaiting_start = False
+        for text in (pending, current):
+            if text is not None:
+                self.finished_speaking.emit(text)
+        return current is not None
+
+    def _finish_later(self, text: str) -> None:
+        QMetaObject.invokeMethod(
+            self, "_finished", Qt.ConnectionType.QueuedConnection, Q_ARG(str, text)
         )
 
+    @Slot(str)
+    def _finished(self, text: str) -> None:
+        self.finished_speaking.emit(text)
+
     def _fail(self, message: str) -> None:
-        self._broken = True
+        self._phase = _Phase.OFF
         self._watchdog.stop()
+        self._create_watchdog.stop()
+        if self._cut_short():
+            # Whatever it is still doing, it is not heard; ask it to stop once.
+            self._call("stop")
+        # Never waited for: an engine that stopped answering may never return.
+        self._release_engine(0.0)
         log.warning(message)
         if not self._reported:
             self._reported = True

@@ -6,6 +6,13 @@ Side, Sides, Moment, SetOutcome, SessionStatus and NextDay are the words of
 """
 
 from psoas_timer.core.vocab import Moment, NextDay, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.store.backup import (
+    Backup,
+    RestoreResult,
+    backups_folder,
+    list_backups,
+    restore_backup,
+)
 from psoas_timer.store.errors import (
     CorruptDatabaseError,
     NewerSchemaError,
@@ -25,7 +32,7 @@ from psoas_timer.store.exchange import (
     export_to_path,
     import_file,
 )
-from psoas_timer.store.files import quarantine
+from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, GUI_BUSY_TIMEOUT_MS, quarantine
 from psoas_timer.store.records import (
     MergeResult,
     NextDayCheck,
@@ -37,14 +44,18 @@ from psoas_timer.store.records import (
     SetRecord,
     SetRow,
     SideSummary,
+    local_time,
 )
 from psoas_timer.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
 from psoas_timer.store.store import Store
 
 __all__ = [
     "CSV_COLUMNS",
+    "DEFAULT_BUSY_TIMEOUT_MS",
+    "GUI_BUSY_TIMEOUT_MS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Backup",
     "CorruptDatabaseError",
     "Format",
     "ImportFileError",
@@ -57,6 +68,7 @@ __all__ = [
     "NextDay",
     "NextDayCheck",
     "Rating",
+    "RestoreResult",
     "Session",
     "SessionNotFoundError",
     "SessionSnapshot",
@@ -73,10 +85,14 @@ __all__ = [
     "StoreError",
     "StoreWriteError",
     "WriteFailure",
+    "backups_folder",
     "export_csv",
     "export_json",
     "export_to_path",
     "import_file",
+    "list_backups",
+    "local_time",
     "migrate",
     "quarantine",
+    "restore_backup",
 ]

@@ -25,6 +25,14 @@ from psoas_timer.store.records import SetLike
 #: fields over 128 KiB.
 NAME_MAX: Final = 200
 NOTE_MAX: Final = 10_000
+#: The largest count a set may hold (set number, level, breaths): far beyond
+#: any real session, and well inside SQLite's 64-bit integers, which refuse
+#: a larger Python int with an error instead of a message.
+WHOLE_MAX: Final = 1_000_000
+#: The longest a set (or a pause) may last, in seconds: about 31 years, so
+#: never in the way of a real set, yet any whole number of JSON is refused
+#: before it could overflow a float.
+SECONDS_MAX: Final = 10**9
 
 
 def is_whole(value: object) -> TypeGuard[int]:
@@ -65,14 +73,18 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
     problems: list[tuple[str, str]] = []
 
     def whole(name: str, value: object, low: int) -> bool:
-        if not is_whole(value) or value < low:
-            problems.append((name, f"expected a whole number ≥ {low}, got {value!r}"))
+        if not is_whole(value) or not low <= value <= WHOLE_MAX:
+            problems.append(
+                (name, f"expected a whole number from {low} to {WHOLE_MAX:,}, got {value!r}")
+            )
             return False
         return True
 
     def seconds(name: str, value: object) -> None:
-        if not is_real(value) or value < 0:
-            problems.append((name, f"expected a number of seconds ≥ 0, got {value!r}"))
+        if not is_real(value) or not 0 <= value <= SECONDS_MAX:
+            problems.append(
+                (name, f"expected a number of seconds from 0 to {SECONDS_MAX:,}, got {value!r}")
+            )
 
     if record.side not in SIDE_VALUES:
         problems.append(("side", f"expected one of {choices(SIDE_VALUES)}, got {record.side!r}"))

@@ -87,6 +87,12 @@ def write_error(exc: sqlite3.Error, action: str) -> StoreWriteError:
             "file and its folder, or whether the disk is mounted read-only.",
             "readonly",
         )
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
+        return StoreWriteError(
+            f"Could not {action}: another program (an import from the command line, say) "
+            "is writing to the log. Try again when it has finished.",
+            "other",
+        )
     return StoreWriteError(f"Could not {action}: {text}.", "other")
 
 

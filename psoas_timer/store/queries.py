@@ -14,17 +14,20 @@ columns; they unpack each row in the order of their ``SELECT``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime, tzinfo
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession, SideResult
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.store.checks import check_choice
+from psoas_timer.store.errors import StoreError
 from psoas_timer.store.records import (
     EMPTY_SIDE,
+    ImportRecord,
+    MergeResult,
     NextDayCheck,
     Rating,
     Session,
@@ -33,6 +36,7 @@ from psoas_timer.store.records import (
     SetRow,
     SideSummary,
     from_db_time,
+    local_time,
     to_db_time,
 )
 
@@ -60,6 +64,11 @@ _R = TypeVar("_R")
 
 def _insert_into(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_INSERT_SESSION: Final = _insert_into("sessions", _SESSION_FIELDS)
+_INSERT_SET: Final = _insert_into("sets", _SET_FIELDS)
+_INSERT_RATING: Final = _insert_into("ratings", _RATING_FIELDS)
 
 
 def _record_maker(
@@ -296,7 +305,7 @@ def select_progress(
             new(
                 ProgressSession,
                 (
-                    started.astimezone(tz).date(),
+                    local_time(started, tz).date(),
                     started,
                     tool_id,
                     left,
@@ -334,13 +343,12 @@ def select_snapshots(c: sqlite3.Connection) -> list[SessionSnapshot]:
     ]
 
 
-def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: bool) -> None:
-    """Write a session with its sets and ratings; new ids unless ``keep_ids``."""
-    s = snap.session
+def insert_session(c: sqlite3.Connection, s: Session, *, keep_id: bool) -> int:
+    """Write a session row; return its id (a new one unless ``keep_id``)."""
     cur = c.execute(
-        _insert_into("sessions", _SESSION_FIELDS),
+        _INSERT_SESSION,
         (
-            s.id if keep_ids else None,
+            s.id if keep_id else None,
             s.uuid,
             to_db_time(s.started_at),
             None if s.ended_at is None else to_db_time(s.ended_at),
@@ -351,35 +359,108 @@ def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: b
             s.note,
         ),
     )
-    session_id = cur.lastrowid
-    c.executemany(
-        _insert_into("sets", _SET_FIELDS),
-        [
-            (
-                t.id if keep_ids else None,
-                session_id,
-                t.seq,
-                t.side,
-                t.level,
-                t.variant_name,
-                t.breaths_planned,
-                t.breaths_done,
-                t.released_breath,
-                t.released_at_s,
-                t.duration_s,
-                t.paused_s,
-                t.outcome,
-                to_db_time(t.recorded_at),
-            )
-            for t in snap.sets
-        ],
+    return cast(int, cur.lastrowid)
+
+
+def _set_values(t: SetRow, session_id: int, keep_id: bool) -> tuple[object, ...]:
+    return (
+        t.id if keep_id else None,
+        session_id,
+        t.seq,
+        t.side,
+        t.level,
+        t.variant_name,
+        t.breaths_planned,
+        t.breaths_done,
+        t.released_breath,
+        t.released_at_s,
+        t.duration_s,
+        t.paused_s,
+        t.outcome,
+        to_db_time(t.recorded_at),
     )
-    c.executemany(
-        _insert_into("ratings", _RATING_FIELDS),
-        [(session_id, r.side, r.moment, r.value, to_db_time(r.recorded_at)) for r in snap.ratings],
-    )
+
+
+def _rating_values(r: Rating, session_id: int) -> tuple[object, ...]:
+    return (session_id, r.side, r.moment, r.value, to_db_time(r.recorded_at))
+
+
+class ChildBatch:
+    """Sets, ratings and next-day checks on their way into the log, a thousand at a time."""
+
+    SIZE: Final = 1000
+
+    def __init__(self, c: sqlite3.Connection) -> None:
+        self._c = c
+        self._sets: list[tuple[object, ...]] = []
+        self._ratings: list[tuple[object, ...]] = []
+        self.sets = self.ratings = self.checks = 0  # written or waiting
+
+    def add(self, session_id: int, value: SetRow | Rating | NextDayCheck) -> None:
+        if isinstance(value, SetRow):
+            self._sets.append(_set_values(value, session_id, False))
+            self.sets += 1
+        elif isinstance(value, Rating):
+            self._ratings.append(_rating_values(value, session_id))
+            self.ratings += 1
+        else:
+            # At most one a session: not worth a batch of their own.
+            insert_next_day(self._c, session_id, value)
+            self.checks += 1
+        if len(self._sets) + len(self._ratings) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        self._c.executemany(_INSERT_SET, self._sets)
+        self._c.executemany(_INSERT_RATING, self._ratings)
+        self._sets.clear()
+        self._ratings.clear()
+
+
+def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: bool) -> None:
+    """Write a session with its sets, ratings and next-day check; new ids unless ``keep_ids``."""
+    session_id = insert_session(c, snap.session, keep_id=keep_ids)
+    c.executemany(_INSERT_SET, [_set_values(t, session_id, keep_ids) for t in snap.sets])
+    c.executemany(_INSERT_RATING, [_rating_values(r, session_id) for r in snap.ratings])
     if snap.next_day is not None:
         insert_next_day(c, session_id, snap.next_day)
+
+
+def merge_records(c: sqlite3.Connection, records: Iterable[ImportRecord]) -> MergeResult:
+    """Write what an import streams past; the caller holds the transaction.
+
+    A session whose uuid is already logged is skipped with everything of its
+    own; a set or rating that comes before its session waits for it.
+    """
+    added = skipped = 0
+    ids: dict[str, int | None] = {}  # uuid -> new id, or None when skipped
+    waiting: dict[str, list[SetRow | Rating | NextDayCheck]] = {}
+    batch = ChildBatch(c)
+    for item in records:
+        if isinstance(item, Session):
+            known = c.execute("SELECT 1 FROM sessions WHERE uuid = ?", (item.uuid,)).fetchone()
+            early = waiting.pop(item.uuid, [])
+            if known or item.uuid in ids:
+                ids[item.uuid] = None
+                skipped += 1
+                continue
+            session_id = ids[item.uuid] = insert_session(c, item, keep_id=False)
+            added += 1
+            for value in early:
+                batch.add(session_id, value)
+            continue
+        uuid, child = item
+        if uuid not in ids:
+            waiting.setdefault(uuid, []).append(child)
+        elif (found := ids[uuid]) is not None:
+            batch.add(found, child)
+    batch.flush()
+    if waiting:
+        raise StoreError(
+            f"Could not import: {sum(map(len, waiting.values()))} sets and ratings name a "
+            "session that is not there. Nothing was imported."
+        )
+    return MergeResult(added, skipped, batch.sets, batch.ratings, batch.checks)
 
 
 def insert_next_day(c: sqlite3.Connection, session_id: object, check: NextDayCheck) -> None:

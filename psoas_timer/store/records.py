@@ -7,7 +7,7 @@ fixed width, so text order is time order and the indexes work on it directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Final, Protocol
 
 from psoas_timer.core.vocab import (
@@ -33,6 +33,20 @@ def to_db_time(value: datetime) -> str:
 
 def from_db_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def local_time(value: datetime, tz: tzinfo | None = None) -> datetime:
+    """``value`` in ``tz`` (the computer's zone when ``None``), for showing and for days.
+
+    A time within a day of the ends of the calendar (years 1 and 9999) may
+    have no equivalent in the zone; it is then given in UTC rather than
+    failing, so a log holding such a time (imported by an older version)
+    still opens on every page.
+    """
+    try:
+        return value.astimezone(tz)
+    except (OverflowError, ValueError):
+        return value.astimezone(UTC)
 
 
 class SetLike(Protocol):
@@ -206,6 +220,12 @@ class SessionSummary:
             if b is not None
         ]
         return min(found) if found else None
+
+
+#: What an import hands the store, in file order: a session, or a set or
+#: rating or next-day check with the uuid of its session (which may come later
+#: in the file).
+ImportRecord = Session | tuple[str, SetRow | Rating | NextDayCheck]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar, cast
 
-from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
@@ -30,17 +29,16 @@ from psoas_timer.core.vocab import (
     SIDES_VALUES,
     STATUS_VALUES,
     Moment,
-    NextDay,
     SessionStatus,
     Side,
     Sides,
     sides_of,
 )
+from psoas_timer.store.backup import backup_if_due
 from psoas_timer.store.checks import (
     NOTE_MAX,
     check_choice,
     check_text,
-    next_day_problems,
     rating_problem,
     set_problems,
 )
@@ -51,17 +49,16 @@ from psoas_timer.store.errors import (
     is_corruption,
     write_error,
 )
-from psoas_timer.store.files import open_database
+from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, open_database
+from psoas_timer.store.next_day_log import NextDayLog
 from psoas_timer.store.queries import (
     RATING_COLUMNS,
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
-    insert_next_day,
     insert_snapshot,
+    merge_records,
     rating_of,
-    select_last_finished,
-    select_next_day,
     select_progress,
     select_snapshots,
     select_summaries,
@@ -70,8 +67,8 @@ from psoas_timer.store.queries import (
     where_clause,
 )
 from psoas_timer.store.records import (
+    ImportRecord,
     MergeResult,
-    NextDayCheck,
     Rating,
     Session,
     SessionSnapshot,
@@ -79,38 +76,72 @@ from psoas_timer.store.records import (
     SetLike,
     SetRow,
     from_db_time,
+    local_time,
     to_db_time,
 )
 
 _T = TypeVar("_T")
 
 
-class Store:
+class Store(NextDayLog):
     """The session log. Open with :meth:`open`; close with :meth:`close` or ``with``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        notice: str | None = None,
+    ) -> None:
         self._conn = conn
         self._path = path
         self._clock = clock
         self._depth = 0
+        #: A sentence for the user about something set right while opening
+        #: (a stray -wal set aside), or ``None``.
+        self.notice = notice
 
     # -- life cycle
 
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], datetime] | None = None) -> Store:
+    def open(
+        cls,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> Store:
         """Open the log at ``path``, creating it (and its folders) if needed.
 
-        Raises :class:`NewerSchemaError` (file untouched), :class:`CorruptDatabaseError`
-        (offer :func:`quarantine`), :class:`StoreWriteError` if an upgrade could
-        not be written, or :class:`StoreError`.
+        ``busy_timeout_ms`` is how long a write waits while another process
+        (an import from the command line, say) is writing: the event loop of
+        a window is blocked that long, so the window passes a short wait and
+        lets its save queue retry (``GUI_BUSY_TIMEOUT_MS``); the command line
+        keeps the default. :attr:`notice` says whether anything was set right
+        on the way. Raises :class:`NewerSchemaError` (file untouched),
+        :class:`CorruptDatabaseError` (offer :func:`quarantine`),
+        :class:`StoreWriteError` if an upgrade could not be written, or
+        :class:`StoreError`.
         """
         path = Path(path)
-        conn = open_database(path)
-        return cls(conn, path, clock or (lambda: datetime.now(UTC)))
+        conn, notice = open_database(path, busy_timeout_ms=busy_timeout_ms)
+        return cls(conn, path, clock or (lambda: datetime.now(UTC)), notice)
 
     @property
     def path(self) -> Path:
         return self._path
+
+    def now(self) -> datetime:
+        """The store's clock: what "now" is for the times it writes and checks."""
+        return self._clock()
+
+    def backup_if_due(self, now: datetime | None = None) -> Path | None:
+        """After a completed session: back up unless done today (``now``'s zone, else local).
+
+        Returns the new file or ``None``; never raises (:mod:`psoas_timer.store.backup`).
+        """
+        when = local_time(self._clock()) if now is None else now
+        return backup_if_due(self._conn, self._path, when)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -282,37 +313,6 @@ class Store:
                 (session_id, side, moment),
             )
 
-    def record_next_day(
-        self,
-        session_id: int,
-        feeling: NextDay | None,
-        lasting_soreness: bool | None,
-        recorded_at: datetime | None = None,
-    ) -> None:
-        """Store the next-day check of a session, replacing any it had.
-
-        Both answers ``None`` records that the person chose not to be asked
-        about this session; otherwise both are given.
-        """
-        problems = next_day_problems(feeling, lasting_soreness)
-        if problems:
-            raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
-        when = self._clock() if recorded_at is None else recorded_at
-        with self.transaction("save the next-day check"):
-            self._sides_of(session_id)
-            insert_next_day(
-                self._conn, session_id, NextDayCheck(session_id, feeling, lasting_soreness, when)
-            )
-
-    def next_day_check(self, session_id: int) -> NextDayCheck | None:
-        return self._read(lambda c: select_next_day(c, "WHERE s.id = ?", [session_id])).get(
-            session_id
-        )
-
-    def last_finished_session(self) -> LastSession | None:
-        """The session that started last among those no longer running, for the next-day check."""
-        return self._read(select_last_finished)
-
     def set_note(self, session_id: int, text: str) -> None:
         check_text("note", text, required=False, limit=NOTE_MAX)
         with self.transaction("save the note"):
@@ -476,18 +476,23 @@ class Store:
 
         Ids in the snapshots are ignored; new ones are assigned.
         """
-        added = skipped = sets = ratings = checks = 0
-        with self.transaction("import the sessions"):
+
+        def flat() -> Iterator[ImportRecord]:
             for snap in snapshots:
-                known = self._conn.execute(
-                    "SELECT 1 FROM sessions WHERE uuid = ?", (snap.session.uuid,)
-                ).fetchone()
-                if known:
-                    skipped += 1
-                    continue
-                insert_snapshot(self._conn, snap, keep_ids=False)
-                added += 1
-                sets += len(snap.sets)
-                ratings += len(snap.ratings)
-                checks += snap.next_day is not None
-        return MergeResult(added, skipped, sets, ratings, checks)
+                yield snap.session
+                check = () if snap.next_day is None else (snap.next_day,)
+                for child in (*snap.sets, *snap.ratings, *check):
+                    yield snap.session.uuid, child
+
+        return self.merge_records(flat())
+
+    def merge_records(self, records: Iterable[ImportRecord]) -> MergeResult:
+        """Add what an import file holds, as it streams past, in one transaction.
+
+        ``records`` are sessions and ``(session uuid, set, rating or check)``
+        pairs; a pair may come before its session. A session whose uuid is already
+        logged is skipped with everything of its own. New ids are assigned.
+        Any exception from ``records`` rolls the whole import back.
+        """
+        with self.transaction("import the sessions"):
+            return merge_records(self._conn, records)

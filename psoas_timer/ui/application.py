@@ -1,4 +1,5 @@
-"""QApplication set-up: the one place that joins paths, settings, catalog, store and window."""
+"""QApplication set-up: the one place that joins paths, settings, catalog, clocks, store
+and window."""
 
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from psoas_timer import APP_ID, APP_NAME, __version__
 from psoas_timer.core.catalog import builtin_root, load_catalog
-from psoas_timer.core.clock import MonotonicClock
+from psoas_timer.core.clock import Clocks, WallClock, system_wall
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+from psoas_timer.store import (
+    GUI_BUSY_TIMEOUT_MS,
+    CorruptDatabaseError,
+    Store,
+    StoreError,
+    quarantine,
+)
+from psoas_timer.store.journal import journal_path
+from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +50,44 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_store(paths: Paths) -> tuple[Store | None, str | None]:
-    """Open the log; on a problem return no store and a message that says what to do."""
+#: What happens to a session when the log could not be opened.
+NOT_SAVED_THIS_TIME = (
+    "Nothing will be saved to the log this time: sessions run, what you do is kept in "
+    "memory, and when you quit you can save it to a file that File → Import log reads back."
+)
+
+
+def open_store(
+    paths: Paths, wall: WallClock = system_wall
+) -> tuple[Store | UnavailableStore, str | None]:
+    """Open the log; on a problem return a stand-in and a message that says what to do."""
+
+    def unavailable(message: str) -> tuple[UnavailableStore, str]:
+        return UnavailableStore(message), message
+
     try:
-        return Store.open(paths.database), None
+        store = Store.open(paths.database, clock=wall, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
+        return store, store.notice
     except CorruptDatabaseError as exc:
         try:
-            moved = quarantine(paths.database)
+            moved = quarantine(paths.database, now=wall().astimezone())
         except OSError as move_error:
-            return None, (
-                f"{exc} It could not be moved aside ({move_error.strerror}); nothing will be "
-                "saved this time. Move the file away by hand and start again."
+            return unavailable(
+                f"{exc} It could not be moved aside ({move_error.strerror}). "
+                f"{NOT_SAVED_THIS_TIME} Move the file away by hand and start again."
             )
         try:
-            store = Store.open(paths.database)
+            store = Store.open(paths.database, clock=wall, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
         except StoreError as again:
-            return None, f"{again} Nothing will be saved this time."
+            return unavailable(f"{again} {NOT_SAVED_THIS_TIME}")
         return store, (
             f"The log file was damaged and has been kept as {moved}. A new, empty log was "
             "started; your old file is untouched if you want to recover it."
         )
     except StoreError as exc:
-        return None, (
-            f"{exc} Sessions will run but nothing will be saved this time. Check that "
-            f"{paths.data} is writable and its disk has free space, then start the app again."
+        return unavailable(
+            f"{exc} {NOT_SAVED_THIS_TIME} Check that {paths.data} is writable and its disk "
+            "has free space, then start the app again."
         )
 
 
@@ -84,6 +107,12 @@ def run(
 
     instance = SingleInstance(paths.lock_name, paths.data, app)
     claim = instance.claim()
+    if claim is Claim.BUSY and not smoke:
+        # From a desktop launcher stderr is silence: ask, and maybe take over.
+        from psoas_timer.ui.dialogs.second_start import start_anyway
+
+        if start_anyway(instance, paths.data):
+            claim = Claim.FIRST
     if claim is not Claim.FIRST:
         state = "its window was brought to the front" if claim is Claim.RAISED else "not answering"
         print(f"psoas-timer: already running for {paths.data} ({state}).", file=sys.stderr)
@@ -92,8 +121,17 @@ def run(
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
-    store, store_message = open_store(paths)
-    window = MainWindow(catalog, settings, paths, MonotonicClock(time_scale), store)
+    # The app's only clocks: every "now", for pacing and for stamps, comes from here.
+    clocks = Clocks.real(time_scale)
+    store, store_message = open_store(paths, clocks.wall)
+    window = MainWindow(catalog, settings, paths, clocks, store)
+    # Changes a stop kept last time are saved first; what waits at a stop is kept.
+    kept = window.saving.open_journal(journal_path(paths.database))
+    from psoas_timer.services.stop_signals import StopSignals
+    from psoas_timer.ui.dialogs.unsaved import keep_and_quit
+
+    stops = StopSignals(parent=app)
+    stops.received.connect(lambda number: keep_and_quit(window))
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
@@ -117,6 +155,10 @@ def run(
         for message in (settings_message, store_message):
             if message:
                 QMessageBox.warning(window, APP_NAME, message)
+        if kept is not None:
+            (QMessageBox.warning if kept.problem else QMessageBox.information)(
+                window, APP_NAME, kept.text
+            )
         if not settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
         # After the safety notice: a session cut short by a crash is offered back,
@@ -124,8 +166,9 @@ def run(
         QTimer.singleShot(0, window.offer_recovery)
         QTimer.singleShot(0, window.offer_next_day_check)
     try:
-        return app.exec()
+        # Stopped during the start-up's own questions: that stop is handled already.
+        return 0 if stops.fired else app.exec()
     finally:
-        if store is not None:
-            store.close()
+        stops.close()
+        window.saving.close()  # the log in use now, which a restore may have replaced
         instance.release()

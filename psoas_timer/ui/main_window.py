@@ -2,72 +2,55 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QStackedWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import Clock, WallClock, system_wall
-from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.clock import Clocks
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.progress import DateRange
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.services.keepawake import KeepAwake
-from psoas_timer.services.saving import Recorder
+from psoas_timer.services.mpris import MprisPlayer, SessionControls
+from psoas_timer.services.saving import SavedItem, SaveService
+from psoas_timer.services.single_instance import bring_forward
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
-from psoas_timer.store import (
-    ImportFileError,
-    Moment,
-    Session,
-    Side,
-    Store,
-    StoreError,
-    StoreWriteError,
-    export_to_path,
-    import_file,
-)
+from psoas_timer.store import Moment, Session, Side, Store
+from psoas_timer.store.saving import UnavailableStore
+from psoas_timer.ui import actions, prompts
+from psoas_timer.ui.dialogs import recovery, restore
 from psoas_timer.ui.dialogs.keys import KeysDialog
 from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
-from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
+from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.dialogs.settings import SettingsDialog
+from psoas_timer.ui.dialogs.unsaved import settle_unsaved
 from psoas_timer.ui.picker.picker_page import PickerPage
 from psoas_timer.ui.picker.placement_page import PlacementPage
+from psoas_timer.ui.progress.commands import LogCommands
 from psoas_timer.ui.progress.report import catalog_names
 from psoas_timer.ui.progress.report_command import save_report_from_window
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
+from psoas_timer.ui.window_state import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
     from psoas_timer.ui.progress.page import ProgressHistoryPage
 
 log = logging.getLogger(__name__)
 
-
-def _set_rating(
-    store: Store, session_id: int, side: Side, moment: Moment, value: int | None
-) -> None:
-    if value is None:
-        store.clear_rating(session_id, side, moment)
-    else:
-        store.record_rating(session_id, side, moment, value)
+#: Spoken once when writing starts to fail; the screen says what to do.
+NOT_SAVED_SPOKEN = "Not saved yet. It is kept in memory; the screen says what to do."
 
 
 class MainWindow(QMainWindow):
@@ -78,8 +61,8 @@ class MainWindow(QMainWindow):
         catalog: Catalog,
         settings: Settings,
         paths: Paths,
-        clock: Clock,
-        store: Store | None,
+        clocks: Clocks,
+        store: Store | UnavailableStore,
         voice_engine: str | None = None,
     ) -> None:
         super().__init__()
@@ -88,7 +71,7 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.settings = settings
         self.paths = paths
-        self.store = store
+        self.clocks = clocks
         self.keep_awake = KeepAwake(APP_NAME)
         self._painted = False
         self._floor_active = False
@@ -108,81 +91,56 @@ class MainWindow(QMainWindow):
         self.placement.back_requested.connect(self.show_picker)
         self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))
         self.placement.start_requested.connect(self.start_session)
-        self.session = SessionPage(clock, self.cues, self.voice)
+        self.session = SessionPage(clocks.session, self.cues, self.voice)
         self.session.finished.connect(self._session_finished)
         self.session.leave_requested.connect(self.leave_session)
-        self.session.floor_mode_toggled.connect(self.toggle_floor_mode)
         self.session.status.connect(self.show_status)
         if catalog.safety is not None:
             self.session.set_safety_line(catalog.safety.during_set)
         for page in (self.picker, self.placement, self.session):
             self.stack.addWidget(page)
+        # Keys that reach the window while a session shows go to the session.
+        self.installEventFilter(self.session)
+        # A headset's buttons and the desktop's media controls, while a session runs.
+        self.mpris = MprisPlayer(
+            SessionControls(self.session, lambda: bring_forward(self)), parent=self
+        )
 
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
-        #: "Now" for the next-day check and the report; tests set their own.
-        self.wall_clock: WallClock = system_wall
 
-        self.recorder: Recorder | None = None
-        if store is not None:
-            self.recorder = Recorder(store, self)
-            self.recorder.saved.connect(lambda what: self.show_status(f"Saved: {what}.", 4000))
-            self.recorder.problem.connect(self._save_problem)
-            self.recorder.recovered.connect(self._saves_recovered)
-            self.session.engine_started.connect(self.recorder.attach)
+        # Every write to the log goes through here, session events and edits alike.
+        self.saving = SaveService(store, clocks.wall, self)
+        self.saving.item_saved.connect(self._item_saved)
+        self.saving.problem.connect(self._save_problem)
+        self.saving.pending_changed.connect(self._save_state_changed)
+        self.saving.recovered.connect(self._saves_recovered)
+        self.saving.refused.connect(lambda text: self.show_status(text, 15000))
+        self.session.engine_started.connect(self.saving.attach)
+        self.log_commands = LogCommands(self, self.saving, self.show_status)
+        self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Lasting problem")
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().messageChanged.connect(self._status_changed)
-        self._build_menus()
+        # Menus and shortcuts: every command is a row of ui/actions.py.
+        self.commands = actions.install(self)
+        self.floor_action = self.commands["floor_mode"]
+        self._follow_undo_stack()
         self.apply_settings(settings)
-        self._restore_geometry()
+        restore_geometry(self, paths.window_state)
 
-    # -- menus -------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Export log…", self.export_log, "Ctrl+E")
-        self._action(file_menu, "&Import log…", self.import_log, "Ctrl+I")
-        self._action(file_menu, "Save &chart…", self.export_chart, "Ctrl+Shift+S")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
-        edit.addAction(undo)
-        edit.addAction(redo)
-        view = bar.addMenu("&View")
-        self._action(view, "&Tools", self.show_picker, "Ctrl+T")
-        self._action(view, "&Progress and history", self.show_progress, "Ctrl+H")
-        self.floor_action = self._action(view, "&Floor mode", self.toggle_floor_mode, "F11")
-        self.floor_action.setCheckable(True)
-        settings_menu = bar.addMenu("&Settings")
-        self._action(
-            settings_menu, "&Preferences…", self.open_settings, QKeySequence.StandardKey.Preferences
-        )
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Safety", lambda: self.show_safety(first_run=False))
-        self._action(help_menu, "&Keyboard controls", self.show_keys, "F1")
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
-
-    def _action(
-        self,
-        menu: QMenu,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
+    def _follow_undo_stack(self) -> None:
+        """Undo and Redo name what they would do, and are greyed out when there is nothing."""
+        stack = self.undo_stack
+        for action, can, can_changed, text_changed in (
+            (self.commands["undo"], stack.canUndo(), stack.canUndoChanged, stack.undoTextChanged),
+            (self.commands["redo"], stack.canRedo(), stack.canRedoChanged, stack.redoTextChanged),
+        ):
+            word = action.text()
+            action.setEnabled(can)
+            can_changed.connect(action.setEnabled)
+            text_changed.connect(lambda what, a=action, w=word: a.setText(f"{w} {what}".rstrip()))
 
     # -- navigation ----------------------------------------------------------
 
@@ -217,10 +175,10 @@ class MainWindow(QMainWindow):
 
             names, positions = catalog_names(self.catalog)
             page = ProgressHistoryPage(
-                self.store,
+                self.saving,
+                self.clocks,
                 names,
                 self._colours,
-                self._write,
                 self.undo_stack,
                 position_names=positions,
             )
@@ -246,60 +204,36 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.session)
         if self.settings.floor_mode:
             self.set_floor_mode(True)
+        # Held while paused too: a paused person is still lying on the tool.
         self.keep_awake.acquire()
         self.session.start(plan)
+        self.mpris.start()
 
     def _session_running(self) -> bool:
         engine = self.session.engine
         return engine is not None and engine.running
 
     def _session_finished(self, completed: bool) -> None:
+        del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
-        self.show_status("Session complete: saved." if completed else "Session ended: saved.")
-        if self.progress_page is not None:
-            self.progress_page.reload()
+        self.mpris.stop()
 
-    # -- the log: writes, recovery, export and import ---------------------------
-
-    def _write(self, what: str, write: Callable[[], None]) -> None:
-        """Write now; if the disk refuses, keep the change in memory and retry."""
-        try:
-            write()
-        except StoreWriteError:
-            if self.recorder is None:
-                raise
-            self.recorder.save(what, write)
+    # -- the log: recovery, export and import ------------------------------------
 
     def recovery_candidates(self) -> list[Session]:
         """Sessions the log still shows as running that are not running here."""
-        if self.store is None:
-            return []
-        current = self.recorder.session_id if self.recorder is not None else None
-        try:
-            found = self.store.interrupted_sessions()
-        except StoreError as exc:
-            log.warning("interrupted sessions not read: %s", exc)
-            return []
-        if self._session_running():
-            found = [s for s in found if s.id != current]
-        return found
+        running = self.saving.session_id if self._session_running() else None
+        return recovery.recovery_candidates(self.saving, running)
 
     def offer_recovery(self) -> None:
-        store = self.store
-        for session in self.recovery_candidates():
-            assert store is not None
-            try:
-                sets = store.sets(session.id)
-                ratings = store.ratings(session.id)
-            except StoreError as exc:
-                self.show_status(f"An unfinished session could not be read: {exc}")
-                continue
-            tool = self.catalog.tools.get(session.tool_id)
-            dialog = RecoveryDialog(
-                session, tool.name if tool else session.tool_id, len(sets), ratings, self
-            )
-            dialog.exec()
-            self.apply_recovery(session, dialog.choice, dialog.changed_ratings())
+        names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
+        recovery.offer_recovery(
+            self,
+            self.saving,
+            self.recovery_candidates(),
+            names,
+            lambda text: self.show_status(text, 8000),
+        )
 
     def apply_recovery(
         self,
@@ -307,96 +241,43 @@ class MainWindow(QMainWindow):
         choice: RecoveryChoice,
         ratings: Mapping[tuple[Side, Moment], int | None],
     ) -> None:
-        store = self.store
-        if choice is RecoveryChoice.LATER or store is None:
-            return
-        session_id = session.id
-        for (side, moment), value in ratings.items() if choice is RecoveryChoice.RATE else ():
+        message = recovery.apply_recovery(self.saving, session, choice, ratings)
+        if message:
+            self.show_status(message, 8000)
 
-            def write(
-                side: Side = side, moment: Moment = moment, value: int | None = value
-            ) -> None:
-                if value is None:
-                    store.clear_rating(session_id, side, moment)
-                else:
-                    store.record_rating(session_id, side, moment, value)
-
-            self._write(f"{side} {moment} rating", write)
-        self._write("unfinished session closed", lambda: store.mark_interrupted(session_id))
-        self.show_status("The unfinished session is kept in your history.", 8000)
-        if self.progress_page is not None:
-            self.progress_page.reload()
+    def restore_from_backup(self) -> bool:
+        if not restore.offer_restore(
+            self, self.saving, self.paths, session_running=self._session_running()
+        ):
+            return False
+        self.undo_stack.clear()  # its deletions were made in the log now set aside
+        return True
 
     def export_log(self) -> None:
-        if self.store is None:
-            self.show_status("There is no log open to export.", 8000)
-            return
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export the log",
-            str(Path.home() / "psoas-timer-log.csv"),
-            "CSV, for spreadsheets (*.csv);;JSON (*.json)",
-        )
-        if not path:
-            return
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_suffix(".json" if "json" in chosen.lower() else ".csv")
-        try:
-            count = export_to_path(self.store, target)
-        except StoreError as exc:
-            QMessageBox.warning(self, "Export failed", f"{exc}")
-            return
-        self.show_status(f"Exported {count} sessions to {target}.", 10000)
+        self.log_commands.export_log()
 
     def import_log(self) -> None:
-        if self.store is None:
-            self.show_status("There is no log open to import into.", 8000)
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
-        )
-        if path:
-            self.import_from(Path(path))
+        self.log_commands.import_log()
 
     def import_from(self, path: Path) -> bool:
-        assert self.store is not None
-        try:
-            report = import_file(self.store, path)
-        except ImportFileError as exc:
-            QMessageBox.warning(self, "Nothing was imported", str(exc))
-            return False
-        except StoreError as exc:
-            QMessageBox.warning(self, "Nothing was imported", f"{exc}")
-            return False
-        skipped = (
-            f" {report.sessions_skipped} were already in the log."
-            if report.sessions_skipped
-            else ""
-        )
-        self.show_status(f"Imported {report.sessions_added} sessions from {path.name}.{skipped}")
-        if self.progress_page is not None:
-            self.progress_page.reload()
-        return True
+        return self.log_commands.import_from(path)
 
     def offer_next_day_check(self) -> None:
         """On start: how does the area feel since the last session? (ui/dialogs/next_day.py)"""
-        if self.store is None or self._session_running():
+        if self._session_running():
             return
         names, _ = catalog_names(self.catalog)
-        choice = offer_next_day_check(self.store, self.wall_clock(), names, self, self._write)
+        choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)
         if choice is NextDayChoice.ANSWERED:
-            self.show_status("Thank you: saved with your last session.", 8000)
-        if choice is not None and self.progress_page is not None:
-            self.progress_page.reload()
+            self.show_status("Thank you: kept with your last session.", 8000)
 
     def export_report(self) -> None:
         """File → Report…: a PDF for the physiotherapist over the range the charts show."""
         page = self.progress_page
         shown = page.progress.range_box.currentData() if page is not None else None
         date_range = shown if isinstance(shown, DateRange) else DateRange.LAST_90_DAYS
-        now = self.wall_clock()
-        path = save_report_from_window(self, self.store, self.catalog, date_range, now)
+        now = self.clocks.wall()
+        path = save_report_from_window(self, self.saving, self.catalog, date_range, now)
         if path is not None:
             self.show_status(f"Report saved to {path}.", 10000)
 
@@ -406,33 +287,19 @@ class MainWindow(QMainWindow):
             page = self.show_progress()
         if page is None:
             return
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Save the chart",
-            str(Path.home() / "psoas-timer-progress.png"),
-            "PNG image (*.png);;SVG drawing (*.svg)",
-        )
-        if path:
-            self.save_chart(Path(path), "svg" if "svg" in chosen.lower() else "png")
+        chosen = self.log_commands.choose_chart_file()
+        if chosen is not None:
+            self.save_chart(*chosen)
 
     def save_chart(self, path: Path, default_format: str = "png") -> bool:
-        from psoas_timer.ui.progress.charts import ChartExportError
-
         page = self.progress_page
         if page is None:
             return False
-        if not path.suffix:
-            path = path.with_suffix(f".{default_format}")
-        try:
-            page.progress.export_chart(path)
-        except ChartExportError as exc:
-            QMessageBox.warning(self, "Chart not saved", str(exc))
-            return False
-        self.show_status(f"Chart saved to {path}.", 10000)
-        return True
+        return self.log_commands.save_chart(page.progress, path, default_format)
 
     def leave_session(self) -> None:
         self.session.stop()
+        self.mpris.stop()
         self.set_floor_mode(False)
         self.show_picker()
 
@@ -469,16 +336,17 @@ class MainWindow(QMainWindow):
 
     def show_safety(self, first_run: bool) -> bool:
         dialog = SafetyDialog(self.catalog.safety, first_run, self)
-        accepted = dialog.exec() == SafetyDialog.DialogCode.Accepted
+        # Often opened by Enter on Start: a held or hurried Enter must not accept it unread.
+        accepted = prompts.run_modal(dialog) == SafetyDialog.DialogCode.Accepted
         if first_run and accepted:
             self.update_settings(self.settings.with_changes(safety_acknowledged=True))
         return accepted
 
     def show_keys(self) -> None:
-        KeysDialog(self).exec()
+        KeysDialog(self.commands, self).exec()
 
     def show_about(self) -> None:
-        QMessageBox.about(
+        prompts.about(
             self,
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<p>Breath-paced psoas self-release with a "
@@ -487,7 +355,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
@@ -532,14 +400,29 @@ class MainWindow(QMainWindow):
     def _status_changed(self, message: str) -> None:
         self.status_label.setVisible(message != self.status_label.text())
 
+    def _item_saved(self, item: SavedItem) -> None:
+        self.show_status(f"Saved: {item.what}.", 4000)
+        self.session.show_saved(item.what, ends_session=item.kind == "end")
+
     def _save_problem(self, message: str) -> None:
-        self.show_problem(message)
-        self.session.notice.setText(message)
+        del message  # shown by _save_state_changed, which also keeps its count current
+        if self.settings.voice:
+            self.voice.say(NOT_SAVED_SPOKEN)
+
+    def _save_state_changed(self, pending: int) -> None:
+        message = self.saving.message
+        if pending:
+            self._save_line = message
+            self.show_problem(message)
+        elif self.status_label.text() == self._save_line:
+            self.status_label.setText("")
+            self.status_label.setToolTip("")
+        waiting = tuple(change.what for change in self.saving.queue.pending_changes())
+        self.session.set_save_state(message, waiting)
 
     def _saves_recovered(self) -> None:
-        self.status_label.setText("")
-        self.status_label.setToolTip("")
         self.show_status("Everything pending has now been saved.", 8000)
+        self.session.show_saved("everything that was waiting")
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -549,51 +432,31 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_paint.emit()
 
-    def _restore_geometry(self) -> None:
-        try:
-            data = json.loads(self.paths.window_state.read_text("utf-8"))
-            geometry = QByteArray.fromBase64(data["geometry"].encode("ascii"))
-            if not self.restoreGeometry(geometry):
-                raise ValueError("not a window geometry")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.resize(1100, 760)
-
-    def _save_geometry(self) -> None:
-        if self._floor_active:
-            return
-        payload = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii")}
-        try:
-            atomic_write(self.paths.window_state, json.dumps(payload).encode("utf-8"))
-        except OSError as exc:
-            log.warning("window size not saved: %s", exc)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         engine = self.session.engine
         if engine is not None and engine.running:
-            answer = QMessageBox.question(
+            if not prompts.confirm(
                 self,
                 "Quit during a session?",
                 "A session is running. Quit anyway? Everything done so far is kept.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                default_yes=True,
+            ):
                 event.ignore()
                 return
             engine.end()
+        # Changes the log has not taken yet are never dropped without asking.
+        if not settle_unsaved(self, self.saving):
+            event.ignore()
+            return
         self.shutdown()
         event.accept()
 
     def shutdown(self) -> None:
-        self._save_geometry()
+        if not self._floor_active:  # full screen is not the size to come back to
+            save_geometry(self, self.paths.window_state)
         self.statusBar().clearMessage()
         self.session.stop()
         self.voice.shutdown()
         self.keep_awake.release()
-        if self.recorder is not None:
-            self.recorder.stop()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Keys reach the session page even if focus wandered to the window.
-        if self.stack.currentWidget() is self.session:
-            self.session.keyPressEvent(event)
-            return
-        super().keyPressEvent(event)
+        self.mpris.stop()
+        self.saving.stop()

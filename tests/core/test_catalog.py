@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from psoas_timer.core.catalog import (
+    MAX_SVG_BYTES,
     CatalogError,
     builtin_root,
     load_catalog,
@@ -256,6 +257,34 @@ def test_user_tools_load_beside_builtins_and_bad_ones_are_reported(tmp_path: Pat
     assert len(messages) == 2
     assert any("broken.toml" in m and "field 'x': unknown field" in m for m in messages)
     assert any("clash.toml" in m and "duplicate id" in m for m in messages)
+    assert set(catalog.tools) >= BUILTIN_TOOL_IDS
+
+
+def test_an_oversized_diagram_is_one_error_naming_the_file_and_never_read(
+    tmp_path: Path,
+) -> None:
+    user = tmp_path / "tools"
+    user.mkdir()
+    big = user / "pic.svg"
+    # Sparse: as large as a real giant on disk, without writing it.
+    with big.open("wb") as f:
+        f.truncate(400 * 1024 * 1024)
+    (user / "mine.toml").write_text(GOOD)
+    # A stray giant standing in for a built-in pose picture is refused too.
+    (user / "pose-prone.svg").write_bytes(b"<svg/>" + b" " * (MAX_SVG_BYTES + 1))
+    (user / "other.toml").write_text(
+        GOOD.replace('id = "my-tool"', 'id = "other"').replace('"pic.svg"', '"small.svg"')
+    )
+    (user / "small.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    catalog = load_catalog(user_tools=user)
+    messages = [str(e) for e in catalog.errors]
+    assert len(messages) == 2, messages
+    mine = next(m for m in messages if m.startswith(str(user / "mine.toml")))
+    assert "field 'positions[0].diagram'" in mine
+    assert f"diagram {str(big)!r} is 400.0 MiB, larger than 1024 KiB" in mine
+    other = next(m for m in messages if m.startswith(str(user / "other.toml")))
+    assert "field 'positions[0].pose_diagram'" in other and "pose-prone.svg" in other
+    assert "my-tool" not in catalog.tools and "other" not in catalog.tools
     assert set(catalog.tools) >= BUILTIN_TOOL_IDS
 
 

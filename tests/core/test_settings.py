@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+import codecs
+import json
+import os
+import tempfile
+from dataclasses import asdict, fields, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
-from psoas_timer.core.settings import Settings, SettingsError, settings_from_dict
+from psoas_timer.core.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    read_settings,
+    save_settings,
+    settings_from_dict,
+)
 from psoas_timer.core.vocab import (
     BREATHS_LIMITS,
     COUNTDOWN_LIMITS,
@@ -95,3 +109,174 @@ def test_every_saved_field_reads_back() -> None:
     changed = Settings(theme="dark", sides="right", volume=0, breaths=BREATHS_LIMITS.low)
     data = {f.name: getattr(changed, f.name) for f in fields(Settings)}
     assert settings_from_dict(data) == changed
+
+
+# -- reading a settings file that someone (or something) got at --------------------
+
+GOOD = Settings(theme="dark", sides="right", volume=35, breaths=BREATHS_LIMITS.low, sound=False)
+
+
+def good_dict() -> dict[str, Any]:
+    return {"version": 1, **asdict(GOOD)}
+
+
+def write(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def aside_of(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "it is over 64 KB long"),
+        (b"[" * 20_000 + b"]" * 20_000, "nested far too deeply"),
+        (b'{"breaths": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", "nested far too deeply"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+        (b'{"theme": "dark", "volume": 35, "x": "\xc3\x28"}', "not UTF-8 text (byte 0xc3"),
+        (b'{"note": "' + b"x" * 3_000_000 + b'"}', "it is over 64 KB long"),
+        (b"", "not valid JSON (line 1: Expecting value)"),
+        (b"null", "does not hold a settings object"),
+    ],
+    ids=[
+        "nested 100,000",
+        "nested 20,000",
+        "nested value",
+        "binary",
+        "invalid UTF-8",
+        "megabytes",
+        "empty",
+        "null",
+    ],
+)
+def test_an_unusable_file_gives_defaults_a_message_and_is_set_aside(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    path = write(tmp_path / "settings.json", content)
+    settings, message = load_settings(path)
+    assert settings == Settings.defaults()
+    assert message is not None
+    assert said in message, message
+    (aside,) = aside_of(path)
+    assert aside.read_bytes() == content and str(aside) in message
+    assert "the defaults are in use" in message
+    assert not path.exists()  # nothing kept, so nothing written back
+    assert len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"breaths": "__LONG__"}, ["breaths (expected a whole number from 5 to 30, got a number "
+                                   "5,000 digits long)"]),
+        ({"inhale": "__-LONG__"}, ["inhale (expected a number of seconds, got a number "
+                                   "5,000 digits long)"]),
+        ({"volume": 1e400}, ["volume (expected a whole number from 0 to 100, got inf)"]),
+        ({"inhale": float("nan")}, ["inhale (expected a finite number of seconds, got nan)"]),
+        ({"sound": "yes", "theme": ["dark"], "volume": {"a": 1}, "sides": None},
+         ["sound (expected true or false)", "theme (expected one of system, light, dark, "
+          "got ['dark'])", "volume (expected a whole number", "sides (expected one of"]),
+        ({"inhale": "4"}, ["inhale (expected a number of seconds, got '4')"]),
+        ({"breaths": "x" * 50_000}, ["breaths (expected a whole number from 5 to 30, got "
+                                     "'xxxxxxxx"]),
+        ({"inhale": 8.0, "hold_in": 4.0, "exhale": 10.0},
+         ["inhale (together the breath timings fail: a whole breath must last between 6 and "
+          "15 s (got 22 s))", "hold_in (together", "exhale (together"]),
+        ({"exhale": 30, "inhale": 1}, ["inhale (must be between 2 and 8 s (got 1 s))",
+                                       "exhale (must be between 2 and 10 s (got 30 s))"]),
+    ],
+    ids=["5000 digits", "5000 digits timing", "1e400", "NaN", "wrong types", "text number",
+         "50,000 characters", "breath too long", "two timings"],
+)  # fmt: skip
+def test_each_bad_setting_is_reset_alone_and_named(
+    tmp_path: Path, bad: dict[str, Any], named: list[str]
+) -> None:
+    data = good_dict() | bad
+    text = json.dumps(data, allow_nan=True)
+    text = text.replace('"__LONG__"', "1" * 5000).replace('"__-LONG__"', "-" + "1" * 5000)
+    path = write(tmp_path / "settings.json", text.encode())
+    settings, message = load_settings(path)
+    expected = replace(GOOD, **{k: getattr(Settings.defaults(), k) for k in bad})
+    assert settings == expected
+    assert message is not None
+    assert message.startswith("Some settings could not be used and are back at their defaults: ")
+    for part in named:
+        assert part in message, message
+    assert "every other setting was kept" in message
+    (aside,) = aside_of(path)
+    assert aside.read_bytes() == text.encode() and str(aside) in message
+    # What was good is written back, so the next start has it without a word.
+    assert load_settings(path) == (expected, None)
+    assert len(message) < 1000
+
+
+def test_a_file_with_a_utf8_byte_order_mark_keeps_every_setting(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    save_settings(path, GOOD)
+    content = codecs.BOM_UTF8 + path.read_bytes()
+    path.write_bytes(content)
+    assert load_settings(path) == (GOOD, None)
+    assert path.read_bytes() == content and aside_of(path) == []
+
+
+def test_a_utf16_file_with_its_mark_keeps_every_setting(tmp_path: Path) -> None:
+    path = write(tmp_path / "settings.json", json.dumps(good_dict()).encode("utf-16"))
+    assert load_settings(path) == (GOOD, None)
+
+
+def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path / "settings.json", json.dumps(good_dict() | {"colour": 3}).encode())
+    assert load_settings(path) == (GOOD, None)
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_settings_path_that_is_no_file_gives_defaults_and_a_message(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "settings.json"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)  # opening it would wait for a writer forever
+    settings, message = load_settings(path)
+    assert settings == Settings.defaults()
+    assert message is not None and "Could not read the settings file" in message
+    assert "not a regular file" in message
+    assert path.exists()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150)
+@given(
+    st.dictionaries(
+        st.sampled_from([f.name for f in fields(Settings)] + ["version", "other"]), json_values
+    )
+)
+def test_any_json_object_reads_without_an_exception(data: dict[str, Any]) -> None:
+    result, reset = read_settings(data)
+    assert isinstance(result, Settings)
+    for name, value in data.items():
+        if name in reset:
+            assert getattr(result, name) == getattr(Settings.defaults(), name)
+        elif name in {f.name for f in fields(Settings)}:
+            assert getattr(result, name) == value
+
+
+@settings(max_examples=150)
+@given(st.binary(max_size=300))
+def test_any_bytes_load_without_an_exception(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "settings.json", content)
+        result, message = load_settings(path)
+        assert isinstance(result, Settings)
+        assert message is None or "settings" in message.lower()

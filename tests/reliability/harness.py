@@ -2,12 +2,11 @@
 
 ``drive`` starts the app through its own entry point (:func:`psoas_timer.app.main`,
 so :func:`psoas_timer.ui.application.run` builds the real store, window and
-``MonotonicClock``) and, once the window is up, presses keys the way a person
-on the floor would: Enter to start and go on, digits to rate, sometimes R, ←
-or Enter during a set. Every item the recorder reports as saved is appended to
-a journal file (flushed and fsynced) the moment it is reported, so a process
-killed at any instant leaves a journal that lists only what the app had shown
-as saved.
+clocks) and, once the window is up, presses keys the way a person on the floor
+would: Enter to start and go on, digits to rate, sometimes R, ← or Enter during
+a set. Every item the save service reports as saved is appended to a journal
+file (flushed and fsynced) the moment it is reported, so a process killed at
+any instant leaves a journal that lists only what the app had shown as saved.
 
 ``check`` is a fresh launch on a data folder: it builds the window as the app
 does and prints, as JSON, the sessions the window offers for recovery.
@@ -111,9 +110,8 @@ class Driver(QObject):
             QTimer.singleShot(10, self.begin)
             return
         self.window = found[0]
-        recorder = self.window.recorder
-        if recorder is not None and self.journal is not None:
-            recorder.item_saved.connect(self._journal_item)
+        if self.journal is not None:
+            self.window.saving.item_saved.connect(self._journal_item)
         if self.samples is not None:
             clock = self.window.session.clock
             # One sample per session-time minute.
@@ -240,7 +238,7 @@ def drive(args: argparse.Namespace) -> int:
 def check(args: argparse.Namespace) -> int:
     """A fresh launch: what does the window offer for recovery?"""
     from psoas_timer.core.catalog import load_catalog
-    from psoas_timer.core.clock import MonotonicClock
+    from psoas_timer.core.clock import Clocks
     from psoas_timer.core.settings import load_settings
     from psoas_timer.ui.application import make_application, open_store
     from psoas_timer.ui.main_window import MainWindow
@@ -251,13 +249,13 @@ def check(args: argparse.Namespace) -> int:
     settings, settings_message = load_settings(where.settings)
     catalog = load_catalog(user_tools=where.user_tools)
     store, store_message = open_store(where)
-    window = MainWindow(catalog, settings, where, MonotonicClock(50), store)
+    window = MainWindow(catalog, settings, where, Clocks.real(50), store)
     api = "recovery_candidates"
     candidates_of = getattr(window, "recovery_candidates", None)
     if candidates_of is None:
-        # Until the window offers its own list, the store's is what it would offer.
-        api = "store.interrupted_sessions"
-        candidates = store.interrupted_sessions() if store is not None else []
+        # Until the window offers its own list, the log's is what it would offer.
+        api = "saving.interrupted_sessions"
+        candidates = window.saving.interrupted_sessions()
     else:
         candidates = candidates_of()
     result = {
@@ -268,8 +266,7 @@ def check(args: argparse.Namespace) -> int:
     }
     window.shutdown()
     window.deleteLater()
-    if store is not None:
-        store.close()
+    store.close()
     print(json.dumps(result), flush=True)
     return 0
 

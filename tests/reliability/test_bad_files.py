@@ -17,6 +17,7 @@ from psoas_timer import paths as app_paths
 from psoas_timer.app import main as app_main
 from psoas_timer.core.settings import Settings, load_settings, save_settings
 from psoas_timer.store import SCHEMA_VERSION, Store, export_to_path
+from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.application import open_store
 
 
@@ -58,7 +59,7 @@ def test_a_damaged_log_is_moved_aside_with_a_timestamp_and_the_user_told(
     for sidecar in ("-wal", "-shm"):
         where.database.with_name(where.database.name + sidecar).unlink(missing_ok=True)
     store, message = open_store(where)
-    assert store is not None, message
+    assert isinstance(store, Store), message
     try:
         assert message is not None
         kept = sorted(where.data.glob("psoas-timer.sqlite3.corrupt-*"))
@@ -79,7 +80,7 @@ def test_a_second_damaged_log_never_overwrites_the_first_one_kept(tmp_path: Path
     for n in range(3):
         where.database.write_bytes(b"garbage %d " % n * 500)
         store, _ = open_store(where)
-        assert store is not None
+        assert isinstance(store, Store)
         store.close()
         where.database.unlink()
     kept = sorted(where.data.glob("psoas-timer.sqlite3.corrupt-*"))
@@ -95,9 +96,9 @@ def test_a_log_from_a_newer_version_is_left_untouched(tmp_path: Path) -> None:
     before = where.database.read_bytes()
     listing = sorted(p.name for p in where.data.iterdir())
     store, message = open_store(where)
-    assert store is None
+    assert isinstance(store, UnavailableStore) and store.message == message
     assert message is not None and "newer version" in message and "Update the app" in message
-    assert "nothing will be saved this time" in message
+    assert "Nothing will be saved to the log this time" in message
     assert where.database.read_bytes() == before
     assert sorted(p.name for p in where.data.iterdir()) == listing
 
@@ -109,10 +110,10 @@ def test_a_log_from_a_newer_version_is_left_untouched(tmp_path: Path) -> None:
         (b"\xff\xfe\x00garbage", "not valid JSON"),
         (b"", "not valid JSON"),
         (b"[1, 2, 3]", "does not hold a settings object"),
-        (b'{"breaths": "many"}', "out of range"),
-        (b'{"volume": 400}', "out of range"),
-        (b'{"theme": "neon"}', "out of range"),
-        (b'{"inhale": -4}', "out of range"),
+        (b'{"breaths": "many"}', "back at their defaults: breaths (expected a whole number"),
+        (b'{"volume": 400}', "back at their defaults: volume (expected a whole number"),
+        (b'{"theme": "neon"}', "back at their defaults: theme (expected one of"),
+        (b'{"inhale": -4}', "back at their defaults: inhale (cannot be negative"),
     ],
 )
 def test_a_corrupt_settings_file_is_set_aside_and_defaults_used(
@@ -191,3 +192,34 @@ def _same_log(database: Path, before: bytes) -> bool:
         return dump == "\n".join(sqlite3.connect(copy).iterdump())
     finally:
         copy.unlink()
+
+
+def test_a_stray_wal_from_another_database_is_set_aside_and_the_user_told(
+    tmp_path: Path,
+) -> None:
+    """A real -wal from another SQLite database, beside a real log, through the app's own open."""
+    from tests.store.test_store_stray_files import another_databases_wal
+
+    where = app_paths.paths_under(tmp_path / "app")
+    sid = _log_with_a_session(where)
+    with Store.open(where.database) as before:
+        history = before.snapshots()
+    stray = another_databases_wal(tmp_path)
+    where.database.with_name(where.database.name + "-wal").write_bytes(stray)
+    store, message = open_store(where)
+    assert isinstance(store, Store), message
+    try:
+        assert store.snapshots() == history  # every session, set and rating
+        assert store.ratings(sid)[0].value == 6
+    finally:
+        store.close()
+    assert message is not None
+    (aside,) = where.data.glob("psoas-timer.sqlite3-wal.foreign-*")
+    assert message == (
+        f"A stray file beside your log was set aside: {aside}. It belonged to another "
+        "database (read with it, the log failed its checks: it is an SQLite database of some "
+        "other program). Your log opened without it; your history is intact."
+    )
+    assert aside.read_bytes() == stray
+    assert not list(where.data.glob("*.corrupt-*"))  # the log was not taken for damaged
+    assert "untouched" not in message

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths as app_paths
 from psoas_timer.core.catalog import load_catalog
-from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import State
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.ui.main_window import MainWindow
@@ -81,7 +81,7 @@ def test_a_whole_session_export_and_import_never_touch_the_network(
     where = app_paths.paths_under(tmp_path / "app")
     where.ensure()
     store = Store.open(where.database)
-    window = MainWindow(load_catalog(), QUICK_SETTINGS, where, FakeClock(), store)
+    window = MainWindow(load_catalog(), QUICK_SETTINGS, where, Clocks.following(FakeClock()), store)
     qtbot.addWidget(window)
     try:
         window.show()
@@ -123,8 +123,10 @@ def test_the_log_exports_and_settings_are_owner_only(qtbot: QtBot, tmp_path: Pat
 
         where.ensure()
         store, message = open_store(where)
-        assert store is not None, message
-        window = MainWindow(load_catalog(), QUICK_SETTINGS, where, FakeClock(), store)
+        assert isinstance(store, Store), message
+        window = MainWindow(
+            load_catalog(), QUICK_SETTINGS, where, Clocks.following(FakeClock()), store
+        )
         qtbot.addWidget(window)
         try:
             _run_session(window, qtbot)
@@ -193,3 +195,74 @@ def test_the_app_log_file_is_private_even_after_rotation(tmp_path: Path) -> None
             root.removeHandler(handler)
             handler.close()
         os.umask(old_umask)
+
+
+def _new_handlers(before: list[logging.Handler]) -> list[logging.Handler]:
+    return [h for h in logging.getLogger("psoas_timer").handlers if h not in before]
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[list[logging.Handler]]:
+    root = logging.getLogger("psoas_timer")
+    before = list(root.handlers)
+    yield before
+    for handler in _new_handlers(before):
+        root.removeHandler(handler)
+        handler.close()
+
+
+def test_the_logs_folder_is_made_private_and_an_old_open_one_tightened(
+    tmp_path: Path, logging_restored: list[logging.Handler]
+) -> None:
+    from psoas_timer.app import setup_logging
+
+    old_umask = os.umask(0o022)
+    try:
+        setup_logging(tmp_path / "new" / "logs" / "psoas-timer.log")
+        assert _mode(tmp_path / "new" / "logs") == 0o700
+        old = tmp_path / "old" / "logs"
+        old.mkdir(parents=True, mode=0o755)
+        old.chmod(0o755)
+        (old / "psoas-timer.log").write_text("from before\n")
+        (old / "psoas-timer.log").chmod(0o644)
+        setup_logging(old / "psoas-timer.log")
+        assert _mode(old) == 0o700
+        assert _mode(old / "psoas-timer.log") == 0o600
+        assert (old / "psoas-timer.log").read_text().startswith("from before\n")
+    finally:
+        os.umask(old_umask)
+
+
+@pytest.mark.parametrize("kind", ["link to a file", "link to a device", "fifo", "folder"])
+def test_a_log_file_that_is_not_a_regular_file_is_refused_never_followed(
+    tmp_path: Path,
+    kind: str,
+    logging_restored: list[logging.Handler],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from psoas_timer.app import setup_logging
+
+    logs = tmp_path / "logs"
+    logs.mkdir(mode=0o700)
+    log_file = logs / "psoas-timer.log"
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("keep\n")
+    victim.chmod(0o644)
+    device = Path("/dev/null")
+    device_mode = device.stat().st_mode
+    if kind == "link to a file":
+        log_file.symlink_to(victim)
+    elif kind == "link to a device":
+        log_file.symlink_to(device)
+    elif kind == "fifo":
+        os.mkfifo(log_file)  # opening it for writing would block the start
+    else:
+        log_file.mkdir()
+    setup_logging(log_file)
+    (handler,) = _new_handlers(logging_restored)
+    assert not isinstance(handler, logging.FileHandler)  # status lines go to stderr instead
+    assert f"cannot write the app's log {log_file}" in capsys.readouterr().err
+    logging.getLogger("psoas_timer").info("a status line")
+    assert victim.read_text() == "keep\n" and _mode(victim) == 0o644
+    assert device.stat().st_mode == device_mode
+    assert log_file.is_symlink() or log_file.exists()

@@ -1,4 +1,5 @@
-"""A second start brings the first window forward; two writers anyway stay safe."""
+"""A second start brings the first window forward, says so when the first does not
+answer, and never makes two writers of one log; two writers anyway stay safe."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtNetwork import QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths as app_paths
+from psoas_timer.services import single_instance
 from psoas_timer.store import Store
+from psoas_timer.ui.dialogs import second_start
+from psoas_timer.ui.dialogs.second_start import start_anyway
 
 pytestmark = pytest.mark.subprocess
 
@@ -178,3 +186,155 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         assert running == 0
     finally:
         conn.close()
+
+
+# -- a second start while the first copy does not answer --------------------------------
+
+
+class DialogAnswers:
+    """Answers each message box as it opens with the next button label, and keeps
+    what each box said."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.seen: list[str] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._answer)
+        self._timer.start()
+
+    def _answer(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible() or not self.answers:
+            return
+        self.seen.append(box.text())
+        label = self.answers.pop(0)
+        buttons = [b for b in box.buttons() if b.text().replace("&", "") == label]
+        assert buttons, f"no button {label!r} in {box.text()!r}"
+        buttons[0].click()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def _frozen_first(data_dir: Path) -> subprocess.Popen[bytes]:
+    """A first copy that has taken the lock and listens, then stops answering (SIGSTOP:
+    the system still takes connections for it, as for a copy stuck in a call)."""
+    where = app_paths.paths_under(data_dir)
+    first = _start_app(data_dir)
+    _wait_until_listening(where, first)
+    first.send_signal(signal.SIGSTOP)
+    return first
+
+
+def _second_run(where: app_paths.Paths) -> int:
+    from psoas_timer.ui.application import run
+
+    return run(paths=where, tool_id=None, smoke=False, time_scale=1.0, process_age=lambda: 0.0)
+
+
+@pytest.fixture
+def quick_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second start gives up on the first after 1.5 s instead of 8 s."""
+    monkeypatch.setattr(single_instance, "ANSWER_TIMEOUT_MS", 1500)
+
+
+def test_a_second_start_while_the_first_does_not_answer_says_so_and_can_quit(
+    qtbot: QtBot, tmp_path: Path, quick_answer: None
+) -> None:
+    where = app_paths.paths_under(tmp_path / "app")
+    first = _frozen_first(tmp_path / "app")
+    answers = DialogAnswers("Quit")
+    try:
+        assert _second_run(where) == 1
+        assert answers.seen == [
+            f"Psoas Timer is already running for {where.data} but is not answering."
+        ]
+        holder = single_instance.SingleInstance(where.lock_name, where.data).holder()
+        assert holder is not None and holder.pid == first.pid, "the lock changed hands"
+        first.send_signal(signal.SIGCONT)
+        assert single_instance.ask_running(where.lock_name) is single_instance.Claim.RAISED
+        assert first.poll() is None
+    finally:
+        answers.stop()
+        _stop(first)
+
+
+def test_starting_anyway_never_takes_the_log_from_a_copy_that_still_runs(
+    qtbot: QtBot, tmp_path: Path, quick_answer: None
+) -> None:
+    where = app_paths.paths_under(tmp_path / "app")
+    first = _frozen_first(tmp_path / "app")
+    answers = DialogAnswers("Start anyway", "Quit")
+    try:
+        assert _second_run(where) == 1
+        assert len(answers.seen) == 2 and answers.seen[1].startswith(
+            f"Psoas Timer is still running for {where.data} (process {first.pid})"
+        ), answers.seen
+        # Not even on the user's word: the running copy holds its lock file open.
+        other = single_instance.SingleInstance(where.lock_name, where.data)
+        assert not other.force_take_over()
+        holder = other.holder()
+        assert holder is not None and holder.pid == first.pid
+    finally:
+        answers.stop()
+        _stop(first)
+
+
+def test_starting_anyway_after_the_stuck_copy_has_ended_takes_over(
+    qtbot: QtBot, tmp_path: Path, quick_answer: None
+) -> None:
+    where = app_paths.paths_under(tmp_path / "app")
+    first = _frozen_first(tmp_path / "app")
+    instance = single_instance.SingleInstance(where.lock_name, where.data)
+    answers: DialogAnswers | None = None
+    try:
+        assert instance.claim() is single_instance.Claim.BUSY
+        # While the box is up, the user ends the stuck copy from the system monitor.
+        first.kill()
+        first.wait(timeout=30)
+        answers = DialogAnswers("Start anyway")
+        assert start_anyway(instance, where.data)
+        assert answers.seen == [second_start.not_answering_text(where.data)]
+        holder = instance.holder()
+        assert holder is not None and holder.pid == os.getpid()
+        probe = QLocalSocket()
+        probe.connectToServer(where.lock_name)
+        assert probe.waitForConnected(1000), "the new copy does not listen for later starts"
+        probe.abort()
+    finally:
+        if answers is not None:
+            answers.stop()
+        instance.release()
+        _stop(first)
+
+
+def _foreign_lock(where: app_paths.Paths) -> Path:
+    """A lock written by a copy on another computer that shares the data folder."""
+    where.ensure()
+    lock = where.data / f".{where.lock_name}.lock"
+    lock.write_text("4242\npsoas-timer\nanother-computer\n", encoding="utf-8")
+    return lock
+
+
+def test_a_lock_this_computer_cannot_check_is_taken_only_on_the_users_word(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    where = app_paths.paths_under(tmp_path / "app")
+    lock = _foreign_lock(where)
+    instance = single_instance.SingleInstance(where.lock_name, where.data)
+    answers = DialogAnswers("Start anyway", "Quit")
+    try:
+        assert not start_anyway(instance, where.data)
+        assert answers.seen[1] == second_start.unsure_text(
+            where.data, single_instance.Holder(4242, "another-computer", "psoas-timer")
+        )
+        assert "4242" in lock.read_text("utf-8"), "the lock was touched without consent"
+        answers.stop()
+        answers = DialogAnswers("Start anyway", "Start anyway")
+        assert start_anyway(instance, where.data)
+        holder = instance.holder()
+        assert holder is not None and holder.pid == os.getpid()
+    finally:
+        answers.stop()
+        instance.release()

@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,25 +31,6 @@ from psoas_timer.store import (
 from tests.helpers import TEN_YEARS_FROM, fill_ten_years
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
-
-
-def ticking_clock(
-    start: datetime = T0, step: timedelta = timedelta(seconds=1)
-) -> Callable[[], datetime]:
-    now = [start]
-
-    def clock() -> datetime:
-        now[0] += step
-        return now[0]
-
-    return clock
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "log.sqlite", clock=ticking_clock())
-    yield s
-    s.close()
 
 
 def raw(store: Store) -> sqlite3.Connection:

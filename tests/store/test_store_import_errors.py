@@ -222,7 +222,8 @@ CASES = [
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def seeded_store(tmp_path: Path) -> Iterator[Store]:
+    """A log with one session in it, a rating and a set."""
     s = Store.open(tmp_path / "log.sqlite")
     sid = s.start_session("ball", "prone", "both")
     s.record_rating(sid, "left", "before", 4)
@@ -231,9 +232,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def dump(store: Store) -> str:
+def dump(seeded_store: Store) -> str:
     buffer = io.StringIO(newline="")
-    export_csv(store, buffer)
+    export_csv(seeded_store, buffer)
     return buffer.getvalue()
 
 
@@ -242,28 +243,28 @@ def test_there_are_enough_cases() -> None:
     assert len({c.name for c in CASES}) == len(CASES)
 
 
-def test_the_base_file_is_valid(store: Store, tmp_path: Path) -> None:
+def test_the_base_file_is_valid(seeded_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "good.csv"
     path.write_bytes(to_bytes(good_rows()))
-    report = import_file(store, path)
+    report = import_file(seeded_store, path)
     assert (report.sessions_added, report.sets_added, report.ratings_added) == (2, 2, 3)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_a_malformed_file_is_refused_whole(store: Store, tmp_path: Path, case: Case) -> None:
+def test_a_malformed_file_is_refused_whole(seeded_store: Store, tmp_path: Path, case: Case) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(case.make())
-    before = dump(store)
+    before = dump(seeded_store)
     with pytest.raises(ImportFileError) as caught:
-        import_file(store, path)
+        import_file(seeded_store, path)
     message = str(caught.value)
     assert f"line {case.line}: field {case.field}:" in message, message
     assert any(i.line == case.line and i.field == case.field for i in caught.value.issues)
     assert message.startswith("Nothing was imported from bad.csv")
-    assert dump(store) == before
+    assert dump(seeded_store) == before
 
 
-def test_every_problem_in_a_file_is_listed(store: Store, tmp_path: Path) -> None:
+def test_every_problem_in_a_file_is_listed(seeded_store: Store, tmp_path: Path) -> None:
     rows = good_rows()
     rows[1][COL["sides"]] = "middle"
     rows[2][COL["level"]] = "-1"
@@ -272,19 +273,19 @@ def test_every_problem_in_a_file_is_listed(store: Store, tmp_path: Path) -> None
     rows[7][COL["moment"]] = "later"
     path = tmp_path / "bad.csv"
     path.write_bytes(to_bytes(rows))
-    before = dump(store)
+    before = dump(seeded_store)
     with pytest.raises(ImportFileError) as caught:
-        import_file(store, path)
+        import_file(seeded_store, path)
     found = [(i.line, i.field) for i in caught.value.issues]
     assert found == [(2, "sides"), (3, "level"), (3, "outcome"), (5, "value"), (8, "moment")]
     assert "line 5: field value: expected a whole number from 0 to 10, got '11'" in str(
         caught.value
     )
-    assert dump(store) == before
+    assert dump(seeded_store) == before
 
 
 def test_a_quoted_note_over_several_lines_keeps_later_line_numbers(
-    store: Store, tmp_path: Path
+    seeded_store: Store, tmp_path: Path
 ) -> None:
     rows = good_rows()
     rows[1][COL["note"]] = "one\r\ntwo\r\nthree"  # row 2 now spans lines 2-4
@@ -292,14 +293,16 @@ def test_a_quoted_note_over_several_lines_keeps_later_line_numbers(
     path = tmp_path / "bad.csv"
     path.write_bytes(to_bytes(rows))
     with pytest.raises(ImportFileError, match="line 7: field value:"):
-        import_file(store, path)
+        import_file(seeded_store, path)
 
 
-def test_a_long_list_of_problems_is_shortened_in_the_message(store: Store, tmp_path: Path) -> None:
+def test_a_long_list_of_problems_is_shortened_in_the_message(
+    seeded_store: Store, tmp_path: Path
+) -> None:
     rows = [list(CSV_COLUMNS)] + [rating(OTHER, "left", "before", "99") for _ in range(40)]
     path = tmp_path / "bad.csv"
     path.write_bytes(to_bytes(rows))
     with pytest.raises(ImportFileError) as caught:
-        import_file(store, path)
+        import_file(seeded_store, path)
     assert len(caught.value.issues) == 80
     assert "… and 55 more." in str(caught.value)

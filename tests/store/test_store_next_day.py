@@ -159,8 +159,8 @@ def old_csv_text() -> str:
         {
             "record": "session",
             "session_uuid": uuid,
-            "started_at": "2024-05-01T07:30:00Z",
-            "ended_at": "2024-05-01T08:00:00Z",
+            "started_at": "2024-02-20T07:30:00Z",
+            "ended_at": "2024-02-20T08:00:00Z",
             "tool_id": "ball",
             "position_id": "prone",
             "sides": "left",
@@ -172,7 +172,7 @@ def old_csv_text() -> str:
             "side": "left",
             "moment": "before",
             "value": "6",
-            "recorded_at": "2024-05-01T07:31:00Z",
+            "recorded_at": "2024-02-20T07:31:00Z",
         },
     ]
     buffer = io.StringIO(newline="")
@@ -198,8 +198,8 @@ def test_a_version_1_json_file_still_imports(store: Store, tmp_path: Path) -> No
         "sessions": [
             {
                 "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e",
-                "started_at": "2024-05-01T07:30:00Z",
-                "ended_at": "2024-05-01T08:00:00Z",
+                "started_at": "2024-02-20T07:30:00Z",
+                "ended_at": "2024-02-20T08:00:00Z",
                 "tool_id": "ball",
                 "position_id": "prone",
                 "sides": "left",
@@ -228,8 +228,8 @@ UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 SESSION = {
     "record": "session",
     "session_uuid": UUID,
-    "started_at": "2024-05-01T07:30:00Z",
-    "ended_at": "2024-05-01T08:00:00Z",
+    "started_at": "2024-02-20T07:30:00Z",
+    "ended_at": "2024-02-20T08:00:00Z",
     "tool_id": "ball",
     "position_id": "prone",
     "sides": "left",
@@ -243,7 +243,7 @@ def check_row(**cells: str) -> dict[str, str]:
         "session_uuid": UUID,
         "feeling": "worse",
         "lasting_soreness": "yes",
-        "recorded_at": "2024-05-02T09:00:00Z",
+        "recorded_at": "2024-02-21T09:00:00Z",
     }
     row.update(cells)
     return row

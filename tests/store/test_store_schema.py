@@ -396,13 +396,6 @@ def test_quarantine_names_use_the_current_time(tmp_path: Path) -> None:
 # -- failing writes -----------------------------------------------------------
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "log.sqlite")
-    yield s
-    s.close()
-
-
 def test_a_read_only_log_surfaces_every_write_as_an_error(store: Store) -> None:
     sid = store.start_session("ball", "prone", "left")
     store.record_rating(sid, "left", "before", 4)

@@ -31,6 +31,11 @@ def main() -> int:
     clock = MonotonicClock()
     cues = CuePlayer(Path(tempfile.mkdtemp()))
     cues.preload()
+    # Usually ready on return; a slow start of the sound server can take longer.
+    deadline = time.monotonic() + 5
+    while not cues.available and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
     if not cues.available:
         print(json.dumps({"error": "no audio output"}))
         return 3

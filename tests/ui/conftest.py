@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from psoas_timer import paths
+from psoas_timer.core.catalog import Catalog, load_catalog
+from psoas_timer.core.clock import Clock, Clocks, FakeClock
+from psoas_timer.core.settings import Settings
+from psoas_timer.store import Store
+from psoas_timer.store.saving import UnavailableStore
+from psoas_timer.ui.dialogs import unsaved
+from psoas_timer.ui.main_window import MainWindow
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import active_timers
 
 
@@ -16,30 +26,19 @@ def no_dangling_timers(qapp: QApplication) -> Iterator[None]:
     assert not leftovers, f"left running after the test: {leftovers}"
 
 
-from collections.abc import Callable  # noqa: E402
-
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
-
-from psoas_timer import paths  # noqa: E402
-from psoas_timer.core.catalog import Catalog, load_catalog  # noqa: E402
-from psoas_timer.core.clock import Clock, FakeClock  # noqa: E402
-from psoas_timer.core.settings import Settings  # noqa: E402
-from psoas_timer.store import Store  # noqa: E402
-from psoas_timer.ui.main_window import MainWindow  # noqa: E402
-from tests.helpers import QUICK_SETTINGS  # noqa: E402
-
-TEST_SETTINGS = QUICK_SETTINGS
-
-
 @pytest.fixture(autouse=True)
 def quit_questions_say_yes(monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest-qt closes windows before fixtures tear down; a test that fails mid-session
     would otherwise hang on "Quit during a session?". Tests that need another answer
     patch it again."""
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
+
+
+@pytest.fixture(autouse=True)
+def unsaved_changes_are_dropped_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing a window with changes still waiting asks what to do; a test that ends
+    that way would hang on the question. Tests of that question patch it again."""
+    monkeypatch.setattr(unsaved, "ask_about_unsaved", lambda *args: unsaved.UnsavedChoice.DISCARD)
 
 
 @pytest.fixture(scope="session")
@@ -53,14 +52,18 @@ def catalog() -> Catalog:
 def make_window(
     qtbot: QtBot, catalog: Catalog, private_paths: paths.Paths
 ) -> Iterator[Callable[..., MainWindow]]:
-    made: list[tuple[MainWindow, Store | None]] = []
+    made: list[tuple[MainWindow, Store | UnavailableStore]] = []
 
     def factory(
-        clock: Clock | None = None, settings: Settings = TEST_SETTINGS, store: bool = True
+        clock: Clock | None = None,
+        settings: Settings = QUICK_SETTINGS,
+        store: Store | UnavailableStore | None = None,
     ) -> MainWindow:
+        """A window on a fresh log (or ``store``); wall time follows ``clock`` from now."""
         private_paths.ensure()
-        opened = Store.open(private_paths.database) if store else None
-        window = MainWindow(catalog, settings, private_paths, clock or FakeClock(), opened)
+        opened = store if store is not None else Store.open(private_paths.database)
+        clocks = Clocks.following(clock or FakeClock())
+        window = MainWindow(catalog, settings, private_paths, clocks, opened)
         qtbot.addWidget(window)
         made.append((window, opened))
         return window
@@ -72,5 +75,4 @@ def make_window(
             window.session.engine.end()
         window.shutdown()
         window.close()
-        if opened is not None:
-            opened.close()
+        opened.close()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QMenuBar,
-    QMessageBox,
     QScrollBar,
     QWidget,
 )
@@ -43,8 +42,8 @@ from psoas_timer.ui.theme import (
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
 from psoas_timer.ui.widgets.ring import PacingRing
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
 # -- accessible names ----------------------------------------------------------
 
@@ -146,14 +145,14 @@ def test_pictures_and_rating_buttons_say_what_they_show(
 
 
 def test_every_control_of_the_dialogs_has_an_accessible_name(
-    qtbot: QtBot, catalog: Catalog
+    qtbot: QtBot, catalog: Catalog, make_window: Callable[..., MainWindow]
 ) -> None:
     assert catalog.safety is not None
     dialogs: list[QWidget] = [
-        SettingsDialog(TEST_SETTINGS),
+        SettingsDialog(QUICK_SETTINGS),
         SafetyDialog(catalog.safety, first_run=True),
         SafetyDialog(catalog.safety, first_run=False),
-        KeysDialog(),
+        KeysDialog(make_window().commands),
         RatingPanel(),
     ]
     for dialog in dialogs:
@@ -219,10 +218,7 @@ def live_name(page: SessionPage) -> str:
 def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test that fails mid-session leaves the session running; pytest-qt closes the
     window before any fixture can end it, and "quit anyway?" would wait forever."""
-    monkeypatch.setattr(
-        "psoas_timer.ui.main_window.QMessageBox.question",
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
 
 
 def test_phase_step_side_and_rating_changes_reach_a_screen_reader(

@@ -19,10 +19,13 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.services import sound
 from psoas_timer.services.sound import CUE_SHAPES, RATE, CuePlayer, cue_files
 from psoas_timer.services.voice import Voice
+from tests.hangs import HELD_S, mute_socket
 
 SINK = "nullsink"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def dominant_hz(samples: np.ndarray) -> float:
@@ -86,6 +89,48 @@ def test_no_audio_device_is_reported_once(qtbot: QtBot, tmp_path: Path) -> None:
     if player.available:
         pytest.skip("this machine has an audio output")
     assert len(problems) == 1 and "Sound is off" in problems[0]
+
+
+@pytest.mark.subprocess
+def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui() -> None:
+    """PulseAudio that takes the connection and never answers: libpulse would wait
+    30 s inside QtMultimedia's first call, on whichever thread made it."""
+    folder = Path(tempfile.mkdtemp(prefix="pt-pulse-"))  # short: a socket path
+    try:
+        with mute_socket(folder / "native") as server:
+            env = {
+                **os.environ,
+                "QT_QPA_PLATFORM": "offscreen",
+                "PULSE_SERVER": f"unix:{server.path}",
+                "PYTHONPATH": str(ROOT),
+            }
+            began = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, "-m", "tests.ui.cue_open_driver"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            took = time.monotonic() - began
+            connections = server.connections
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    if connections == 0 and not report["problems"]:
+        pytest.skip("QtMultimedia reaches the sound system some other way here (PipeWire?)")
+    assert connections >= 1, report
+    assert [text for _, text in report["problems"]] == [sound.NOT_ANSWERING], report
+    wait_s = sound.OPEN_WAIT_MS / 1000
+    assert sound.OPEN_BOUND_MS / 1000 - 0.01 <= report["problems"][0][0] < 3.0, report
+    assert report["preload_s"] < wait_s + HELD_S, report
+    assert report["longest_gap_s"] < wait_s + HELD_S, "the GUI thread was held past the wait"
+    assert not report["available"]
+    # The process ends at once although the first call is still waiting on the server.
+    assert took < 15, took
 
 
 @pytest.fixture

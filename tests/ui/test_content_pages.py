@@ -14,11 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog, load_catalog
-from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.safety import BUILTIN_SAFETY, STANDARD_CAUTIONS
 from psoas_timer.core.units import render_distances
 from psoas_timer.store import Store
+from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.picker.placement_page import PlacementPage
@@ -154,7 +155,13 @@ def test_a_custom_tool_gets_the_standard_cautions_and_stop_line(
 
     # Its sessions carry the same stop line as every other tool's.
     private_paths.ensure()
-    window = MainWindow(mine, QUICK_SETTINGS, private_paths, FakeClock(), None)
+    window = MainWindow(
+        mine,
+        QUICK_SETTINGS,
+        private_paths,
+        Clocks.following(FakeClock()),
+        UnavailableStore("No log in this test."),
+    )
     qtbot.addWidget(window)
     try:
         window.show()
@@ -249,7 +256,9 @@ def test_no_session_starts_before_the_notice_is_acknowledged(
     private_paths.ensure()
     store = Store.open(private_paths.database)
     settings = QUICK_SETTINGS.with_changes(safety_acknowledged=False)
-    window = MainWindow(broken_safety_catalog, settings, private_paths, FakeClock(), store)
+    window = MainWindow(
+        broken_safety_catalog, settings, private_paths, Clocks.following(FakeClock()), store
+    )
     qtbot.addWidget(window)
     try:
         window.show()

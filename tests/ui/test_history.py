@@ -13,8 +13,10 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import SetResult
 from psoas_timer.core.vocab import NOT_RATED
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store, export_to_path
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
@@ -42,11 +44,19 @@ def seed(store: Store, n: int = 3) -> list[int]:
 def view(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[HistoryView, Store, list[int]]]:
     store = Store.open(tmp_path / "log.sqlite3")
     ids = seed(store)
-    table = HistoryView(store, {"ql-claw": "QL Claw"})
+    saving = SaveService(store, Clocks.following(FakeClock(), T0).wall)
+    table = HistoryView(saving, {"ql-claw": "QL Claw"})
     qtbot.addWidget(table)
     table.reload()
     yield table, store, ids
     store.close()
+
+
+def logged(window: MainWindow) -> Store:
+    """The window's own log, to set up and check what the user did."""
+    store = window.saving.store
+    assert isinstance(store, Store)
+    return store
 
 
 def cell(table: HistoryView, session_id: int, column: int) -> QModelIndex:
@@ -166,8 +176,7 @@ def answer_next_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> None:
 
 
 def running_session(window: MainWindow) -> int:
-    assert window.store is not None
-    store = window.store
+    store = logged(window)
     sid = store.start_session("ql-claw", "prone", "both", T0)
     store.record_rating(sid, "left", "before", 6, T0)
     store.record_set(sid, SetResult("left", 0, "Base", 15, 15, None, None, 90.0, 0.0, "completed"))
@@ -189,10 +198,9 @@ def test_a_crashed_session_is_offered_and_rated(
 
     answer_next_dialog(qtbot, rate)
     window.offer_recovery()
-    assert window.store is not None
-    ratings = {(r.side, r.moment): r.value for r in window.store.ratings(sid)}
+    ratings = {(r.side, r.moment): r.value for r in logged(window).ratings(sid)}
     assert ratings == {("left", "before"): 6, ("left", "after"): 3, ("right", "before"): 4}
-    assert window.store.session(sid).status == "interrupted"
+    assert logged(window).session(sid).status == "interrupted"
     assert window.recovery_candidates() == []
 
 
@@ -212,9 +220,8 @@ def test_a_crashed_session_can_be_kept_or_left_for_later(
 
     answer_next_dialog(qtbot, press)
     window.offer_recovery()
-    assert window.store is not None
-    assert window.store.session(sid).status == status
-    assert len(window.store.ratings(sid)) == 1
+    assert logged(window).session(sid).status == status
+    assert len(logged(window).ratings(sid)) == 1
 
 
 def test_the_recovery_dialog_says_what_was_kept(
@@ -222,8 +229,7 @@ def test_the_recovery_dialog_says_what_was_kept(
 ) -> None:
     window = make_window()
     sid = running_session(window)
-    assert window.store is not None
-    dialog = RecoveryDialog(window.store.session(sid), "QL Claw", 1, window.store.ratings(sid))
+    dialog = RecoveryDialog(logged(window).session(sid), "QL Claw", 1, logged(window).ratings(sid))
     qtbot.addWidget(dialog)
     text = " ".join(label.text() for label in dialog.findChildren(type(window.status_label)))
     assert "QL Claw" in text and "1 set and 1 rating" in text
@@ -236,8 +242,8 @@ def test_progress_page_opens_from_the_menu_and_a_chart_point_selects_a_row(
     make_window: Callable[..., MainWindow],
 ) -> None:
     window = make_window()
-    assert window.store is not None
-    ids = seed(window.store)
+    ids = seed(logged(window))
+    window.show()
     page = window.show_progress()
     assert page is not None and window.stack.currentWidget() is page
     page.progress.session_chosen.emit(ids[1])
@@ -261,9 +267,9 @@ def test_import_and_export_from_the_window(
 
     window = make_window()
     assert window.import_from(exported)
-    assert window.store is not None and len(window.store.sessions()) == 2
+    assert len(logged(window).sessions()) == 2
     assert window.import_from(exported)  # twice: no duplicates
-    assert len(window.store.sessions()) == 2
+    assert len(logged(window).sessions()) == 2
 
     broken = tmp_path / "broken.csv"
     rows = list(csv.reader(exported.read_text("utf-8").splitlines()))
@@ -279,7 +285,7 @@ def test_import_and_export_from_the_window(
     answer_next_dialog(qtbot, read_and_close)
     assert not window.import_from(broken)
     assert shown and "line 2" in shown[0]
-    assert len(window.store.sessions()) == 2
+    assert len(logged(window).sessions()) == 2
 
 
 def test_a_lasting_problem_stays_in_view_after_short_messages(

@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.store import SetRecord, Store
+from psoas_timer.ui import prompts
 from psoas_timer.ui.dialogs.next_day import NextDayChoice, NextDayDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.progress.history import COL_NEXT_DAY
@@ -24,13 +27,14 @@ def answers(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> Iterator[list[Keys
     """Each time the dialog opens it takes the next list of keys; ``asked`` counts the openings."""
     queued: list[Keys] = []
 
-    def fake_exec(dialog: NextDayDialog) -> int:
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, NextDayDialog)
         keys = queued.pop(0)
         for key in keys:
             qtbot.keyClick(dialog, key)
         return int(dialog.result())
 
-    monkeypatch.setattr(NextDayDialog, "exec", fake_exec)
+    monkeypatch.setattr(prompts, "run_modal", answer)
     yield queued
 
 
@@ -44,10 +48,17 @@ def session_ending_at(store: Store, ended: datetime, *, with_set: bool = True) -
     return sid
 
 
-def window_at(make_window: Callable[..., MainWindow], now: datetime) -> MainWindow:
-    window = make_window()
-    window.wall_clock = lambda: now
-    return window
+def window_at(
+    make_window: Callable[..., MainWindow], hours: float
+) -> tuple[MainWindow, Store, FakeClock]:
+    """A window whose clock stands ``hours`` after :data:`ENDED`."""
+    clock = FakeClock()
+    window = make_window(clock)
+    store = window.saving.store
+    assert isinstance(store, Store)
+    # Wall time follows the fake clock from "now"; move the log's session instead.
+    window.clocks = Clocks.following(clock, ENDED + timedelta(hours=hours))
+    return window, store, clock
 
 
 @pytest.mark.parametrize(
@@ -57,18 +68,16 @@ def window_at(make_window: Callable[..., MainWindow], now: datetime) -> MainWind
 def test_asked_only_12_to_72_hours_after(
     make_window: Callable[..., MainWindow], answers: list[Keys], hours: float, asked: bool
 ) -> None:
-    window = window_at(make_window, ENDED + timedelta(hours=hours))
-    assert window.store is not None
-    sid = session_ending_at(window.store, ENDED)
+    window, store, _ = window_at(make_window, hours)
+    sid = session_ending_at(store, ENDED)
     answers.append([Qt.Key.Key_1, Qt.Key.Key_N])
     window.offer_next_day_check()
     assert (not answers) is asked
-    check = window.store.next_day_check(sid)
+    check = store.next_day_check(sid)
     assert (check is not None) is asked
     if asked:
         assert check is not None
         assert (check.feeling, check.lasting_soreness) == ("better", False)
-        assert check.recorded_at == ENDED + timedelta(hours=hours)
 
 
 @pytest.mark.parametrize(
@@ -86,12 +95,11 @@ def test_one_key_per_answer(
     feeling: str,
     sore: bool,
 ) -> None:
-    window = window_at(make_window, ENDED + timedelta(hours=20))
-    assert window.store is not None
-    sid = session_ending_at(window.store, ENDED)
+    window, store, _ = window_at(make_window, 20)
+    sid = session_ending_at(store, ENDED)
     answers.append(keys)
     window.offer_next_day_check()
-    check = window.store.next_day_check(sid)
+    check = store.next_day_check(sid)
     assert check is not None and (check.feeling, check.lasting_soreness) == (feeling, sore)
     # Answered: never asked again for this session.
     window.offer_next_day_check()
@@ -101,16 +109,15 @@ def test_one_key_per_answer(
 def test_esc_asks_again_at_the_next_start_and_d_never_again(
     make_window: Callable[..., MainWindow], answers: list[Keys]
 ) -> None:
-    window = window_at(make_window, ENDED + timedelta(hours=13))
-    assert window.store is not None
-    sid = session_ending_at(window.store, ENDED)
+    window, store, clock = window_at(make_window, 13)
+    sid = session_ending_at(store, ENDED)
     answers.append([Qt.Key.Key_2, Qt.Key.Key_Escape])  # half answered, then "ask me later"
     window.offer_next_day_check()
-    assert window.store.next_day_check(sid) is None
-    window.wall_clock = lambda: ENDED + timedelta(hours=30)  # the next start
+    assert store.next_day_check(sid) is None
+    clock.advance(17 * 3600)  # the next start, 30 hours after the session
     answers.append([Qt.Key.Key_D])
     window.offer_next_day_check()
-    check = window.store.next_day_check(sid)
+    check = store.next_day_check(sid)
     assert check is not None and check.declined
     window.offer_next_day_check()  # declined: not asked again
     assert answers == []
@@ -119,10 +126,9 @@ def test_esc_asks_again_at_the_next_start_and_d_never_again(
 def test_never_about_a_session_without_sets_or_an_older_one(
     make_window: Callable[..., MainWindow], answers: list[Keys]
 ) -> None:
-    window = window_at(make_window, ENDED + timedelta(hours=20))
-    assert window.store is not None
-    session_ending_at(window.store, ENDED - timedelta(hours=10))  # due on its own…
-    session_ending_at(window.store, ENDED, with_set=False)  # …but a later one came after
+    window, store, _ = window_at(make_window, 20)
+    session_ending_at(store, ENDED - timedelta(hours=10))  # due on its own…
+    session_ending_at(store, ENDED, with_set=False)  # …but a later one came after
     window.offer_next_day_check()
     assert answers == []
 
@@ -145,9 +151,8 @@ def test_the_dialog_can_be_answered_with_the_mouse(qtbot: QtBot) -> None:
 def test_the_history_shows_the_answer(
     make_window: Callable[..., MainWindow], answers: list[Keys]
 ) -> None:
-    window = window_at(make_window, ENDED + timedelta(hours=20))
-    assert window.store is not None
-    session_ending_at(window.store, ENDED)
+    window, store, _ = window_at(make_window, 20)
+    session_ending_at(store, ENDED)
     answers.append([Qt.Key.Key_3, Qt.Key.Key_Y])
     window.offer_next_day_check()
     page = window.show_progress()

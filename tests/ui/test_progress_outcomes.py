@@ -7,7 +7,7 @@ by calling the code under test.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from statistics import fmean, median
@@ -17,8 +17,10 @@ import pyqtgraph as pg
 import pytest
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.progress import DatedEvent, DateRange
 from psoas_timer.core.vocab import SIDE_VALUES, Side
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store
 from psoas_timer.ui.progress.charts import ProgressCharts
 from psoas_timer.ui.progress.compare_view import VALUE_ROLE
@@ -44,12 +46,20 @@ def logged(tmp_path: Path) -> Iterator[tuple[Store, list[SampleSession]]]:
 @pytest.fixture
 def page(qtbot: QtBot, logged: tuple[Store, list[SampleSession]]) -> ProgressCharts:
     store, _ = logged
-    charts = ProgressCharts(store, tool_names=NAMES, position_names=POSITIONS, today=lambda: TODAY)
+    clocks = at_noon(TODAY)
+    charts = ProgressCharts(
+        SaveService(store, clocks.wall), clocks, tool_names=NAMES, position_names=POSITIONS
+    )
     qtbot.addWidget(charts)
     charts.resize(1200, 700)
     charts.reload()
     charts.range_box.setCurrentIndex(charts.range_box.findData(DateRange.LAST_365_DAYS))
     return charts
+
+
+def at_noon(day: date) -> Clocks:
+    """Clocks standing at local noon of ``day``: "today" is that day in any time zone."""
+    return Clocks.following(FakeClock(), datetime(day.year, day.month, day.day, 12).astimezone())
 
 
 def xy(item: pg.GraphicsObject) -> tuple[list[float], list[float]]:
@@ -225,14 +235,13 @@ def test_a_rising_before_rating_earns_a_gentle_note(qtbot: QtBot, tmp_path: Path
     with Store.open(tmp_path / "log.sqlite3") as store:
         for n, value in enumerate((3, 4, 5, 6)):
             day = TODAY - timedelta(days=8 - 2 * n)
-            from datetime import UTC, datetime
-
             when = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
             sid = store.start_session("ql-claw", "prone", "left", when)
             store.record_rating(sid, "left", "before", value, when)
             store.record_set(sid, SetRecord("left", 0, "Base set", 15, 15, 90.0), when)
             store.finish_session(sid, "completed", when + timedelta(minutes=10))
-        charts = ProgressCharts(store, today=lambda: TODAY)
+        clocks = at_noon(TODAY)
+        charts = ProgressCharts(SaveService(store, clocks.wall), clocks)
         qtbot.addWidget(charts)
         charts.reload()
         notes = charts.headline.notes.text()

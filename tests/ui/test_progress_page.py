@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,8 +13,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.progress import DateRange, is_meaningful_change
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import SetRecord, Store
+from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.progress.charts import ChartExportError, ProgressCharts, day_x
 from tests.helpers import TEN_YEARS_FROM, fill_ten_years
 
@@ -23,15 +25,11 @@ TODAY = date(2024, 6, 30)
 NOON = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "log.sqlite3")
-    yield opened
-    opened.close()
-
-
-def make_page(qtbot: QtBot, store: Store | None, today: date = TODAY) -> ProgressCharts:
-    page = ProgressCharts(store, tool_names={"ball": "Ball"}, today=lambda: today)
+def make_page(qtbot: QtBot, store: Store | UnavailableStore, today: date = TODAY) -> ProgressCharts:
+    # Local noon of that day, so "today" is that day in any time zone.
+    noon = datetime(today.year, today.month, today.day, 12).astimezone()
+    clocks = Clocks.following(FakeClock(), noon)
+    page = ProgressCharts(SaveService(store, clocks.wall), clocks, tool_names={"ball": "Ball"})
     qtbot.addWidget(page)
     page.resize(1000, 700)
     page.reload()
@@ -74,9 +72,13 @@ def test_no_sessions_shows_a_friendly_empty_state(qtbot: QtBot, store: Store) ->
 
 
 def test_without_a_log_the_page_says_why(qtbot: QtBot) -> None:
-    page = make_page(qtbot, None)
+    page = make_page(qtbot, UnavailableStore("The log is from a newer version of the app."))
     assert page.body.currentWidget() is page.empty
-    assert "could not be opened" in page.empty.text()
+    assert page.empty.text() == (
+        "The log could not be read: The log is from a newer version of the app."
+    )
+    page.side_box.setCurrentIndex(page.side_box.findData("left"))  # replotting keeps saying so
+    assert "newer version" in page.empty.text()
 
 
 def test_one_session_is_one_point_per_series(qtbot: QtBot, store: Store) -> None:

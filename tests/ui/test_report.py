@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from psoas_timer import paths
 from psoas_timer.app import main
 from psoas_timer.core.catalog import Catalog
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.store import Store
+from psoas_timer.ui import prompts
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.progress.report import ReportError, report_content, write_report
 from psoas_timer.ui.progress.report_command import content_from_store, report_days
@@ -135,9 +137,10 @@ def test_file_report_from_the_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window()
-    assert window.store is not None
-    write_sample_log(window.store, LAST)
-    window.wall_clock = lambda: WRITTEN
+    store = window.saving.store
+    assert isinstance(store, Store)
+    write_sample_log(store, LAST)
+    window.clocks = Clocks.following(FakeClock(), WRITTEN)
     target = tmp_path / "from-the-window"
     asked: list[str] = []
 
@@ -145,7 +148,7 @@ def test_file_report_from_the_window(
         asked.append(suggested)
         return str(target), filters
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    monkeypatch.setattr(prompts, "choose_save_file", choose)
     window.export_report()
     written = target.with_suffix(".pdf")
     assert written.read_bytes().startswith(b"%PDF")

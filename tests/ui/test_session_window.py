@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
@@ -16,8 +15,8 @@ from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.widgets.ring import MIN_FRACTION
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
 
 def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, text: str = "") -> None:
@@ -88,7 +87,7 @@ def test_whole_two_sided_ql_claw_session_by_keys(
     qtbot.keyClick(page, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.picker
     # The log has it all.
-    store = window.store
+    store = window.saving.store
     assert isinstance(store, Store)
     summaries = store.sessions()
     assert len(summaries) == 1
@@ -125,10 +124,7 @@ def test_pause_resume_back_off_released_and_end(
     assert page.title.text().startswith("Backing off")
     run_for(window, clock, 3)
     assert engine.step.kind is StepKind.SET and engine.step.level == 0
-    monkeypatch.setattr(
-        "psoas_timer.ui.session.session_page.QMessageBox.question",
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
     qtbot.keyClick(page, Qt.Key.Key_Escape)
     assert engine.state is State.FINISHED
     assert [r.outcome for r in engine.results] == ["completed", "backed_off", "ended_early"]
@@ -188,7 +184,7 @@ def test_floor_mode_is_full_screen_with_big_text(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:
     clock = FakeClock()
-    window = make_window(clock, TEST_SETTINGS.with_changes(floor_mode=True))
+    window = make_window(clock, QUICK_SETTINGS.with_changes(floor_mode=True))
     window.show()
     start(window, qtbot, sides="left")
     assert window.floor_mode and window.isFullScreen()

@@ -20,7 +20,7 @@ from psoas_timer.core.vocab import BREATHS_LIMITS
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.theme import DARK, LIGHT
-from tests.ui.conftest import TEST_SETTINGS
+from tests.helpers import QUICK_SETTINGS
 
 # Every setting the dialog edits, with a value unlike both the defaults and the
 # settings the test windows start with.
@@ -116,7 +116,7 @@ def test_every_setting_round_trips_and_is_saved(
     make_window: Callable[..., MainWindow], private_paths: paths.Paths
 ) -> None:
     window = make_window()
-    assert window.settings == TEST_SETTINGS
+    assert window.settings == QUICK_SETTINGS
     in_settings_dialog(
         window,
         fill_in_and(CHANGED, QDialogButtonBox.StandardButton.Ok),
@@ -143,8 +143,8 @@ def test_each_setting_alone_reaches_the_file(
     name: str, make_window: Callable[..., MainWindow], private_paths: paths.Paths
 ) -> None:
     window = make_window()
-    wanted = TEST_SETTINGS.with_changes(**{name: getattr(CHANGED, name)})
-    assert wanted != TEST_SETTINGS
+    wanted = QUICK_SETTINGS.with_changes(**{name: getattr(CHANGED, name)})
+    assert wanted != QUICK_SETTINGS
     in_settings_dialog(window, fill_in_and(wanted, QDialogButtonBox.StandardButton.Ok))
     assert settings_file(private_paths)[name] == getattr(CHANGED, name)
     assert window.settings == wanted
@@ -154,14 +154,14 @@ def test_cancel_changes_nothing(
     make_window: Callable[..., MainWindow], private_paths: paths.Paths
 ) -> None:
     window = make_window()
-    save_settings(private_paths.settings, TEST_SETTINGS)
+    save_settings(private_paths.settings, QUICK_SETTINGS)
     before = private_paths.settings.read_bytes()
     stamp = private_paths.settings.stat().st_mtime_ns
     in_settings_dialog(
         window,
         fill_in_and(CHANGED, QDialogButtonBox.StandardButton.Cancel),
     )
-    assert window.settings == TEST_SETTINGS
+    assert window.settings == QUICK_SETTINGS
     assert private_paths.settings.read_bytes() == before
     assert private_paths.settings.stat().st_mtime_ns == stamp
     assert window.session._colours == LIGHT
@@ -176,7 +176,7 @@ def test_escape_is_cancel(qtbot: QtBot, make_window: Callable[..., MainWindow]) 
         assert not dialog.isVisible()
 
     in_settings_dialog(window, escape)
-    assert window.settings == TEST_SETTINGS
+    assert window.settings == QUICK_SETTINGS
 
 
 def test_a_failed_save_keeps_the_old_file_whole(
@@ -185,7 +185,7 @@ def test_a_failed_save_keeps_the_old_file_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window()
-    save_settings(private_paths.settings, TEST_SETTINGS)
+    save_settings(private_paths.settings, QUICK_SETTINGS)
     before = private_paths.settings.read_bytes()
 
     def disk_full(fd: int) -> None:
@@ -212,7 +212,7 @@ def test_restore_defaults_resets_every_setting(qtbot: QtBot) -> None:
 
 
 def test_the_controls_allow_exactly_the_pacing_limits(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(TEST_SETTINGS, clock=FakeClock())
+    dialog = SettingsDialog(QUICK_SETTINGS, clock=FakeClock())
     qtbot.addWidget(dialog)
     for name, box in dialog.pattern_boxes.items():
         assert (box.minimum(), box.maximum()) == LIMITS[name], name
@@ -228,7 +228,7 @@ def ok_enabled(dialog: SettingsDialog) -> bool:
 
 
 def test_a_breath_too_short_overall_is_refused_with_the_limits(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(TEST_SETTINGS, clock=FakeClock())
+    dialog = SettingsDialog(QUICK_SETTINGS, clock=FakeClock())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -254,7 +254,7 @@ def test_a_breath_too_short_overall_is_refused_with_the_limits(qtbot: QtBot) -> 
 
 
 def test_a_typed_value_outside_a_limit_is_refused_with_a_message(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(TEST_SETTINGS, clock=FakeClock())
+    dialog = SettingsDialog(QUICK_SETTINGS, clock=FakeClock())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -265,7 +265,7 @@ def test_a_typed_value_outside_a_limit_is_refused_with_a_message(qtbot: QtBot) -
     assert not ok_enabled(dialog)
     assert "Breathe in must be between 2 and 8 s" in dialog.pattern_note.text()
     qtbot.keyClicks(box, "2")  # "12": more than the box accepts at all
-    assert box.value() == TEST_SETTINGS.inhale
+    assert box.value() == QUICK_SETTINGS.inhale
     # Leaving the box (which interprets the text) snaps to the nearest allowed
     # value, and the message goes.
     box.interpretText()
@@ -278,7 +278,7 @@ def test_a_typed_value_outside_a_limit_is_refused_with_a_message(qtbot: QtBot) -
 
 def test_the_preview_ring_follows_the_edited_pattern(qtbot: QtBot) -> None:
     clock = FakeClock()
-    dialog = SettingsDialog(TEST_SETTINGS, clock=clock)
+    dialog = SettingsDialog(QUICK_SETTINGS, clock=clock)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.inhale.setValue(3.0)
@@ -356,9 +356,10 @@ def test_a_corrupt_settings_file_is_set_aside_and_the_person_is_told(
 
 def test_out_of_range_values_in_the_file_are_set_aside_too(private_paths: paths.Paths) -> None:
     private_paths.ensure()
-    data = asdict(TEST_SETTINGS) | {"inhale": 30.0}
+    data = asdict(QUICK_SETTINGS) | {"inhale": 30.0}
     private_paths.settings.write_text(json.dumps(data), "utf-8")
     settings, message = load_settings(private_paths.settings)
-    assert settings == Settings.defaults()
+    # Only the bad setting is reset; the others are kept and written back.
+    assert settings == QUICK_SETTINGS.with_changes(inhale=Settings().inhale)
     assert message is not None and "inhale" in message and "corrupt-" in message
-    assert not private_paths.settings.exists()
+    assert load_settings(private_paths.settings) == (settings, None)

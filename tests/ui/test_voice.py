@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtTextToSpeech import QTextToSpeech
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog
-from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import State, StepStarted
 from psoas_timer.core.plan import Step, StepKind
 from psoas_timer.services import voice as voice_module
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
+from tests.hangs import HELD_S, GuiTicks
+from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import start_session
-from tests.ui.conftest import TEST_SETTINGS
 
-VOICE_ON = TEST_SETTINGS.with_changes(voice=True)
+VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 
 
 @pytest.fixture(autouse=True)
 def quit_without_asking(monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest-qt closes windows before fixtures end their sessions; never ask "quit?"."""
-    monkeypatch.setattr(
-        "psoas_timer.ui.main_window.QMessageBox.question",
-        lambda *args, **kwargs: QMessageBox.StandardButton.Yes,
-    )
+    monkeypatch.setattr("psoas_timer.ui.prompts.confirm", lambda *args, **kwargs: True)
 
 
 def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
@@ -155,7 +154,12 @@ def voice_window(
         private_paths.ensure()
         store = Store.open(private_paths.database)
         window = MainWindow(
-            catalog, VOICE_ON, private_paths, FakeClock(), store, voice_engine=engine
+            catalog,
+            VOICE_ON,
+            private_paths,
+            Clocks.following(FakeClock()),
+            store,
+            voice_engine=engine,
         )
         qtbot.addWidget(window)
         made.append((window, store))
@@ -220,17 +224,49 @@ def test_qts_silent_test_engine_is_never_chosen(monkeypatch: pytest.MonkeyPatch)
     assert voice_module.available_engines() == ["speechd"]
 
 
-class StuckEngine(QObject):
-    """Answers like QTextToSpeech but, like speech-dispatcher with no sound server,
-    never leaves the Speaking state."""
+# -- a speech engine on its own thread ---------------------------------------------
+
+READY = QTextToSpeech.State.Ready
+SPEAKING = QTextToSpeech.State.Speaking
+
+
+class FakeEngine(QObject):
+    """Answers like QTextToSpeech, from the speech thread.
+
+    ``hang_in`` names the call that never returns: it waits, without holding
+    Python's lock, until ``release`` is set, as a call into a speech daemon that
+    never answers waits inside C++. ``speak_s`` is how long saying something
+    takes (None: it goes on "speaking" for ever, like speech-dispatcher with no
+    sound server).
+    """
 
     stateChanged = Signal(object)  # noqa: N815  (QTextToSpeech's name)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.said: list[str] = []
-        self.stops = 0
-        self._state = QTextToSpeech.State.Ready
+    def __init__(
+        self, *, hang_in: str | None = None, start_s: float = 0.0, speak_s: float | None = 0.05
+    ) -> None:
+        super().__init__()
+        self.hang_in = hang_in
+        self.start_s = start_s
+        self.speak_s = speak_s
+        self.release = threading.Event()
+        self.calls: list[tuple[str, object]] = []
+        self.threads: set[int] = set()
+        self._state = QTextToSpeech.State.Error
+        self._utterance = 0
+
+    def _enter(self, name: str, argument: object = None) -> None:
+        self.calls.append((name, argument))
+        self.threads.add(threading.get_ident())
+        if self.hang_in == name:
+            self.release.wait(60)
+
+    def _set(self, state: QTextToSpeech.State) -> None:
+        self._state = state
+        self.stateChanged.emit(state)
+
+    def said(self) -> list[object]:
+        return [argument for name, argument in self.calls if name == "say"]
 
     def state(self) -> QTextToSpeech.State:
         return self._state
@@ -238,70 +274,195 @@ class StuckEngine(QObject):
     def errorString(self) -> str:
         return ""
 
-    def setVolume(self, volume: float) -> None:
-        pass
+    @Slot(str, result=bool)
+    def setEngine(self, name: str) -> bool:
+        self._enter("setEngine", name)
+        time.sleep(self.start_s)
+        self._set(READY)
+        return True
 
+    @Slot(str)
     def say(self, text: str) -> None:
-        self.said.append(text)
-        self._state = QTextToSpeech.State.Speaking
-        self.stateChanged.emit(self._state)
+        self._enter("say", text)
+        self._utterance += 1
+        self._set(SPEAKING)
+        if self.speak_s is not None:
+            utterance = self._utterance
+            QTimer.singleShot(int(self.speak_s * 1000), lambda: self._done(utterance))
 
+    def _done(self, utterance: int) -> None:
+        if utterance == self._utterance and self._state == SPEAKING:
+            self._set(READY)
+
+    @Slot()
     def stop(self) -> None:
-        self.stops += 1  # and yet it goes on "speaking"
+        self._enter("stop")
+        if self._state == SPEAKING:
+            self._set(READY)
+
+    @Slot(float)
+    def setVolume(self, volume: float) -> None:
+        self._enter("setVolume", volume)
 
 
-class StuckVoice(Voice):
-    def __init__(self) -> None:
-        super().__init__("stuck", watchdog_ms=150, per_word_ms=0)
-        self.fake = StuckEngine(self)
+class FakeVoice(Voice):
+    def __init__(self, fake: FakeEngine, **timings: int) -> None:
+        super().__init__("fake", None, **timings)
+        self.fake = fake
 
-    def create_engine(self, name: str) -> Any:
-        assert name == "stuck"
+    def create_engine(self) -> QObject:
         return self.fake
 
 
-def test_an_engine_stuck_speaking_is_given_up_once_and_never_blocks(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def fake_voice(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., FakeVoice]]:
+    """Makes voices on fake engines; shuts them down and frees stuck ones afterwards."""
+    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["fake"]))
+    made: list[FakeVoice] = []
+
+    def make(fake: FakeEngine, **timings: int) -> FakeVoice:
+        voice = FakeVoice(fake, **timings)
+        made.append(voice)
+        return voice
+
+    yield make
+    for voice in made:
+        voice.shutdown()
+        voice.fake.release.set()
+
+
+def test_an_engine_that_never_finishes_starting_never_blocks_the_gui(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
 ) -> None:
-    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["stuck"]))
-    voice = StuckVoice()
+    fake = FakeEngine(hang_in="setEngine")
+    voice = fake_voice(fake, create_ms=1000)
+    problems: list[str] = []
+    finished: list[str] = []
+    voice.problem.connect(problems.append)
+    voice.finished_speaking.connect(finished.append)
+    ticks = GuiTicks()
+    began = time.monotonic()
+    voice.say("Left side. Place the tool.")
+    assert time.monotonic() - began < HELD_S
+    assert not voice.available and not voice.broken  # still starting
+    qtbot.waitUntil(lambda: bool(problems), timeout=5000)
+    gave_up_after = time.monotonic() - began
+    assert 0.99 <= gave_up_after < 2.0, gave_up_after
+    assert problems == [voice_module.NOT_ANSWERING]
+    assert voice.broken and not voice.available
+    # The announcement that waited for the engine is over: a session waiting on it goes on.
+    assert finished == ["Left side. Place the tool."]
+    assert fake.calls == [("setEngine", "fake")]  # and it is still in there
+    assert threading.get_ident() not in fake.threads
+    began = time.monotonic()
+    for text in ("3 breaths left", "2 breaths left", "Last breath"):
+        voice.say(text)
+    voice.stop()
+    voice.shutdown()
+    assert time.monotonic() - began < HELD_S
+    qtbot.waitUntil(lambda: len(finished) == 4, timeout=1000)
+    assert ticks.stop() < HELD_S, "the GUI thread was blocked"
+    assert fake.calls == [("setEngine", "fake")] and len(problems) == 1
+
+
+def test_an_engine_that_hangs_while_speaking_is_given_up_and_quitting_does_not_wait(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(hang_in="say")
+    voice = fake_voice(fake, watchdog_ms=300, per_word_ms=0)
+    problems: list[str] = []
+    voice.problem.connect(problems.append)
+    ticks = GuiTicks()
+    voice.say("Base set. Breathe in.")
+    qtbot.waitUntil(lambda: fake.said() == ["Base set. Breathe in."], timeout=2000)
+    qtbot.waitUntil(lambda: bool(problems), timeout=3000)
+    assert problems == [voice_module.STOPPED_ANSWERING]
+    began = time.monotonic()
+    voice.say("Last breath")
+    voice.shutdown()
+    assert time.monotonic() - began < HELD_S
+    assert ticks.stop() < HELD_S
+    assert fake.said() == ["Base set. Breathe in."]
+
+
+def test_shutting_down_while_the_engine_is_stuck_waits_only_briefly(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(hang_in="setEngine")
+    voice = fake_voice(fake, create_ms=60_000)
+    voice.preload()
+    qtbot.waitUntil(lambda: bool(fake.calls), timeout=2000)
+    began = time.monotonic()
+    voice.shutdown()
+    took = time.monotonic() - began
+    assert voice_module.SHUTDOWN_WAIT_S <= took < voice_module.SHUTDOWN_WAIT_S + HELD_S
+
+
+def test_an_engine_stuck_speaking_is_given_up_once_and_asked_to_stop(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(speak_s=None)
+    voice = fake_voice(fake, watchdog_ms=150, per_word_ms=0)
     problems: list[str] = []
     captions: list[str] = []
     voice.problem.connect(problems.append)
     voice.spoken.connect(captions.append)
     voice.say("Left side. Place the tool.")
-    assert voice.available and voice.fake.said == ["Left side. Place the tool."]
+    qtbot.waitUntil(lambda: voice.available, timeout=2000)
     qtbot.waitUntil(lambda: bool(problems), timeout=3000)
-    assert problems == [
-        "Voice is off: the speech engine stopped answering (is a sound server running?). "
-        "Steps are shown as text."
-    ]
+    assert problems == [voice_module.STOPPED_ANSWERING]
     assert voice.broken and not voice.available
-    assert voice.fake.stops == 1
+    qtbot.waitUntil(lambda: ("stop", None) in fake.calls, timeout=2000)
     began = time.monotonic()
     for text in ("3 breaths left", "2 breaths left", "Last breath"):
         voice.say(text)
-    assert time.monotonic() - began < 0.5
-    assert voice.fake.said == ["Left side. Place the tool."]  # silent from now on
+    assert time.monotonic() - began < HELD_S
+    assert fake.said() == ["Left side. Place the tool."]  # silent from now on
     assert captions[-1] == "Last breath"
     qtbot.wait(300)
-    assert len(problems) == 1
-    assert not voice._watchdog.isActive()
+    assert len(problems) == 1 and fake.calls.count(("stop", None)) == 1
 
 
-def test_a_slow_but_working_engine_is_not_given_up(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+def test_a_slow_but_working_engine_speaks_what_was_said_while_it_started(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
 ) -> None:
-    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["stuck"]))
-    voice = StuckVoice()
+    fake = FakeEngine(start_s=0.3, speak_s=0.1)
+    voice = fake_voice(fake, create_ms=2000, watchdog_ms=400, per_word_ms=0)
     problems: list[str] = []
+    finished: list[str] = []
     voice.problem.connect(problems.append)
+    voice.finished_speaking.connect(finished.append)
+    voice.set_volume(0.4)
+    voice.say("Countdown.")
+    voice.say("Left side. Place the tool.")  # replaces the one still waiting
+    assert finished == ["Countdown."]
+    qtbot.waitUntil(lambda: finished == ["Countdown.", "Left side. Place the tool."], timeout=3000)
+    assert voice.available and problems == []
+    assert fake.said() == ["Left side. Place the tool."]
+    assert ("setVolume", 0.4) in fake.calls
     voice.say("Base set. Breathe in.")
-    voice.fake._state = QTextToSpeech.State.Ready
-    voice.fake.stateChanged.emit(QTextToSpeech.State.Ready)
-    qtbot.wait(300)
+    voice.say("3 breaths left")  # cuts the one before short
+    assert finished[-1] == "Base set. Breathe in."
+    qtbot.waitUntil(lambda: finished[-1] == "3 breaths left", timeout=2000)
+    assert fake.said()[-2:] == ["Base set. Breathe in.", "3 breaths left"]
+    assert fake.calls[-2] == ("stop", None), "a new announcement stops the one being said"
+    qtbot.wait(600)  # longer than the watchdog: nothing is given up
     assert problems == [] and voice.available
-    voice.shutdown()
+    assert threading.get_ident() not in fake.threads and len(fake.threads) == 1
+
+
+def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> None:
+    voice = Voice("no-such-engine")
+    voice.set_enabled(False)
+    finished: list[str] = []
+    voice.finished_speaking.connect(finished.append)
+    voice.say("Switch sides.")
+    assert finished == [], "never inside say(): a listener connected after it must hear it"
+    qtbot.waitUntil(lambda: finished == ["Switch sides."], timeout=1000)
+    voice.set_enabled(True)
+    voice.say("Last breath")  # the engine is missing: said once, still finished
+    qtbot.waitUntil(lambda: finished == ["Switch sides.", "Last breath"], timeout=1000)
+    assert voice.broken
 
 
 # -- the real speech-dispatcher with no sound server ------------------------------------
@@ -361,33 +522,26 @@ def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.mark.slow
 @pytest.mark.subprocess
-def test_speech_dispatcher_without_a_sound_server_is_given_up(
-    qtbot: QtBot, speech_dispatcher: Path
-) -> None:
-    if "speechd" not in voice_module.available_engines():
-        pytest.skip("Qt's speech-dispatcher plugin is not installed")
-    voice = Voice(watchdog_ms=1500, per_word_ms=0)
-    problems: list[str] = []
-    states: list[object] = []
-    voice.problem.connect(problems.append)
-    try:
-        began = time.monotonic()
-        voice.say("Left side. Place the tool on your left side.")
-        assert time.monotonic() - began < 8, "starting the engine must not hang the app"
-        if voice._tts is not None:
-            voice._tts.stateChanged.connect(states.append)
-        qtbot.waitUntil(lambda: bool(problems), timeout=10_000)
-        if QTextToSpeech.State.Ready in states:
-            pytest.skip("speech-dispatcher found a way to play sound here")
-        assert len(problems) == 1
-        assert problems[0].startswith("Voice is off:"), problems
-        began = time.monotonic()
-        voice.say("Last breath")
-        assert time.monotonic() - began < 0.5
-        qtbot.wait(200)
-        assert len(problems) == 1
-    finally:
-        voice.shutdown()
-        if voice._tts is not None:
-            voice._tts.deleteLater()
-        qtbot.wait(50)
+def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher: Path) -> None:
+    # In a process of its own: the speech thread it gives up on is still waiting
+    # inside libspeechd when the fixture stops the daemon, which crashes a process.
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.hung_voice_driver"],
+        cwd=root,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["first_say_s"] < HELD_S, "starting the engine must not hold up the app"
+    problems = report["problems"]
+    if not problems and report["finished"]:
+        pytest.skip("speech-dispatcher found a way to play sound here")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("Voice is off:"), problems
+    assert report["second_say_s"] < HELD_S
+    assert report["longest_gap_s"] < HELD_S, "the GUI thread was blocked"

@@ -2,7 +2,8 @@
 
 ``format`` describes the files and names their columns, ``export`` writes
 them, ``reader`` checks each record of an import file and ``importer`` reads
-the files and hands what passed to the store.
+the files and hands what passed to the store: ``source`` streams a file a
+row (or a session) at a time, ``crosscheck`` checks what spans records.
 """
 
 from psoas_timer.store.exchange.export import export_csv, export_json, export_to_path
@@ -13,7 +14,7 @@ from psoas_timer.store.exchange.importer import (
     import_file,
     parse_file,
 )
-from psoas_timer.store.exchange.reader import ImportFileError, ImportIssue
+from psoas_timer.store.exchange.reader import ImportFileError, ImportIssue, TimeLimits
 
 __all__ = [
     "CSV_COLUMNS",
@@ -21,6 +22,7 @@ __all__ = [
     "ImportFileError",
     "ImportIssue",
     "ImportReport",
+    "TimeLimits",
     "detect_format",
     "export_csv",
     "export_json",

@@ -55,10 +55,13 @@ ratings (left before, left after, right before, right after) and its
 next-day check, sessions oldest first.
 
 Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
-``note``) that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
-or a single quote ``'`` is written with one extra ``'`` in front, so a
-spreadsheet shows it as text and never runs it as a formula. Import removes
-exactly one leading ``'`` from those cells, so the round trip is exact.
+``note``) whose first character other than spaces, tabs, carriage returns and
+line feeds is ``=``, ``+``, ``-``, ``@`` or ``|``, or their full-width forms
+``＝``, ``＋``, ``－``, ``＠`` (some spreadsheets read those as formulas too),
+or that begins with a tab, a carriage return or a single quote ``'``, is
+written with one extra ``'`` in front, so a spreadsheet shows it as text and
+never runs it as a formula. Import removes exactly one leading ``'`` from
+those cells, so the round trip is exact.
 
 JSON format
 ===========
@@ -163,13 +166,19 @@ JSON_NEXT_DAY_KEYS: Final = frozenset(NEXT_DAY_FIELDS)
 #: How ``lasting_soreness`` is written in CSV.
 YES_NO: Final = ("yes", "no")
 
-#: How a cell starts that a spreadsheet would run (see "Spreadsheet safety" above).
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "'")
+#: What a spreadsheet runs as a formula when a cell starts with it, once any
+#: blank space before it is skipped (see "Spreadsheet safety" above).
+_FORMULA_SIGNS: Final = ("=", "+", "-", "@", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_BLANK: Final = " \t\r\n"
+#: Escaped whatever follows: a leading quote, so that import can strip exactly
+#: one, and the tab and carriage return of the first version of the format.
+_ALWAYS: Final = ("'", "\t", "\r")
 
 
 def escape_cell(text: str) -> str:
     """A text cell as written to CSV: a ``'`` in front of anything a spreadsheet would run."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    risky = text.startswith(_ALWAYS) or text.lstrip(_BLANK).startswith(_FORMULA_SIGNS)
+    return "'" + text if risky else text
 
 
 def unescape_cell(text: str) -> str:

@@ -1,18 +1,24 @@
 """Importing an export file: every record checked first, then all of it or nothing.
 
-The file formats are described in :mod:`psoas_timer.store.exchange.format`.
+The file is read twice, as a stream both times: the first pass checks every
+record and what spans records, keeping only what those checks need; the
+second, after a first pass with no problem at all, hands the records to the
+store, which adds them in one transaction. Memory stays bounded whatever the
+file's length. The file formats are described in
+:mod:`psoas_timer.store.exchange.format`.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
-import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from psoas_timer.store.errors import StoreError
+from psoas_timer.store.exchange.crosscheck import CrossCheck, check_children
 from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
     CSV_RECORDS,
@@ -21,6 +27,7 @@ from psoas_timer.store.exchange.format import (
     JSON_RATING_KEYS,
     JSON_SESSION_KEYS,
     JSON_SET_KEYS,
+    JSON_VERSION,
     JSON_VERSIONS_READ,
     OPTIONAL_COLUMNS,
     Format,
@@ -29,19 +36,28 @@ from psoas_timer.store.exchange.format import (
 from psoas_timer.store.exchange.reader import (
     ImportFileError,
     ImportIssue,
-    ParsedChild,
-    ParsedSession,
+    Issues,
     RecordReader,
-    assemble,
+    TimeLimits,
     read_next_day,
     read_rating,
     read_session,
     read_set,
+    stop,
 )
-from psoas_timer.store.records import SessionSnapshot
+from psoas_timer.store.exchange.source import JsonEntry, csv_rows, encoding_problem, json_entries
+from psoas_timer.store.records import (
+    ImportRecord,
+    NextDayCheck,
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRow,
+)
 from psoas_timer.store.store import Store
 
 _HEADER_TEXT: Final = ",".join(CSV_COLUMNS)
+_HEAD: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +71,22 @@ class ImportReport:
 
 
 def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportReport:
-    """Import an export file: all of it, or (on any problem) nothing."""
+    """Import an export file: all of it, or (on any problem) nothing.
+
+    Raises :class:`ImportFileError` naming the line and the problem of each
+    record that cannot be imported, or :class:`StoreError`.
+    """
     path = Path(path)
+    limits = TimeLimits(store.now())
+    with _opened(path) as f:
+        chosen = fmt or detect_format(path, f.read(_HEAD))
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"Could not read {path}: {exc.strerror or exc}.") from exc
-    chosen = fmt or detect_format(path, data)
-    try:
-        snapshots = parse_file(data, chosen)
+        with _opened(path) as f:
+            check_file(f, chosen, limits)
+        with _opened(path) as f:
+            result = store.merge_records(records(f, chosen, limits))
     except ImportFileError as exc:
-        raise ImportFileError(path, exc.issues) from None
-    result = store.merge_snapshots(snapshots)
+        raise ImportFileError(path, exc.issues, exc.total) from None
     return ImportReport(
         chosen,
         result.sessions_added,
@@ -77,101 +97,138 @@ def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportRe
     )
 
 
-def detect_format(path: Path, data: bytes) -> Format:
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise StoreError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    with f:
+        try:
+            yield f
+        except OSError as exc:
+            raise StoreError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+
+
+def detect_format(path: Path, head: bytes) -> Format:
+    """CSV or JSON, by the file's suffix, else by its first bytes."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix == ".json":
         return "json"
-    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
+    return "json" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
 
 
-def parse_file(data: bytes, fmt: Format) -> list[SessionSnapshot]:
-    """Validate a whole file; raise :class:`ImportFileError` listing every problem."""
-    return _read_json(data) if fmt == "json" else _read_csv(data)
+def parse_file(data: bytes, fmt: Format, limits: TimeLimits) -> list[SessionSnapshot]:
+    """Check a whole file held in memory and return its sessions; for small files and tests."""
+    check_file(io.BytesIO(data), fmt, limits)
+    snapshots: dict[str, SessionSnapshot] = {}
+    for item in records(io.BytesIO(data), fmt, limits):
+        if isinstance(item, Session):
+            snapshots[item.uuid] = SessionSnapshot(item, (), ())
+            continue
+        uuid, value = item
+        snap = snapshots[uuid]
+        if isinstance(value, SetRow):
+            sets = tuple(sorted((*snap.sets, value), key=lambda t: t.seq))
+            snapshots[uuid] = SessionSnapshot(snap.session, sets, snap.ratings, snap.next_day)
+        elif isinstance(value, Rating):
+            ratings = (*snap.ratings, value)
+            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, ratings, snap.next_day)
+        else:
+            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, snap.ratings, value)
+    return list(snapshots.values())
 
 
-def _decode(data: bytes) -> str:
+def check_file(f: BinaryIO, fmt: Format, limits: TimeLimits) -> None:
+    """The first pass: raise :class:`ImportFileError` listing every problem, if there is one."""
+    problem = encoding_problem(f.read(_HEAD), fmt)
+    if problem is not None:
+        raise stop(1, "encoding", problem)
+    f.seek(0)
+    issues = Issues()
     try:
-        # utf-8-sig: spreadsheet programs like to start a UTF-8 file with a BOM.
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            None,
-            [
-                ImportIssue(
-                    f"line {line}",
-                    "encoding",
-                    f"expected UTF-8 text, found byte 0x{data[exc.start]:02x}; save the file "
-                    "as CSV UTF-8",
-                    line,
-                )
-            ],
-        ) from exc
+        for _ in (_csv_records if fmt == "csv" else _json_records)(f, issues, limits):
+            pass
+    except ImportFileError as ended:
+        for issue in ended.issues:
+            issues.append(issue)
+    if issues.total:
+        raise ImportFileError(None, sorted(issues, key=lambda i: i.line or 0), issues.total)
+
+
+def records(f: BinaryIO, fmt: Format, limits: TimeLimits) -> Iterator[ImportRecord]:
+    """The second pass: the records of a file :func:`check_file` passed, in file order."""
+    issues = Issues()
+    for item in (_csv_records if fmt == "csv" else _json_records)(f, issues, limits):
+        if issues.total:
+            # The file changed since it was checked; the store rolls back.
+            raise ImportFileError(None, issues, issues.total)
+        yield item
+    if issues.total:
+        raise ImportFileError(None, issues, issues.total)
 
 
 # -- CSV ------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes) -> list[SessionSnapshot]:
-    rows = _csv_rows(_decode(data))
-    header_line, header = rows[0]
-    issues = _header_issues(header_line, header)
-    if issues:
-        raise ImportFileError(None, issues)
-    sessions: list[ParsedSession] = []
-    children: list[ParsedChild] = []
-    for line, row in rows[1:]:
-        found = _csv_record(line, row, header, issues)
+def _csv_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[ImportRecord]:
+    rows = csv_rows(f)
+    # Rows of nothing but spaces before the header count as blank lines.
+    first = next((r for r in rows if any(cell.strip() for cell in r[1])), None)
+    if first is None:
+        raise stop(
+            1,
+            "header",
+            f"the file is empty or holds only blank lines; expected the header row {_HEADER_TEXT}",
+        )
+    header_line, header = first
+    header_issues = _header_issues(header_line, header)
+    if header_issues:
+        raise ImportFileError(None, header_issues)
+    cross = CrossCheck(issues, lambda line: f"line {line}")
+    for line, row in rows:
+        found = _csv_record(line, row, header, issues, limits)
         if found is None:
             continue
         kind, reader = found
         if kind == "session":
-            sessions.append(read_session(reader, "session_uuid"))
-        else:
-            read = {"set": read_set, "rating": read_rating, "next_day": read_next_day}[kind]
-            children.append(read(reader, reader.uuid("session_uuid")))
-    snapshots = assemble(sessions, children)
-    if issues:
-        raise ImportFileError(None, sorted(issues, key=lambda i: i.line or 0))
-    return snapshots
-
-
-def _stop(line: int, name: str, message: str) -> ImportFileError:
-    """A problem that ends the reading of a CSV file at once."""
-    return ImportFileError(None, [ImportIssue(f"line {line}", name, message, line)])
-
-
-def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Each non-blank row with the line it starts on (a quoted cell may span lines)."""
-    if not text.strip():
-        raise _stop(1, "header", f"the file is empty; expected the header row {_HEADER_TEXT}")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise _stop(start, "row", f"not valid CSV: {exc}") from exc
-    return [(n, r) for n, r in rows if r]
+            session = read_session(reader, "session_uuid")
+            cross.session(line, reader, "session_uuid", session.uuid, session.sides)
+            if reader.ok:
+                yield session
+            continue
+        uuid = reader.uuid("session_uuid")
+        value: SetRow | Rating | NextDayCheck = (
+            read_set(reader)
+            if kind == "set"
+            else read_rating(reader)
+            if kind == "rating"
+            else read_next_day(reader)
+        )
+        cross.child(line, reader, uuid, value)
+        if reader.ok:
+            yield uuid, value
+    cross.finish()
 
 
 def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
     """Every unknown, repeated or missing column of the header row."""
     known = set(CSV_COLUMNS)
     if not known.intersection(header):
-        raise _stop(line, "header", f"expected the Psoas Timer header row {_HEADER_TEXT}")
+        raise stop(line, "header", f"expected the Psoas Timer header row {_HEADER_TEXT}")
     where = f"line {line}"
     issues: list[ImportIssue] = []
     for index, name in enumerate(header):
         if name not in known:
-            message = f"unexpected column {name!r} (column {index + 1})"
-            issues.append(ImportIssue(where, name or f"#{index + 1}", message, line))
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            message = f"unexpected column {shown!r} (column {index + 1})"
+            issues.append(ImportIssue(where, shown or f"#{index + 1}", message, line))
         elif header.index(name) != index:
             issues.append(ImportIssue(where, name, "the column appears twice", line))
+        if len(issues) > 50:
+            break  # a row of thousands of strange columns says enough in fifty
     for name in CSV_COLUMNS:
         if name not in header and name not in OPTIONAL_COLUMNS:
             issues.append(ImportIssue(where, name, "missing column", line))
@@ -179,7 +236,7 @@ def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
 
 
 def _csv_record(
-    line: int, row: list[str], header: list[str], issues: list[ImportIssue]
+    line: int, row: list[str], header: list[str], issues: list[ImportIssue], limits: TimeLimits
 ) -> tuple[RecordKind, RecordReader] | None:
     """The kind of record a row holds and a reader for it, or ``None`` if it has none."""
     where = f"line {line}"
@@ -192,11 +249,12 @@ def _csv_record(
         issues.append(ImportIssue(where, f"#{len(header) + 1}", message, line))
         return None
     values = dict(zip(header, row, strict=True))
-    reader = RecordReader(values, where, line, issues, from_csv=True)
+    reader = RecordReader(values, where, line, issues, limits, from_csv=True)
     kind = reader.choice("record", tuple(CSV_RECORDS))
     if not reader.ok:
         return None
     for name in CSV_COLUMNS:
+        # .get: a file from before next-day checks has no columns for them.
         if values.get(name) and name not in CSV_RECORDS[kind]:
             reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
     return kind, reader
@@ -205,74 +263,120 @@ def _csv_record(
 # -- JSON -----------------------------------------------------------------------
 
 
-def _read_json(data: bytes) -> list[SessionSnapshot]:
-    text = _decode(data)
-    issues: list[ImportIssue] = []
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        issues.append(ImportIssue(f"line {exc.lineno}", "json", f"not valid JSON: {exc.msg}"))
-        raise ImportFileError(None, issues) from exc
-    if not isinstance(doc, dict) or doc.get("format") != JSON_FORMAT_NAME:
-        issues.append(ImportIssue("document", "format", f"expected {JSON_FORMAT_NAME!r}"))
-        raise ImportFileError(None, issues)
-    version = doc.get("version")
-    if version not in JSON_VERSIONS_READ or isinstance(version, bool):
-        issues.append(
-            ImportIssue(
-                "document",
-                "version",
-                f"expected {' or '.join(map(str, JSON_VERSIONS_READ))}, got {version!r} "
-                "(a newer app may have written it)",
-            )
-        )
-    raw_sessions = doc.get("sessions")
-    if not isinstance(raw_sessions, list):
-        issues.append(ImportIssue("document", "sessions", "expected a list of sessions"))
-        raw_sessions = []
-    if issues:
-        raise ImportFileError(None, issues)
+def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[ImportRecord]:
+    seen_keys: dict[str, int] = {}
+    sessions: dict[str, str] = {}  # uuid -> where the session is
+    has_sessions = False
 
-    def reader_of(obj: object, where: str, keys: frozenset[str]) -> RecordReader | None:
+    def document(line: int, field: str, message: str) -> ImportIssue:
+        return ImportIssue(f"line {line}, document", field, message, line)
+
+    for entry in json_entries(f):
+        if entry.index < 0 or entry.index == 0:
+            if entry.key in seen_keys:
+                raise ImportFileError(None, [document(entry.line, entry.key, "appears twice")])
+            seen_keys[entry.key] = entry.line
+        if entry.key != "sessions":
+            _check_document_key(entry, document)
+            continue
+        has_sessions = True
+        if entry.index < 0:
+            if entry.value != []:
+                raise ImportFileError(
+                    None, [document(entry.line, "sessions", "expected a list of sessions")]
+                )
+            continue
+        yield from _json_session(entry, sessions, issues, limits)
+    missing = [k for k in ("format", "version") if k not in seen_keys]
+    if not has_sessions:
+        missing.append("sessions")
+    if missing:
+        what = {"format": repr(JSON_FORMAT_NAME), "version": str(JSON_VERSION)}
+        raise ImportFileError(
+            None,
+            [
+                document(1, k, f"missing; expected {what.get(k, 'a list of sessions')}")
+                for k in missing
+            ],
+        )
+
+
+def _check_document_key(entry: JsonEntry, document: Callable[[int, str, str], ImportIssue]) -> None:
+    """Stop at a wrong format or version: nothing else in the file can be trusted."""
+    if entry.key == "format" and entry.value != JSON_FORMAT_NAME:
+        raise ImportFileError(
+            None, [document(entry.line, "format", f"expected {JSON_FORMAT_NAME!r}")]
+        )
+    version = entry.value
+    if entry.key == "version" and (version not in JSON_VERSIONS_READ or isinstance(version, bool)):
+        expected = " or ".join(map(str, JSON_VERSIONS_READ))
+        raise ImportFileError(
+            None,
+            [
+                document(
+                    entry.line,
+                    "version",
+                    f"expected {expected}, got {version!r:.40} (a newer app may have written it)",
+                )
+            ],
+        )
+
+
+def _json_session(
+    entry: JsonEntry, sessions: dict[str, str], issues: Issues, limits: TimeLimits
+) -> Iterator[ImportRecord]:
+    path = f"sessions[{entry.index}]"
+
+    def reader_of(
+        obj: object, where: str, keys: frozenset[str], *steps: str | int
+    ) -> RecordReader | None:
         if not isinstance(obj, dict):
-            issues.append(ImportIssue(where, "*", f"expected an object, got {type(obj).__name__}"))
+            line = entry.line_of(*steps)
+            message = f"expected an object, got {type(obj).__name__}"
+            issues.append(ImportIssue(f"line {line}, {where}", "*", message, line))
             return None
-        reader = RecordReader(obj, where, None, issues, from_csv=False)
-        for extra in sorted(set(obj) - keys):
-            reader.fail(str(extra), "unexpected field")
+        reader = RecordReader(
+            obj,
+            where,
+            entry.line,
+            issues,
+            limits,
+            from_csv=False,
+            line_of=lambda name: entry.line_of(*steps, name),
+        )
+        for extra in sorted(str(k) for k in obj if k not in keys)[:20]:
+            reader.fail(extra, "unexpected field")
         return reader
 
-    sessions: list[ParsedSession] = []
-    children: list[ParsedChild] = []
-    for i, raw in enumerate(raw_sessions):
-        where = f"sessions[{i}]"
-        reader = reader_of(raw, where, JSON_SESSION_KEYS)
-        if reader is None:
+    reader = reader_of(entry.value, path, JSON_SESSION_KEYS)
+    if reader is None:
+        return
+    session = read_session(reader, "uuid")
+    if session.uuid:
+        if session.uuid in sessions:
+            reader.fail("uuid", f"a session with this uuid is already at {sessions[session.uuid]}")
+        else:
+            sessions[session.uuid] = path
+    children: list[tuple[RecordReader, SetRow | Rating]] = []
+    for kind, keys in (("sets", JSON_SET_KEYS), ("ratings", JSON_RATING_KEYS)):
+        items = reader.values.get(kind)
+        if not isinstance(items, list):
+            reader.fail(kind, "expected a list")
             continue
-        parsed = read_session(reader, "uuid")
-        sessions.append(parsed)
-        for kind, keys in (("sets", JSON_SET_KEYS), ("ratings", JSON_RATING_KEYS)):
-            items = reader.values.get(kind)
-            if not isinstance(items, list):
-                reader.fail(kind, "expected a list")
-                continue
-            read = read_set if kind == "sets" else read_rating
-            for j, item in enumerate(items):
-                child = reader_of(item, f"{where}.{kind}[{j}]", keys)
-                if child is None:
-                    continue
-                item_parsed = read(child, parsed.value.uuid)
-                item_parsed.parent = parsed
-                children.append(item_parsed)
-        # Absent from version 1 files; null when the session has no check.
-        check = reader.values.get("next_day")
-        if check is not None:
-            child = reader_of(check, f"{where}.next_day", JSON_NEXT_DAY_KEYS)
+        for j, item in enumerate(items):
+            child = reader_of(item, f"{path}.{kind}[{j}]", keys, kind, j)
             if child is not None:
-                check_parsed = read_next_day(child, parsed.value.uuid)
-                check_parsed.parent = parsed
-                children.append(check_parsed)
-    snapshots = assemble(sessions, children)
-    if issues:
-        raise ImportFileError(None, issues)
-    return snapshots
+                children.append((child, read_set(child) if kind == "sets" else read_rating(child)))
+    check_children(session.sides, reader.ok, children)
+    # Absent from version 1 files; null when the session has no check.
+    raw = reader.values.get("next_day")
+    found = (
+        None if raw is None else reader_of(raw, f"{path}.next_day", JSON_NEXT_DAY_KEYS, "next_day")
+    )
+    check = None if found is None else (found, read_next_day(found))
+    if reader.ok and all(child.ok for child, _ in children) and (check is None or check[0].ok):
+        yield session
+        for _, value in children:
+            yield session.uuid, value
+        if check is not None:
+            yield session.uuid, check[1]

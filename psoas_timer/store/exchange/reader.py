@@ -3,21 +3,23 @@
 A :class:`RecordReader` gives typed access to the values of one record (a CSV
 row or a JSON object) and notes a problem for each bad field instead of
 stopping, so one pass over a file reports everything that is wrong with it.
-:func:`assemble` then checks what spans records (each set and rating has its
-session, nothing is there twice) and builds the snapshots to import.
+What spans records (each set and rating has its session, nothing is there
+twice) is checked in :mod:`psoas_timer.store.exchange.crosscheck`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import reprlib
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final, TypeVar
 
+from psoas_timer.core.jsonsafe import LongNumber
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
     NEXT_DAY_VALUES,
@@ -27,29 +29,41 @@ from psoas_timer.core.vocab import (
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
-    sides_of,
 )
-from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, next_day_problems, set_problems
+from psoas_timer.store.checks import (
+    NAME_MAX,
+    NOTE_MAX,
+    SECONDS_MAX,
+    WHOLE_MAX,
+    next_day_problems,
+    set_problems,
+)
 from psoas_timer.store.errors import StoreError
 from psoas_timer.store.exchange.format import YES_NO, unescape_cell
-from psoas_timer.store.records import (
-    NextDayCheck,
-    Rating,
-    Session,
-    SessionSnapshot,
-    SetRow,
-    to_db_time,
-)
+from psoas_timer.store.records import NextDayCheck, Rating, Session, SetRow, to_db_time
 
 _MAX_LISTED: Final = 25
 _WHOLE = re.compile(r"-?[0-9]+")
+# The forms the export writes, read without a detour (a million rows add up).
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+#: Longer digit strings are not converted: no stored count has more digits.
+_WHOLE_DIGITS: Final = len(str(WHOLE_MAX)) + 1
 _Choice = TypeVar("_Choice", bound=str)
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = 44
+_SHOWN.maxother = 44
+_SHOWN.maxlist = _SHOWN.maxdict = _SHOWN.maxtuple = 4
+_SHOWN.maxlevel = 2
+
+#: No session can be older than this: the app did not exist.
+EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
-    """One problem in an import file. ``where`` is ``line N`` for CSV, a path for JSON."""
+    """One problem in an import file. ``where`` is ``line N``; JSON adds the path to the value."""
 
     where: str
     field: str
@@ -57,22 +71,65 @@ class ImportIssue:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.where}: field {self.field}: {self.message}"
+        # A field name comes from the file, so it may hold anything at all.
+        field = self.field if len(self.field) <= 40 else self.field[:40] + "…"
+        field = field if field.isprintable() else ascii(field)
+        return f"{self.where}: field {field}: {self.message}"
+
+
+class Issues(list[ImportIssue]):
+    """The problems found so far; all are counted, the first :data:`KEPT` kept.
+
+    A file with a million bad rows must not need a million issues in memory.
+    """
+
+    KEPT: Final = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, issue: ImportIssue) -> None:
+        self.total += 1
+        if len(self) < self.KEPT:
+            super().append(issue)
 
 
 class ImportFileError(StoreError):
-    """The file has problems; nothing was imported. ``issues`` lists every one."""
+    """The file has problems; nothing was imported. ``issues`` lists them (up to 1,000).
 
-    def __init__(self, path: Path | None, issues: Sequence[ImportIssue]) -> None:
+    ``total`` counts every problem found, listed or not.
+    """
+
+    def __init__(
+        self, path: Path | None, issues: Sequence[ImportIssue], total: int | None = None
+    ) -> None:
         self.issues = tuple(issues)
+        count = max(total or 0, len(self.issues))
+        self.total = count
         name = f" from {path.name}" if path is not None else ""
-        count = len(self.issues)
         lines = [f"Nothing was imported{name}: {count} problem{'s' if count != 1 else ''}."]
         lines += [str(i) for i in self.issues[:_MAX_LISTED]]
         if count > _MAX_LISTED:
             lines.append(f"… and {count - _MAX_LISTED} more.")
         super().__init__("\n".join(lines))
         self.path = path
+
+
+def stop(line: int, field: str, message: str, where: str | None = None) -> ImportFileError:
+    """A problem that ends the reading of a file at once."""
+    return ImportFileError(None, [ImportIssue(where or f"line {line}", field, message, line)])
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLimits:
+    """The span an imported time must fall in: from :data:`EARLIEST` to a day after now."""
+
+    now: datetime
+
+    @property
+    def latest(self) -> datetime:
+        return self.now + timedelta(days=1)
 
 
 #: What a bad time reads as, so that reading can go on.
@@ -92,13 +149,18 @@ class RecordReader:
         where: str,
         line: int | None,
         issues: list[ImportIssue],
+        limits: TimeLimits,
         *,
         from_csv: bool,
+        line_of: Callable[[str], int] | None = None,
     ) -> None:
+        """``line_of`` gives the line of a field (JSON); ``where`` is then a path."""
         self.values = values
+        self._line_of = line_of
         self.where = where
         self.line = line
         self.issues = issues
+        self.limits = limits
         self.from_csv = from_csv
         self.ok = True
         self._failed: set[str] = set()
@@ -109,7 +171,11 @@ class RecordReader:
         if name in self._failed:
             return
         self._failed.add(name)
-        self.issues.append(ImportIssue(self.where, name, message, self.line))
+        if self._line_of is None:
+            self.issues.append(ImportIssue(self.where, name, message, self.line))
+        else:
+            line = self._line_of(name)
+            self.issues.append(ImportIssue(f"line {line}, {self.where}", name, message, line))
         self.ok = False
 
     def _raw(self, name: str) -> object:
@@ -120,8 +186,12 @@ class RecordReader:
         return None if value == "" and self.from_csv else value
 
     def shown(self, value: object) -> str:
-        text = repr(value) if not isinstance(value, str) or len(value) <= 40 else repr(value[:40])
-        return "nothing" if value is None or value == "" else text
+        """``value`` as a problem names it: short, whatever it is."""
+        if value is None or value == "":
+            return "nothing"
+        if isinstance(value, str) and len(value) > 40:
+            value = value[:40]
+        return _SHOWN.repr(value)
 
     def text(self, name: str, *, required: bool, limit: int) -> str:
         value = self._raw(name)
@@ -136,11 +206,24 @@ class RecordReader:
             self.fail(name, "expected text, got nothing")
         elif len(value) > limit:
             self.fail(name, f"expected at most {limit} characters, got {len(value)}")
+        else:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                # Only a JSON escape such as \ud800 can make one.
+                code = ord(value[exc.start])
+                self.fail(
+                    name,
+                    f"holds a lone surrogate (\\u{code:04x}) at character {exc.start + 1}, "
+                    "half of a character that cannot be stored; remove it from the file",
+                )
         return value
 
     def uuid(self, name: str) -> str:
         value = self._raw(name)
-        if isinstance(value, str):
+        if isinstance(value, str) and len(value) <= 45:
+            if _CANONICAL_UUID.fullmatch(value):
+                return value
             with contextlib.suppress(ValueError):
                 return str(uuid_module.UUID(value))
         self.fail(
@@ -154,7 +237,11 @@ class RecordReader:
         if value is None:
             return None
         stored: str | None = None
-        if isinstance(value, str):
+        if isinstance(value, str) and _CANONICAL_TIME.fullmatch(value):
+            with contextlib.suppress(ValueError):
+                datetime.fromisoformat(value)  # 2024-02-30 matches the pattern too
+                stored = value
+        elif isinstance(value, str) and len(value) <= 40:
             # OverflowError: a valid time at the very edge of the calendar
             # that has no UTC equivalent.
             with contextlib.suppress(ValueError, OverflowError):
@@ -168,7 +255,16 @@ class RecordReader:
                 f"got {self.shown(value)}",
             )
             return _EPOCH
-        return datetime.fromisoformat(stored)
+        when = datetime.fromisoformat(stored)
+        if when < EARLIEST:
+            self.fail(name, f"{stored} is before 2000-01-01: no session can be that old")
+        elif when > self.limits.latest:
+            self.fail(
+                name,
+                f"{stored} is more than a day in the future (it is now "
+                f"{to_db_time(self.limits.now)}); check the date",
+            )
+        return when
 
     def time(self, name: str) -> datetime:
         value = self.opt_time(name)
@@ -177,22 +273,25 @@ class RecordReader:
             return _EPOCH
         return value
 
-    def opt_whole(self, name: str, low: int, high: int | None = None) -> int | None:
+    def opt_whole(self, name: str, low: int, high: int = WHOLE_MAX) -> int | None:
         value = self._raw(name)
         if value is None:
             return None
         number: int | None = None
-        if self.from_csv and isinstance(value, str) and _WHOLE.fullmatch(value):
-            number = int(value)
+        if self.from_csv and isinstance(value, str):
+            if len(value) > _WHOLE_DIGITS and _WHOLE.fullmatch(value):
+                value = LongNumber(len(value.lstrip("-")))
+            elif _WHOLE.fullmatch(value):
+                number = int(value)
         elif isinstance(value, int) and not isinstance(value, bool):
             number = value
-        if number is None or number < low or (high is not None and number > high):
-            span = f"from {low} to {high}" if high is not None else f"≥ {low}"
-            self.fail(name, f"expected a whole number {span}, got {self.shown(value)}")
+        if number is None or not low <= number <= high:
+            shown = self.shown(value)
+            self.fail(name, f"expected a whole number from {low} to {high:,}, got {shown}")
             return low
         return number
 
-    def whole(self, name: str, low: int, high: int | None = None) -> int:
+    def whole(self, name: str, low: int, high: int = WHOLE_MAX) -> int:
         value = self.opt_whole(name, low, high)
         if value is None:
             self.fail(name, "expected a whole number, got nothing")
@@ -204,12 +303,16 @@ class RecordReader:
         if value is None:
             return None
         number: float | None = None
-        if (self.from_csv and isinstance(value, str) and _DECIMAL.fullmatch(value)) or (
-            isinstance(value, int | float) and not isinstance(value, bool)
-        ):
-            number = float(value)
-        if number is None or not 0 <= number < float("inf"):
-            self.fail(name, f"expected a number of seconds ≥ 0, got {self.shown(value)}")
+        if self.from_csv and isinstance(value, str) and _DECIMAL.fullmatch(value):
+            number = float(value)  # an overlong one reads as inf, refused below
+        elif isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+            # An int too big for a float (10**400) is simply out of range.
+            number = float(value) if abs(value) <= SECONDS_MAX else float("inf")
+        if number is None or not 0 <= number <= SECONDS_MAX:
+            self.fail(
+                name,
+                f"expected a number of seconds from 0 to {SECONDS_MAX:,}, got {self.shown(value)}",
+            )
             return 0.0
         return number
 
@@ -248,24 +351,8 @@ class RecordReader:
         return allowed[0]
 
 
-@dataclass
-class ParsedSession:
-    reader: RecordReader
-    value: Session
-    uuid_field: str
-
-
-@dataclass
-class ParsedChild:
-    """A set, a rating or a next-day check, and the uuid of the session it says it belongs to."""
-
-    reader: RecordReader
-    uuid: str
-    value: SetRow | Rating | NextDayCheck
-    parent: ParsedSession | None = None  # where the nesting says (JSON)
-
-
-def read_session(f: RecordReader, uuid_field: str) -> ParsedSession:
+def read_session(f: RecordReader, uuid_field: str) -> Session:
+    """The session a record holds; its problems go to ``f``."""
     uuid = f.uuid(uuid_field)
     started = f.time("started_at")
     ended = f.opt_time("ended_at")
@@ -281,11 +368,11 @@ def read_session(f: RecordReader, uuid_field: str) -> ParsedSession:
             f.fail("ended_at", f"expected the end time of a {status} session, got nothing")
         elif ended is not None and ended < started:
             f.fail("ended_at", f"ends before it starts ({to_db_time(started)})")
-    session = Session(0, uuid, started, ended, tool_id, position_id, sides, status, note)
-    return ParsedSession(f, session, uuid_field)
+    return Session(0, uuid, started, ended, tool_id, position_id, sides, status, note)
 
 
-def read_set(f: RecordReader, uuid: str) -> ParsedChild:
+def read_set(f: RecordReader) -> SetRow:
+    """The set a record holds; its problems go to ``f``."""
     row = SetRow(
         id=0,
         session_id=0,
@@ -305,21 +392,22 @@ def read_set(f: RecordReader, uuid: str) -> ParsedChild:
     if f.ok:
         for name, problem in set_problems(row):
             f.fail(name, problem)
-    return ParsedChild(f, uuid, row)
+    return row
 
 
-def read_rating(f: RecordReader, uuid: str) -> ParsedChild:
-    rating = Rating(
+def read_rating(f: RecordReader) -> Rating:
+    """The rating a record holds; its problems go to ``f``."""
+    return Rating(
         session_id=0,
         side=f.choice("side", SIDE_VALUES),
         moment=f.choice("moment", MOMENT_VALUES),
         value=f.whole("value", RATING_MIN, RATING_MAX),
         recorded_at=f.time("recorded_at"),
     )
-    return ParsedChild(f, uuid, rating)
 
 
-def read_next_day(f: RecordReader, uuid: str) -> ParsedChild:
+def read_next_day(f: RecordReader) -> NextDayCheck:
+    """The next-day check a record holds; its problems go to ``f``."""
     check = NextDayCheck(
         session_id=0,
         feeling=f.opt_choice("feeling", NEXT_DAY_VALUES),
@@ -329,77 +417,4 @@ def read_next_day(f: RecordReader, uuid: str) -> ParsedChild:
     if f.ok:
         for name, problem in next_day_problems(check.feeling, check.lasting_soreness):
             f.fail(name, problem)
-    return ParsedChild(f, uuid, check)
-
-
-def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list[SessionSnapshot]:
-    """Check what spans records and build the snapshots; problems go to the readers' lists."""
-    first_of: dict[str, ParsedSession] = {}
-    for s in sessions:
-        uuid = s.value.uuid
-        if not uuid:
-            continue
-        if uuid in first_of:
-            earlier = first_of[uuid].reader.where
-            s.reader.fail(s.uuid_field, f"a session with this uuid is already at {earlier}")
-        else:
-            first_of[uuid] = s
-    sets: dict[str, list[SetRow]] = {}
-    ratings: dict[str, list[Rating]] = {}
-    checks: dict[str, NextDayCheck] = {}
-    seen: dict[tuple[object, ...], str] = {}
-    for c in children:
-        if not c.uuid:
-            continue
-        owner = first_of.get(c.uuid)
-        if owner is None:
-            c.reader.fail("session_uuid", "no session with this uuid is in the file")
-            continue
-        if c.parent is not None and c.parent is not owner:
-            continue  # inside a repeated session, which is reported already
-        value = c.value
-        if (
-            not isinstance(value, NextDayCheck)
-            and owner.reader.ok
-            and c.reader.ok
-            and value.side not in sides_of(owner.value.sides)
-        ):
-            c.reader.fail(
-                "side",
-                f"the session ({owner.reader.where}) covers the {owner.value.sides} side only, "
-                f"got {value.side!r}",
-            )
-        if isinstance(value, SetRow):
-            key: tuple[object, ...] = ("set", c.uuid, value.seq)
-            name, label = "seq", f"set {value.seq} of this session"
-        elif isinstance(value, Rating):
-            key = ("rating", c.uuid, value.side, value.moment)
-            name, label = "moment", f"the {value.side} {value.moment} rating of this session"
-        else:
-            key = ("next_day", c.uuid)
-            name, label = "record", "the next-day check of this session"
-        if c.reader.ok:
-            if key in seen:
-                c.reader.fail(name, f"duplicate: {label} is already at {seen[key]}")
-            else:
-                seen[key] = c.reader.where
-        if isinstance(value, SetRow):
-            sets.setdefault(c.uuid, []).append(value)
-        elif isinstance(value, Rating):
-            ratings.setdefault(c.uuid, []).append(value)
-        else:
-            checks.setdefault(c.uuid, value)
-    return [
-        SessionSnapshot(
-            s.value,
-            tuple(sorted(sets.get(uuid, ()), key=lambda t: t.seq)),
-            tuple(
-                sorted(
-                    ratings.get(uuid, ()),
-                    key=lambda r: (SIDE_VALUES.index(r.side), MOMENT_VALUES.index(r.moment)),
-                )
-            ),
-            checks.get(uuid),
-        )
-        for uuid, s in first_of.items()
-    ]
+    return check

@@ -1,8 +1,12 @@
-"""Help → Keyboard controls."""
+"""Help → Keyboard controls, written from the action table and the keys really bound."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from html import escape
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -11,17 +15,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psoas_timer.ui.keys import keys_html
+from psoas_timer.ui.actions import bound_keys, session_rows, window_rows
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(
+        f"<tr><td style='padding-right:18px'><b>{escape(keys)}</b></td>"
+        f"<td>{escape(what[:1].upper() + what[1:])}</td></tr>"
+        for keys, what in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def keys_html(actions: Mapping[str, QAction]) -> str:
+    """The session's keys, then every window shortcut as it is bound on this platform."""
+    keys_of = bound_keys(actions)
+    return (
+        "<h3>During a session</h3>"
+        + _table(session_rows(keys_of))
+        + "<p>Single keys only: no key combinations are needed on the floor.</p>"
+        + "<h3>Anywhere</h3>"
+        + _table(window_rows(keys_of))
+    )
 
 
 class KeysDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, actions: Mapping[str, QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard controls")
         layout = QVBoxLayout(self)
-        text = QLabel(keys_html())
-        text.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(text)
+        self.text = QLabel(keys_html(actions))
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -11,7 +11,7 @@ again); D stores "don't ask for this session".
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 
@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.next_day import FEELING_TEXT, LastSession, is_due
 from psoas_timer.core.vocab import NEXT_DAY_VALUES, NextDay
-from psoas_timer.store import Store, StoreError
+from psoas_timer.services.saving import SaveService
+from psoas_timer.store import StoreError
+from psoas_timer.ui import prompts
 
 log = logging.getLogger(__name__)
 
@@ -161,22 +163,19 @@ class NextDayDialog(QDialog):
             super().keyPressEvent(event)
 
 
-Writer = Callable[[str, Callable[[], None]], None]
-
-
 def offer_next_day_check(
-    store: Store,
+    parent: QWidget | None,
+    saving: SaveService,
     now: datetime,
     tool_names: Mapping[str, str],
-    parent: QWidget | None,
-    write: Writer,
 ) -> NextDayChoice | None:
-    """Ask about the last session if it is due; store the answer or the refusal.
+    """Ask about the last session if it is due; save the answer or the refusal.
 
-    Returns what was chosen, or ``None`` when nothing was asked.
+    Returns what was chosen, or ``None`` when nothing was asked. What the log
+    refuses is said through the save service, like any other write.
     """
     try:
-        last = store.last_finished_session()
+        last = saving.last_finished_session()
     except StoreError as exc:
         log.warning("next-day check not offered: %s", exc)
         return None
@@ -184,9 +183,8 @@ def offer_next_day_check(
         return None
     assert last is not None
     dialog = NextDayDialog(last, tool_names.get(last.tool_id, last.tool_id), parent)
-    dialog.exec()
-    if dialog.choice is NextDayChoice.LATER:
-        return dialog.choice
-    session_id, feeling, sore = last.session_id, dialog.feeling, dialog.lasting_soreness
-    write("next-day check", lambda: store.record_next_day(session_id, feeling, sore, now))
+    # A key held from before the question must not answer it.
+    prompts.run_modal(dialog)
+    if dialog.choice is not NextDayChoice.LATER:
+        saving.record_next_day(last.session_id, dialog.feeling, dialog.lasting_soreness)
     return dialog.choice

@@ -43,6 +43,7 @@ class ToolCard(QPushButton):
         bigger.setPointSizeF(bigger.pointSizeF() * 1.2)
         name.setFont(bigger)
         where = QLabel(positions)
+        where.setTextFormat(Qt.TextFormat.PlainText)  # names from a tool file are text
         where.setObjectName("muted")
         text = QVBoxLayout()
         text.addStretch(1)

@@ -68,6 +68,7 @@ class PlacementPage(QWidget):
         panel = QWidget()
         right = QVBoxLayout(panel)
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # a tool file's name is text
         self.heading.setObjectName("pageHeading")
         font = QFont(self.heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
@@ -76,6 +77,7 @@ class PlacementPage(QWidget):
         self.heading.setWordWrap(True)
         right.addWidget(self.heading)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # escaped, with an italic note
         self.summary.setWordWrap(True)
         right.addWidget(self.summary)
 
@@ -155,7 +157,7 @@ class PlacementPage(QWidget):
         self.units = units
         self._show_stretches([s for i in tool.stretches if (s := (stretches or {}).get(i))])
         self.heading.setText(tool.name + ("  (custom)" if tool.custom else ""))
-        summary = render_distances(tool.summary, units)
+        summary = escape(render_distances(tool.summary, units))
         if tool.general_guidance:
             summary += (
                 " <i>This is general guidance: follow your tool's own instructions where "
@@ -280,6 +282,7 @@ class PlacementPage(QWidget):
 
 def _caption_label(name: str) -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)  # shown escaped by _show_optional
     label.setObjectName("diagramCaption")
     label.setAccessibleName(name)
     label.setWordWrap(True)

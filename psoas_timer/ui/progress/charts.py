@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.clock import Clocks
 from psoas_timer.core.compare import asymmetry, compare_methods
 from psoas_timer.core.dose import by_level, rest_notes, side_dose
 from psoas_timer.core.headline import Headline, headline
@@ -47,7 +47,8 @@ from psoas_timer.core.progress import (
 )
 from psoas_timer.core.vocab import SIDE_VALUES as SIDES
 from psoas_timer.core.vocab import Side
-from psoas_timer.store import Store, StoreError
+from psoas_timer.services.saving import SaveService
+from psoas_timer.store import StoreError
 from psoas_timer.ui.progress.chart_file import ChartExportError, save_graphics
 from psoas_timer.ui.progress.compare_view import CompareView
 from psoas_timer.ui.progress.dose_view import DoseView
@@ -92,21 +93,22 @@ class ProgressCharts(QWidget):
 
     def __init__(
         self,
-        store: Store | None,
+        log: SaveService,
+        clocks: Clocks,
         parent: QWidget | None = None,
         *,
         tool_names: Mapping[str, str] | None = None,
         position_names: Mapping[tuple[str, str], str] | None = None,
-        today: Callable[[], date] = date.today,
         colours: Colours = LIGHT,
     ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.log = log
         self.tool_names = dict(tool_names or {})
         self.position_names = dict(position_names or {})
-        self._today = today
+        self._today = clocks.today
         self._colours = colours
         self._sessions: list[ProgressSession] = []
+        self._unreadable: str | None = None  # why the log could not be read, if it could not
         self._by_id: dict[int, ProgressSession] = {}
         self._events: list[DatedEvent] = []
         self.chosen: list[ProgressSession] = []
@@ -265,17 +267,15 @@ class ProgressCharts(QWidget):
 
     def reload(self) -> None:
         """Read the log again and redraw; called when the page is shown or the log changed."""
-        if self.store is None:
+        try:
+            with paused_gc():
+                self._sessions = self.log.progress_sessions()
+        except StoreError as exc:
+            log.warning("progress not loaded: %s", exc)
             self._sessions = []
+            self._unreadable = f"The log could not be read: {exc}"
         else:
-            try:
-                with paused_gc():
-                    self._sessions = self.store.progress_sessions()
-            except StoreError as exc:
-                log.warning("progress not loaded: %s", exc)
-                self._sessions = []
-                self._show_empty(f"The log could not be read: {exc}")
-                return
+            self._unreadable = None
         self._by_id = {s.session_id: s for s in self._sessions if s.session_id is not None}
         self._refill_tools()
         if self._first_load and self._sessions:
@@ -329,11 +329,8 @@ class ProgressCharts(QWidget):
             carried=self.carried,
         )
         self.progress = progress
-        if self.store is None:
-            self._show_empty(
-                "The log could not be opened, so there is nothing to chart. "
-                "See the message shown at start-up for what to do."
-            )
+        if self._unreadable is not None:
+            self._show_empty(self._unreadable)
             return
         if not self._sessions:
             self._show_empty(

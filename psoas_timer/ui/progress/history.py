@@ -1,14 +1,16 @@
 """The history table: every logged session, sortable, with ratings and notes editable.
 
-Edits and deletions go to the log at once. A deletion can be undone (Edit →
-Undo, Ctrl+Z) for as long as the app runs: the deleted session is kept whole
-in memory and put back with its original ids.
+Edits and deletions go to the log through the save service, like every other
+write: at once, or kept in memory and written in order when the disk refuses.
+A deletion can be undone (Edit → Undo, Ctrl+Z) for as long as the app runs:
+the deleted session is kept whole in memory and put back with its original ids.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -37,15 +39,16 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import (
     Moment,
-    SessionSnapshot,
     SessionSummary,
     Side,
     SideSummary,
-    Store,
     StoreError,
+    local_time,
 )
+from psoas_timer.store.saving import Deletion, Outcome, Submitted
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +87,6 @@ STATUS_TEXT: Final = {
     "interrupted": "Interrupted",
 }
 
-#: Writes a change to the log; raises StoreError when it cannot.
-Writer = Callable[[str, Callable[[], None]], None]
-
 
 class HistoryModel(QAbstractTableModel):
     """The sessions as rows; ratings and the note are editable in place."""
@@ -94,24 +94,21 @@ class HistoryModel(QAbstractTableModel):
     edit_failed = Signal(str)
     changed = Signal()
 
-    def __init__(
-        self,
-        store: Store | None,
-        tool_names: Mapping[str, str] | None = None,
-        writer: Writer | None = None,
-    ) -> None:
+    def __init__(self, log: SaveService, tool_names: Mapping[str, str] | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.log = log
         self.tool_names = dict(tool_names or {})
         self._rows: list[SessionSummary] = []
-        self._write = writer or (lambda what, write: write())
+        # True while this model's own change is handed over: the rows already
+        # show it, so the log changing because of it needs no reload.
+        self.writing = False
 
     # -- loading ----------------------------------------------------------------
 
     def reload(self) -> None:
         self.beginResetModel()
         try:
-            self._rows = self.store.sessions() if self.store is not None else []
+            self._rows = self.log.sessions()
         except StoreError as exc:
             self._rows = []
             self.edit_failed.emit(f"The history could not be read: {exc}")
@@ -182,7 +179,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NOTE and s.note:
             return s.note
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NEXT_DAY and s.next_day is not None:
-            when = s.next_day.recorded_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+            when = local_time(s.next_day.recorded_at).strftime("%a %d %b %Y, %H:%M")
             return f"How the area felt a day or so after this session, asked on {when}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -190,7 +187,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _text(self, s: SessionSummary, col: int) -> str:
         if col == COL_DATE:
-            return s.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+            return local_time(s.started_at).strftime("%a %d %b %Y, %H:%M")
         if col == COL_TOOL:
             return self.tool_names.get(s.tool_id, s.tool_id)
         if col == COL_SIDES:
@@ -246,19 +243,9 @@ class HistoryModel(QAbstractTableModel):
             return False
         if rating_of(s.side(side), moment) == new:
             return True
-        store = self.store
-        if store is None:
-            return False
-        session_id = s.id
-
-        def write() -> None:
-            if new is None:
-                store.clear_rating(session_id, side, moment)
-            else:
-                store.record_rating(session_id, side, moment, new)
-
-        what = f"{side} {moment} rating"
-        if not self._apply(what, write):
+        if not self._accepted(
+            f"{side} {moment} rating", self.log.set_rating(s.id, side, moment, new)
+        ):
             return False
         old = s.side(side)
         part = replace(old, before=new) if moment == "before" else replace(old, after=new)
@@ -270,21 +257,26 @@ class HistoryModel(QAbstractTableModel):
         s = self._rows[row]
         if s.note == text:
             return True
-        store = self.store
-        if store is None:
-            return False
-        session_id = s.id
-        if not self._apply("note", lambda: store.set_note(session_id, text)):
+        with self._writing():
+            submitted = self.log.set_note(s.id, text)
+        if not self._accepted("note", submitted):
             return False
         self._rows[row] = replace(s, note=text)
         self._emit_row(row)
         return True
 
-    def _apply(self, what: str, write: Callable[[], None]) -> bool:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        self.writing = True
         try:
-            self._write(what, write)
-        except (ValueError, StoreError) as exc:
-            self.edit_failed.emit(f"That {what} was not saved: {exc}")
+            yield
+        finally:
+            self.writing = False
+
+    def _accepted(self, what: str, submitted: Submitted) -> bool:
+        """Saved or kept to be saved: show it. Refused: say why and leave the row as it was."""
+        if submitted.outcome is Outcome.REFUSED:
+            self.edit_failed.emit(f"That {what} was not saved: {submitted.refusal}")
             return False
         return True
 
@@ -292,19 +284,24 @@ class HistoryModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         self.changed.emit()
 
-    def remove(self, row: int) -> SessionSnapshot:
-        """Delete the session in ``row`` from the log; raises StoreError if that fails."""
-        assert self.store is not None
-        snapshot = self.store.delete_session(self._rows[row].id)
+    def remove(self, row: int) -> Deletion | None:
+        """Delete the session in ``row``; the :class:`Deletion` undoes it."""
+        s = self._rows[row]
+        label = f"the session of {local_time(s.started_at).strftime('%d %b %Y')}"
+        with self._writing():
+            submitted, deletion = self.log.delete_session(s.id, label)
+        if not self._accepted("deletion", submitted):
+            return None
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self.endRemoveRows()
         self.changed.emit()
-        return snapshot
+        return deletion
 
-    def restore(self, snapshot: SessionSnapshot) -> None:
-        assert self.store is not None
-        self.store.restore_session(snapshot)
+    def restore(self, deletion: Deletion) -> None:
+        with self._writing():
+            submitted = self.log.restore_session(deletion)
+        self._accepted("undo", submitted)
         self.reload()
         self.changed.emit()
 
@@ -330,24 +327,27 @@ class RatingDelegate(QStyledItemDelegate):
 
 
 class _DeleteCommand(QUndoCommand):
-    def __init__(self, view: HistoryView, snapshot: SessionSnapshot) -> None:
-        when = snapshot.session.started_at.astimezone().strftime("%d %b %Y")
-        super().__init__(f"delete the session of {when}")
+    def __init__(self, view: HistoryView, deletion: Deletion) -> None:
+        super().__init__(f"delete {deletion.label}")
         self.view = view
-        self.snapshot = snapshot
+        self.deletion = deletion
         self._done = True  # the deletion already happened when the command is pushed
 
     def redo(self) -> None:
         if self._done:
             self._done = False
             return
-        row = self.view.model.row_of(self.snapshot.session.id)
+        row = self.view.model.row_of(self.deletion.session_id)
         if row is not None:
-            self.view.guarded(lambda: self.view.model.remove(row))
+            again = self.view.model.remove(row)
+            if again is not None:
+                self.deletion = again
+        self.view.reload_count()
 
     def undo(self) -> None:
-        self.view.guarded(lambda: self.view.model.restore(self.snapshot))
-        self.view.select_session(self.snapshot.session.id)
+        self.view.model.restore(self.deletion)
+        self.view.reload_count()
+        self.view.select_session(self.deletion.session_id)
 
 
 class HistoryView(QWidget):
@@ -358,14 +358,13 @@ class HistoryView(QWidget):
 
     def __init__(
         self,
-        store: Store | None,
+        log: SaveService,
         tool_names: Mapping[str, str] | None = None,
-        writer: Writer | None = None,
         parent: QWidget | None = None,
         undo_stack: QUndoStack | None = None,
     ) -> None:
         super().__init__(parent)
-        self.model = HistoryModel(store, tool_names, writer)
+        self.model = HistoryModel(log, tool_names)
         self.model.edit_failed.connect(self.message)
         self.model.changed.connect(self.changed)
         self.proxy = QSortFilterProxyModel(self)
@@ -401,9 +400,9 @@ class HistoryView(QWidget):
         self.undo_button.setAccessibleName("Undo the last deletion")
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        self.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_button.setToolTip(f"Undo {text}" if text else "")
-        )
+        # A method, not a lambda: the window's undo stack outlives this view, and
+        # Qt drops a connection to a method only when its object is destroyed.
+        self.undo_stack.undoTextChanged.connect(self._undo_text_changed)
         self.undo_button.setEnabled(False)
         self.count = QLabel()
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -450,13 +449,12 @@ class HistoryView(QWidget):
 
     def delete_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows or self.model.store is None:
+        if not rows:
             return
         row = self.proxy.mapToSource(rows[0]).row()
-        deleted: list[SessionSnapshot] = []
-        self.guarded(lambda: deleted.append(self.model.remove(row)))
-        if deleted:
-            self.undo_stack.push(_DeleteCommand(self, deleted[0]))
+        deletion = self.model.remove(row)
+        if deletion is not None:
+            self.undo_stack.push(_DeleteCommand(self, deletion))
             self.message.emit("Session deleted. Undo brings it back (Ctrl+Z).")
             self.reload_count()
 
@@ -464,14 +462,8 @@ class HistoryView(QWidget):
         n = self.model.rowCount()
         self.count.setText(f"{n} session{'s' if n != 1 else ''}")
 
-    def guarded(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except StoreError as exc:
-            self.message.emit(f"{exc} Nothing was changed.")
-        self.reload_count()
+    def _undo_text_changed(self, text: str) -> None:
+        self.undo_button.setToolTip(f"Undo {text}" if text else "")
 
     def _selection_changed(self) -> None:
-        self.delete_button.setEnabled(
-            self.model.store is not None and self.table.selectionModel().hasSelection()
-        )
+        self.delete_button.setEnabled(self.table.selectionModel().hasSelection())

@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from psoas_timer.store import Store
+from psoas_timer.core.clock import Clocks
+from psoas_timer.services.saving import SaveService
 from psoas_timer.ui.progress.charts import ProgressCharts
-from psoas_timer.ui.progress.history import HistoryView, Writer
+from psoas_timer.ui.progress.history import HistoryView
 from psoas_timer.ui.theme import Colours
 
 
@@ -25,10 +26,10 @@ class ProgressHistoryPage(QWidget):
 
     def __init__(
         self,
-        store: Store | None,
+        log: SaveService,
+        clocks: Clocks,
         tool_names: Mapping[str, str],
         colours: Colours,
-        writer: Writer | None = None,
         undo_stack: QUndoStack | None = None,
         parent: QWidget | None = None,
         *,
@@ -36,12 +37,11 @@ class ProgressHistoryPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.progress = ProgressCharts(
-            store, tool_names=tool_names, position_names=position_names, colours=colours
+            log, clocks, tool_names=tool_names, position_names=position_names, colours=colours
         )
-        self.history = HistoryView(store, tool_names, writer, undo_stack=undo_stack)
+        self.history = HistoryView(log, tool_names, undo_stack=undo_stack)
         self.progress.session_chosen.connect(self.history.select_session)
-        # Any edit or deletion in the table changes what the charts show.
-        self.history.changed.connect(self.progress.reload)
+        log.log_changed.connect(self._log_changed)
 
         back = QPushButton("← Tools")
         back.setAccessibleName("Back to the tools")
@@ -76,6 +76,15 @@ class ProgressHistoryPage(QWidget):
     def reload(self) -> None:
         self.progress.reload()
         self.history.reload()
+
+    def _log_changed(self) -> None:
+        # Hidden (during a session, say), it is read again when next shown:
+        # reading ten years of sessions at a set boundary would delay the cues.
+        if not self.isVisible():
+            return
+        self.progress.reload()
+        if not self.history.model.writing:
+            self.history.reload()
 
     def set_colours(self, colours: Colours) -> None:
         self.progress.set_colours(colours)

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from psoas_timer.core.catalog import Catalog, load_catalog
 from psoas_timer.core.clock import WallClock, system_wall
 from psoas_timer.core.progress import DateRange
 from psoas_timer.paths import Paths
+from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store, StoreError
+from psoas_timer.ui import prompts
 from psoas_timer.ui.progress.report import (
     DEFAULT_DAYS,
     ReportContent,
@@ -30,8 +31,6 @@ from psoas_timer.ui.progress.report import (
 )
 
 PDF_FILTER = "PDF document (*.pdf)"
-#: Asks where to save: (parent, caption, suggested path, filter) → (path or "", filter).
-Chooser = Callable[[QWidget, str, str, str], tuple[str, str]]
 
 
 def report_days(first: date | None, last: date | None, today: date) -> tuple[date, date]:
@@ -98,29 +97,25 @@ def run_report(
 
 def save_report_from_window(
     parent: QWidget,
-    store: Store | None,
+    saving: SaveService,
     catalog: Catalog,
     date_range: DateRange,
     now: datetime,
-    choose: Chooser | None = None,
 ) -> Path | None:
     """File → Report…: ask where, then write the report over ``date_range``.
 
     Returns where it was written, or ``None`` when nothing was (cancelled, or
     a problem that was shown).
     """
-    if store is None:
-        QMessageBox.warning(parent, "No report", "There is no log open to report on.")
-        return None
     today = now.astimezone().date()
     try:
-        sessions = store.progress_sessions()
+        sessions = saving.progress_sessions()
     except StoreError as exc:
-        QMessageBox.warning(parent, "No report", f"The log could not be read: {exc}")
+        prompts.warn(parent, "No report", f"The log could not be read: {exc}")
         return None
     first = date_range.first_day(today) or (sessions[0].day if sessions else today)
     suggested = default_report_path(Path.home(), today)
-    chosen, _ = (choose or QFileDialog.getSaveFileName)(
+    chosen, _ = prompts.choose_save_file(
         parent, "Save the report for your physiotherapist", str(suggested), PDF_FILTER
     )
     if not chosen:
@@ -141,6 +136,6 @@ def save_report_from_window(
         )
         write_report(path, content)
     except ReportError as exc:
-        QMessageBox.warning(parent, "Report not saved", str(exc))
+        prompts.warn(parent, "Report not saved", str(exc))
         return None
     return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -29,7 +28,6 @@ from psoas_timer.core.engine import (
     BackedOff,
     Event,
     Paused,
-    RatingGiven,
     Released,
     Resumed,
     SessionEngine,
@@ -41,7 +39,10 @@ from psoas_timer.core.pacing import Pace, Phase, ring_fraction
 from psoas_timer.core.plan import SessionPlan, Step, StepKind, side_word, step_picture
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
-from psoas_timer.ui.keys import HINT_LINE
+from psoas_timer.ui import prompts
+from psoas_timer.ui.actions import HINT_LINE, RATING_VALUES, SessionCommand, session_command
+from psoas_timer.ui.held_keys import KeyRepeats
+from psoas_timer.ui.session.save_line import SaveLine, saved_summary
 from psoas_timer.ui.theme import LIGHT, Colours
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
@@ -49,6 +50,7 @@ from psoas_timer.ui.widgets.ring import PacingRing
 
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 SAY_LAST_BREATHS = 3
+KEY_PRESS = QEvent.Type.KeyPress
 
 
 def _seconds(value: float) -> str:
@@ -59,9 +61,8 @@ class SessionPage(QWidget):
     """Shows one running session and turns keys and clicks into engine actions."""
 
     finished = Signal(bool)  # completed?
-    engine_started = Signal(object)  # SessionEngine, for the recorder
+    engine_started = Signal(object)  # SessionEngine, for the save service
     status = Signal(str)
-    floor_mode_toggled = Signal()
     leave_requested = Signal()  # Enter or Esc once the session is over
 
     def __init__(
@@ -80,7 +81,7 @@ class SessionPage(QWidget):
         self.voice = voice
         self.engine: SessionEngine | None = None
         self._colours: Colours = LIGHT
-        self._confirming = False
+        self._repeats = KeyRepeats()
         self._announced_breath: tuple[int, int] = (-1, 0)  # (step index, breath)
         self._live_phase: tuple[int, int, Phase] | None = None
         self._live_text = ""
@@ -158,6 +159,11 @@ class SessionPage(QWidget):
         self.notice.setAccessibleName("Announcement")
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
+        self.save_state = SaveLine()
+        root.addWidget(self.save_state)
+        self._finished: bool | None = None  # how the session ended, once it has
+        # "Session ended." waits for the log's answer, to be said together with it.
+        self._end_said: str | None = None
         # What a screen reader is told as the session moves on: phase changes,
         # steps, the side and rating questions. Out of the layout and one pixel
         # small: the same words are already on screen in large type.
@@ -179,6 +185,10 @@ class SessionPage(QWidget):
             #sessionPage QLabel {{ color: {colours.text}; }}
             #sessionPage QLabel#safetyLine {{ color: {colours.warning}; font-weight: bold; }}
             #sessionPage QLabel#hint, #sessionPage QLabel#upcoming {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState {{ color: {colours.muted}; }}
+            #sessionPage QLabel#saveState[waiting="true"] {{
+                color: {colours.warning}; font-weight: bold;
+            }}
             #sessionPage QPushButton {{
                 background: {colours.card}; color: {colours.text};
                 border: 2px solid {colours.muted}; border-radius: 8px; padding: 6px;
@@ -209,6 +219,7 @@ class SessionPage(QWidget):
         big = max(18, int(height * (0.045 if floor else 0.035)))
         medium = max(14, int(height * (0.032 if floor else 0.024)))
         small = max(12, int(height * 0.02))
+        waiting = bool(self.save_state.waiting)
         for label, pixels, bold in (
             (self.title, big, True),
             (self.side, big, True),
@@ -218,6 +229,8 @@ class SessionPage(QWidget):
             (self.upcoming, medium, False),
             (self.notice, small, False),
             (self.diagram_caption, small, False),
+            # Large on the floor only while something waits: a plain "Saved" needs no room.
+            (self.save_state, medium if floor and waiting else small, waiting),
             (self.hints, small, False),
         ):
             font = QFont(label.font())
@@ -239,6 +252,9 @@ class SessionPage(QWidget):
         self.engine = engine
         self._announced_breath = (-1, 0)
         self._live_phase = None
+        self._finished = None
+        self._end_said = None
+        self.save_state.new_session()
         engine.subscribe(self._on_event)
         self.engine_started.emit(engine)
         engine.start()
@@ -395,8 +411,6 @@ class SessionPage(QWidget):
             # Announced first, so a screen reader hears the step before its first phase.
             self._announce(event.step)
             self._show_step(event.step)
-        elif isinstance(event, RatingGiven):
-            self.status.emit(f"Saved: {side_word(event.side)} {event.moment}, {event.value}/10")
         elif isinstance(event, Released):
             self._say("Released")
             self.notice.setText(f"Release marked at breath {event.breath}.")
@@ -486,13 +500,42 @@ class SessionPage(QWidget):
             self._say("Session complete. Well done.")
 
     def _show_finished(self, completed: bool) -> None:
+        self._finished = completed
         self.centre.setCurrentWidget(self.ring)
         self.ring.set_state(1.0, "Done" if completed else "Ended", "", self._colours.exhale)
         self.title.setText("Session complete" if completed else "Session ended")
-        self.cue.setText("Everything you did is saved.")
+        # The log hears of the end after this page does: this is what is known
+        # now, and set_save_state or show_saved follows once it has been tried.
+        self.cue.setText(saved_summary(self.save_state.waiting))
         self.upcoming.setText("Press Enter to go back to the tools.")
         if not completed:
-            self.announce("Session ended. Everything you did is saved.")
+            self._end_said = "Session ended."
+
+    def set_save_state(self, message: str, waiting: tuple[str, ...]) -> None:
+        """Show what is not saved yet (``message`` says what to do), or that all is."""
+        was_waiting = bool(self.save_state.waiting)
+        self.save_state.set_waiting(message, waiting)
+        self._rescale()
+        if waiting and not was_waiting:
+            self.announce(message, assertive=True)
+        if self._finished is not None:
+            self.cue.setText(saved_summary(waiting))
+            if self._end_said is not None:
+                self._say_end()
+            elif was_waiting and not waiting:
+                self.announce("Everything you did is saved now.")
+
+    def show_saved(self, what: str, ends_session: bool = False) -> None:
+        """One change has been committed to the log; ``ends_session``: the session's end."""
+        self.save_state.show_saved(what)
+        if ends_session and self._finished is not None and not self.save_state.waiting:
+            self.cue.setText(saved_summary(()))
+            self._say_end()
+
+    def _say_end(self) -> None:
+        if self._end_said is not None:
+            self.announce(f"{self._end_said} {saved_summary(self.save_state.waiting)}")
+            self._end_said = None
 
     def _caption(self, text: str) -> None:
         self.notice.setText(text)
@@ -523,6 +566,9 @@ class SessionPage(QWidget):
         if self.engine is not None and not self.engine.release():
             self.notice.setText("Release can be marked once per set, during a set.")
 
+    def leave(self) -> None:
+        self.leave_requested.emit()
+
     def end_session(self, confirm: bool = True) -> None:
         engine = self.engine
         if engine is None or not engine.running:
@@ -531,52 +577,52 @@ class SessionPage(QWidget):
             was_running = engine.state is State.RUNNING
             if was_running:
                 engine.pause()
-            self._confirming = True
-            answer = QMessageBox.question(
-                self,
+            # On the window: as a child of this page the question would take on
+            # its floor-mode style sheet, white text on a light dialog.
+            if not prompts.confirm(
+                self.window(),
                 "End the session?",
                 "End the session now? Everything you have done so far is kept.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            self._confirming = False
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 if was_running:
                     engine.resume()
                 return
         engine.end()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        engine = self.engine
-        key = event.key()
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            super().keyPressEvent(event)
-            return
-        if engine is None or engine.state is State.FINISHED:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Right):
-                self.leave_requested.emit()
-                return
-            super().keyPressEvent(event)
-            return
-        value = RatingPanel.value_for_key(event.text())
-        if value is not None and engine.step.kind is StepKind.RATING:
-            self.rate(value)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right):
-            self.next_step()
-        elif key == Qt.Key.Key_Space:
-            self.toggle_pause()
-        elif key == Qt.Key.Key_Left:
-            self.back_off()
-        elif key == Qt.Key.Key_R:
-            self.release()
-        elif key == Qt.Key.Key_Escape:
-            self.end_session()
-        elif key == Qt.Key.Key_F11:
-            self.floor_mode_toggled.emit()
-        else:
-            super().keyPressEvent(event)
-            return
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Do what the session key map (ui/actions.py) says ``event`` does now; False if nothing.
+
+        A held key acts once: its repeats are taken and dropped, or holding
+        Enter would skip every set and rating in two seconds.
+        """
+        command = session_command(event, self.engine)
+        if command is None:
+            return False
+        if not self._repeats.is_repeat(event):
+            if command is SessionCommand.RATE:
+                self.rate(RATING_VALUES[event.key()])
+            else:
+                getattr(self, command.value)()
         event.accept()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.handle_key(event):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        self._repeats.note_release(event)
+        super().keyReleaseEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Installed on the window: keys that reach it unhandled while this page
+        # shows are the session's, even if focus wandered off the page.
+        if not isinstance(event, QKeyEvent) or not self.isVisible():
+            return False
+        if event.type() == KEY_PRESS:
+            return self.handle_key(event)
+        self._repeats.note_release(event)
+        return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         engine = self.engine

@@ -124,11 +124,3 @@ class RatingPanel(QWidget):
         if button.font() != font:
             for each in self.buttons:
                 each.setFont(font)
-
-    @staticmethod
-    def value_for_key(text: str) -> int | None:
-        if len(text) == 1 and text.isdigit():
-            return int(text)
-        if text.upper() == TEN_KEY:
-            return 10
-        return None
