@@ -29,7 +29,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
@@ -72,47 +71,35 @@ Copied = list[tuple[str, dict[str, Any]]]
 
 
 def copy_items(page: ProgressCharts) -> Copied:
-    """The arrays and looks of everything the page drew, plot by plot."""
+    """The per-session arrays of the tab on show, with their looks.
+
+    These are what plotting the log plainly would draw. The page holds them
+    all, and beyond about a year in view draws weekly means of them instead;
+    the tabs not on show are not made yet.
+    """
     items: Copied = []
-    for plot in page.plots.values():
-        if not plot.isVisible():
-            continue
-        for item in plot.items:
-            if isinstance(item, pg.ScatterPlotItem):
-                x, y = item.getData()
-                opts = item.opts
-                items.append(
-                    (
-                        "scatter",
-                        {
-                            "x": np.array(x),
-                            "y": np.array(y),
-                            "symbol": opts["symbol"],
-                            "size": opts["size"],
-                            "pen": opts["pen"],
-                            "brush": opts["brush"],
-                        },
-                    )
+    for series in page.per_session_series():
+        if not series.item.getViewBox().isVisible():
+            continue  # a side the filters leave out
+        x, y = series.arrays()
+        item = series.item
+        if isinstance(item, pg.ScatterPlotItem):
+            opts = item.opts
+            items.append(
+                (
+                    "scatter",
+                    {
+                        "x": x,
+                        "y": y,
+                        "symbol": opts["symbol"],
+                        "size": opts["size"],
+                        "pen": opts["pen"],
+                        "brush": opts["brush"],
+                    },
                 )
-            elif isinstance(item, pg.PlotDataItem):
-                x, y = item.getData()
-                if x is not None:
-                    items.append(
-                        ("line", {"x": np.array(x), "y": np.array(y), "pen": item.opts["pen"]})
-                    )
-            elif isinstance(item, pg.BarGraphItem):
-                bars = item.opts
-                items.append(
-                    (
-                        "bars",
-                        {
-                            "x": np.array(bars["x"]),
-                            "height": np.array(bars["height"]),
-                            "width": bars["width"],
-                            "brush": bars["brush"],
-                        },
-                    )
-                )
+            )
+        else:
+            items.append(("line", {"x": x, "y": y, "pen": item.opts["pen"]}))
     return items
 
 

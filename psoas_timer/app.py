@@ -46,6 +46,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2024-05-01, got {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -77,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     imp = commands.add_parser("import", parents=[common], help="import a CSV or JSON export")
     imp.add_argument("file", type=Path, metavar="FILE")
+    report = commands.add_parser(
+        "report", parents=[common], help="write a PDF report for your physiotherapist"
+    )
+    report.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="where to write it")
+    report.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD)"
+    )
+    report.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day")
     restore = commands.add_parser(
         "restore",
         parents=[common],
@@ -190,6 +205,12 @@ def _run_exchange(args: argparse.Namespace, where: paths.Paths) -> int:
         return 1
     finally:
         store.close()
+
+
+def _run_report(args: argparse.Namespace, where: paths.Paths) -> int:
+    from psoas_timer.ui.progress.report_command import run_report
+
+    return run_report(where, args.output, args.first, args.last)
 
 
 def _size(n: int) -> str:
@@ -306,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = paths.paths_for(getattr(args, "data_dir", None))
     if args.command in ("export", "import"):
         return _run_exchange(args, where)
+    if args.command == "report":
+        return _run_report(args, where)
     if args.command == "restore":
         return _run_restore(where, args.backup, list_only=args.list)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from psoas_timer.core.catalog import Cue, Position, Stretch, Tool, Variant
 from psoas_timer.core.settings import Settings
+from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side
+from psoas_timer.store import SetRecord, Store
 
 _ANY_FILE = Path(__file__)
 
@@ -129,3 +132,90 @@ def ticking_clock(
         return now[0]
 
     return clock
+
+
+# -- a half-year log, written through the store ---------------------------------
+
+#: The tools and positions of the half-year log: QL Claw face down on Mondays
+#: and Fridays, a massage ball in sphinx on Wednesdays.
+SAMPLE_METHODS = {0: ("ql-claw", "prone"), 2: ("massage-ball", "sphinx"), 4: ("ql-claw", "prone")}
+
+
+@dataclass(frozen=True)
+class SampleSession:
+    session_id: int
+    day: date
+    tool_id: str
+    position_id: str
+    before: dict[Side, int]
+    after: dict[Side, int]
+    next_day: NextDay | None
+
+
+#: How much of a session's relief is gone by the next session (after minus the
+#: next before), cycling: the claw's mostly holds, the ball's mostly does not.
+SAMPLE_CARRY = {"ql-claw": (0, -1), "massage-ball": (-1, -2)}
+
+
+def write_sample_log(store: Store, last_day: date, weeks: int = 26) -> list[SampleSession]:
+    """Three two-sided sessions a week for ``weeks`` weeks, the last on or before ``last_day``.
+
+    The left side's before rating eases from about 6 to 3 over the log; the
+    right side's stays around 4. The after ratings are set by the carry-over
+    each tool earns (:data:`SAMPLE_CARRY`): the ball takes more off within a
+    session than the claw, but its relief is gone by next time, which only the
+    carry-over shows. The claw's later sessions add a second, harder level.
+    Every fourth session gets a next-day check: worse with lasting soreness
+    after the ball, better after the claw.
+    """
+    monday = last_day - timedelta(days=last_day.weekday()) - timedelta(weeks=weeks - 1)
+    wobble = (1, 0, -1, 0)
+    plan: list[tuple[date, str, str, dict[Side, int]]] = []
+    for week in range(weeks):
+        for weekday, (tool_id, position_id) in SAMPLE_METHODS.items():
+            day = monday + timedelta(weeks=week, days=weekday)
+            if day > last_day:
+                break
+            n = len(plan)
+            left = round(6 - 3 * week / max(1, weeks - 1)) + wobble[n % 4]
+            plan.append(
+                (day, tool_id, position_id, {"left": left, "right": 4 + wobble[(n + 1) % 4]})
+            )
+    made: list[SampleSession] = []
+    for n, (day, tool_id, position_id, before) in enumerate(plan):
+        claw = tool_id == "ql-claw"
+        carry = SAMPLE_CARRY[tool_id][n % 2]
+        # The last session has no next one: give it the drop its tool usually gives.
+        following = plan[n + 1][3] if n + 1 < len(plan) else before
+        after: dict[Side, int] = {
+            side: max(0, min(before[side], following[side] + carry)) for side in SIDE_VALUES
+        }
+        started = datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC)
+        sid = store.start_session(tool_id, position_id, "both", started)
+        for number, side in enumerate(SIDE_VALUES):
+            at = started + timedelta(minutes=1 + 8 * number)
+            store.record_rating(sid, side, "before", before[side], at)
+            for level in range(2 if claw and n >= len(plan) // 2 else 1):
+                released = 6 + (n + level) % 5 if (n + level) % 3 else None
+                store.record_set(
+                    sid,
+                    SetRecord(
+                        side,
+                        level,
+                        "Base set" if level == 0 else "Opposite knee out",
+                        15,
+                        15,
+                        150.0,
+                        released_breath=released,
+                        released_at_s=None if released is None else released * 10.0 - 5,
+                    ),
+                    at + timedelta(minutes=3 + 3 * level),
+                )
+            store.record_rating(sid, side, "after", after[side], at + timedelta(minutes=7))
+        store.finish_session(sid, "completed", started + timedelta(minutes=20))
+        next_day: NextDay | None = None
+        if n % 4 == 3:
+            next_day = "better" if claw else "worse"
+            store.record_next_day(sid, next_day, not claw, started + timedelta(hours=26))
+        made.append(SampleSession(sid, day, tool_id, position_id, before, after, next_day))
+    return made

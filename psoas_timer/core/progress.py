@@ -7,18 +7,30 @@ Nothing here knows about SQLite or Qt. The store turns its rows into
 Every session carries the local calendar ``day`` it belongs to, fixed by
 whoever builds it, so these functions never touch time zones and give the same
 answer on every machine.
+
+Two measures answer "is it working?", and are kept apart:
+
+* the **within-session drop** (:attr:`Change.drop`): the before rating minus
+  the after rating of one session. Tenderness right after pressure nearly
+  always falls a little, so this alone proves little.
+* the **carry-over** (:class:`CarryOver`): the session's after rating minus the
+  next session's before rating on that side, up to :data:`CARRY_OVER_MAX_DAYS`
+  later. 0 means the relief held until next time; -2 means two points came
+  back. It belongs to the session whose relief it measures. Whether the
+  starting tenderness itself falls over the weeks is judged by
+  :mod:`psoas_timer.core.headline`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import itemgetter
 from typing import NamedTuple
 
-from psoas_timer.core.vocab import SIDE_VALUES, Side
+from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side
 
 #: A drop of this many points on the 0-10 scale counts as a meaningful change.
 MEANINGFUL_DROP_POINTS = 2
@@ -27,19 +39,43 @@ MEANINGFUL_DROP_POINTS = 2
 MEANINGFUL_DROP_TENTHS = 3
 
 ROLLING_WINDOW_DAYS = 7
+#: Charts of more than this many days show weekly means, not a point a session.
+WEEKLY_ABOVE_DAYS = 400
+#: A next session further away than this says little about the one before it,
+#: so no carry-over is measured across the gap.
+CARRY_OVER_MAX_DAYS = 14
+
+#: The two measures in one sentence each, as the page and the report explain them.
+DROP_TEXT = (
+    "Within-session drop: the before rating minus the after rating of the same session; "
+    "tenderness right after pressure nearly always eases a little, so this alone proves little."
+)
+CARRY_TEXT = (
+    "Carry-over: a session's after rating minus the next session's before rating on that side "
+    f"(within {CARRY_OVER_MAX_DAYS} days); 0 means the relief held until next time, −2 that two "
+    "points came back."
+)
 
 
-@dataclass(frozen=True, slots=True)
-class SideResult:
-    """One side of one session: its tenderness ratings and earliest release."""
+# A log's worth of these is made on every load of the progress page, so they are
+# named tuples too (see DayValue below): several times cheaper to build than
+# frozen dataclasses.
+class SideResult(NamedTuple):
+    """One side of one session: its tenderness ratings, earliest release and dose.
+
+    ``under_pressure_s`` is the active time of the side's sets (pauses left
+    out) and ``max_level`` the highest pressure level reached; both are
+    ``None`` when the side has no sets.
+    """
 
     before: int | None = None
     after: int | None = None
     released_breath: int | None = None
+    under_pressure_s: float | None = None
+    max_level: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressSession:
+class ProgressSession(NamedTuple):
     """What the progress page needs to know about one session.
 
     ``left``/``right`` is ``None`` when the session did not include that side.
@@ -52,6 +88,11 @@ class ProgressSession:
     right: SideResult | None = None
     #: The log's id for the session, so a chart point can lead back to it.
     session_id: int | None = None
+    position_id: str = ""
+    #: The next-day check: how the area felt a day or so later, and whether
+    #: bruising or soreness lasted more than a day. ``None`` when not answered.
+    next_day: NextDay | None = None
+    lasting_soreness: bool | None = None
 
     def side(self, side: Side) -> SideResult | None:
         return self.left if side == "left" else self.right
@@ -75,6 +116,39 @@ class Change(NamedTuple):
     after: int
     drop: int
     meaningful: bool
+
+
+class CarryOver(NamedTuple):
+    """How much of a session's relief on one side was still there at the next session.
+
+    ``day`` and ``started_at`` are the session whose relief it measures;
+    ``next_day`` is when it was measured.
+    """
+
+    day: date
+    started_at: datetime
+    after: int
+    next_before: int
+    next_day: date
+
+    @property
+    def value(self) -> int:
+        """After minus the next before: 0 held, negative came back, positive kept easing."""
+        return self.after - self.next_before
+
+
+class DatedEvent(NamedTuple):
+    """Something that happened on a day, drawn as a mark on the tenderness charts.
+
+    ``kind`` picks the mark's look (``"better"``, ``"same"``, ``"worse"`` for
+    next-day checks; other kinds, such as stopping a set, bring their own).
+    """
+
+    day: date
+    kind: str
+    label: str
+    session_id: int | None = None
+    side: Side | None = None
 
 
 class WeekCount(NamedTuple):
@@ -121,6 +195,8 @@ class SideProgress:
     after_ids: list[int | None] = field(default_factory=list)
     change_ids: list[int | None] = field(default_factory=list)
     release_ids: list[int | None] = field(default_factory=list)
+    carry_over: list[CarryOver] = field(default_factory=list)
+    carry_ids: list[int | None] = field(default_factory=list)
 
     @property
     def meaningful_share(self) -> float | None:
@@ -228,8 +304,58 @@ def sessions_per_week(sessions: Iterable[ProgressSession]) -> list[WeekCount]:
     return out
 
 
-def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
-    # One pass making all four series: this runs on every filter change.
+def carry_overs(ordered: Iterable[ProgressSession], side: Side) -> dict[int, CarryOver]:
+    """Each session's carry-over on ``side``, keyed by ``id()`` of the session.
+
+    ``ordered`` must be every session in time order, not a filtered choice: the
+    next session of a side is the next one of any tool, and it may lie outside
+    the range shown.
+    """
+    out: dict[int, CarryOver] = {}
+    previous: ProgressSession | None = None
+    previous_after: int | None = None
+    for s in ordered:
+        result = s.left if side == "left" else s.right
+        if result is None:
+            continue
+        if (
+            previous is not None
+            and previous_after is not None
+            and result.before is not None
+            and (s.day - previous.day).days <= CARRY_OVER_MAX_DAYS
+        ):
+            out[id(previous)] = _new(
+                CarryOver, (previous.day, previous.started_at, previous_after, result.before, s.day)
+            )
+        previous, previous_after = s, result.after
+    return out
+
+
+def weekly_means(points: Iterable[DayValue]) -> list[DayValue]:
+    """The mean of each ISO week that has points, placed on the week's Thursday.
+
+    For charts of more than about a year, where one mark a session is a smear.
+    """
+    totals: dict[int, list[float]] = {}
+    for day, value in points:
+        key = day.toordinal()
+        key -= (key - 1) % 7  # that week's Monday
+        entry = totals.get(key)
+        if entry is None:
+            totals[key] = [value, 1.0]
+        else:
+            entry[0] += value
+            entry[1] += 1.0
+    return [
+        _new(DayValue, (date.fromordinal(key + 3), total / count))
+        for key, (total, count) in sorted(totals.items())
+    ]
+
+
+def _side_progress(
+    ordered: list[ProgressSession], side: Side, carried: dict[int, CarryOver] | None = None
+) -> SideProgress:
+    # One pass making all the series: this runs on every filter change.
     before: list[DayValue] = []
     after: list[DayValue] = []
     changes: list[Change] = []
@@ -238,22 +364,30 @@ def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
     after_ids: list[int | None] = []
     change_ids: list[int | None] = []
     release_ids: list[int | None] = []
+    carry: list[CarryOver] = []
+    carry_ids: list[int | None] = []
+    carried = carried if carried is not None else carry_overs(ordered, side)
     for s in ordered:
         result = s.left if side == "left" else s.right
         if result is None:
             continue
+        kept = carried.get(id(s))
+        if kept is not None:
+            carry.append(kept)
+            carry_ids.append(s.session_id)
         b, a, r = result.before, result.after, result.released_breath
         if b is not None:
-            before.append(DayValue(s.day, float(b)))
+            before.append(_new(DayValue, (s.day, float(b))))
             before_ids.append(s.session_id)
         if a is not None:
-            after.append(DayValue(s.day, float(a)))
+            after.append(_new(DayValue, (s.day, float(a))))
             after_ids.append(s.session_id)
             if b is not None:
-                changes.append(Change(s.day, s.started_at, b, a, b - a, is_meaningful_change(b, a)))
+                meaningful = is_meaningful_change(b, a)
+                changes.append(_new(Change, (s.day, s.started_at, b, a, b - a, meaningful)))
                 change_ids.append(s.session_id)
         if r is not None:
-            release.append(DayValue(s.day, float(r)))
+            release.append(_new(DayValue, (s.day, float(r))))
             release_ids.append(s.session_id)
     return SideProgress(
         before=before,
@@ -266,6 +400,8 @@ def _side_progress(ordered: list[ProgressSession], side: Side) -> SideProgress:
         after_ids=after_ids,
         change_ids=change_ids,
         release_ids=release_ids,
+        carry_over=carry,
+        carry_ids=carry_ids,
     )
 
 
@@ -276,13 +412,24 @@ def build_progress(
     tool_id: str | None = None,
     side: Side | None = None,
     date_range: DateRange = DateRange.ALL,
+    carried: Mapping[Side, dict[int, CarryOver]] | None = None,
 ) -> Progress:
-    """Everything the progress page shows, for one choice of filters."""
-    chosen = _in_order(
-        filter_sessions(sessions, today=today, tool_id=tool_id, side=side, date_range=date_range)
+    """Everything the progress page shows, for one choice of filters.
+
+    ``carried`` is :func:`carry_overs` per side over ``sessions``, when the
+    caller has it already.
+    """
+    everything = _in_order(sessions)
+    chosen = filter_sessions(
+        everything, today=today, tool_id=tool_id, side=side, date_range=date_range
     )
     per_side = {
-        s: _side_progress(chosen, s) if side in (None, s) else SideProgress() for s in SIDE_VALUES
+        s: _side_progress(
+            chosen, s, carried[s] if carried is not None else carry_overs(everything, s)
+        )
+        if side in (None, s)
+        else SideProgress()
+        for s in SIDE_VALUES
     }
     return Progress(
         left=per_side["left"],

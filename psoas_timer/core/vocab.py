@@ -58,3 +58,10 @@ DEFAULT_COUNTDOWN: Final = 20
 #: Seconds of the pause between steps.
 TRANSITION_LIMITS: Final = Bounds(3, 30)
 DEFAULT_TRANSITION: Final = 8
+
+
+# -- the next-day check ------------------------------------------------------
+
+#: How the worked area feels a day or so after a session, compared with before it.
+NextDay = Literal["better", "same", "worse"]
+NEXT_DAY_VALUES: Final[tuple[NextDay, ...]] = get_args(NextDay)

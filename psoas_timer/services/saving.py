@@ -39,9 +39,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from psoas_timer.core.clock import WallClock
 from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession
 from psoas_timer.store import (
     Moment,
+    NextDay,
     Rating,
     Session,
     SessionSummary,
@@ -171,6 +173,11 @@ class SaveService(QObject):
     ) -> Submitted:
         return self.queue.close_unfinished(session_id, ratings)
 
+    def record_next_day(
+        self, session_id: int, feeling: NextDay | None, lasting_soreness: bool | None
+    ) -> Submitted:
+        return self.queue.record_next_day(session_id, feeling, lasting_soreness)
+
     def delete_session(self, session_id: int, label: str) -> tuple[Submitted, Deletion]:
         return self.queue.delete_session(session_id, label)
 
@@ -242,6 +249,9 @@ class SaveService(QObject):
 
     def interrupted_sessions(self) -> list[Session]:
         return self.queue.readable().interrupted_sessions()
+
+    def last_finished_session(self) -> LastSession | None:
+        return self.queue.readable().last_finished_session()
 
     def session_parts(self, session_id: int) -> tuple[list[SetRow], list[Rating]]:
         store = self.queue.readable()

@@ -1,11 +1,11 @@
 """The session log (SQLite) and its CSV/JSON export and import.
 
 This is the store's public face: import from here, not from its modules.
-Side, Sides, Moment, SetOutcome and SessionStatus are the words of
+Side, Sides, Moment, SetOutcome, SessionStatus and NextDay are the words of
 :mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
 """
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.core.vocab import Moment, NextDay, SessionStatus, SetOutcome, Side, Sides
 from psoas_timer.store.backup import (
     Backup,
     RestoreResult,
@@ -35,6 +35,7 @@ from psoas_timer.store.exchange import (
 from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, GUI_BUSY_TIMEOUT_MS, quarantine
 from psoas_timer.store.records import (
     MergeResult,
+    NextDayCheck,
     Rating,
     Session,
     SessionSnapshot,
@@ -64,6 +65,8 @@ __all__ = [
     "Migration",
     "Moment",
     "NewerSchemaError",
+    "NextDay",
+    "NextDayCheck",
     "Rating",
     "RestoreResult",
     "Session",

@@ -24,6 +24,7 @@ from psoas_timer.core.engine import SetResult
 from psoas_timer.core.plan import side_word
 from psoas_timer.store import (
     Moment,
+    NextDay,
     Rating,
     SessionSnapshot,
     SessionStatus,
@@ -277,6 +278,26 @@ def note_edited(session_id: int, text: str) -> PendingChange:
 
     record: dict[str, object] = {"change": "note edited", "session_id": session_id, "note": text}
     return PendingChange("edit", "note", record, write)
+
+
+def next_day_answered(
+    session_id: int, feeling: NextDay | None, lasting_soreness: bool | None, at: datetime
+) -> PendingChange:
+    """The next-day check of a session; no answers is "don't ask for this session"."""
+    what = "next-day check" + ("" if feeling is None else f" ({feeling})")
+
+    def write(store: Store) -> SavedItem:
+        store.record_next_day(session_id, feeling, lasting_soreness, at)
+        return SavedItem("edit", session_id, what)
+
+    record: dict[str, object] = {
+        "change": "next-day check",
+        "session_id": session_id,
+        "feeling": feeling,
+        "lasting_soreness": lasting_soreness,
+        "recorded_at": stamp(at),
+    }
+    return PendingChange("edit", what, record, write)
 
 
 def unfinished_closed(

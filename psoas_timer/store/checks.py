@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final, TypeGuard
 
 from psoas_timer.core.vocab import (
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     RATING_MAX,
     RATING_MIN,
@@ -47,6 +48,21 @@ def rating_problem(value: object) -> str | None:
     if not is_whole(value) or not RATING_MIN <= value <= RATING_MAX:
         return f"expected a whole number from {RATING_MIN} to {RATING_MAX}, got {value!r}"
     return None
+
+
+def next_day_problems(feeling: object, lasting_soreness: object) -> list[tuple[str, str]]:
+    """Every ``(field, problem)`` of a next-day check's answers; both ``None`` is a refusal."""
+    problems: list[tuple[str, str]] = []
+    if feeling is not None and feeling not in NEXT_DAY_VALUES:
+        problems.append(("feeling", f"expected one of {choices(NEXT_DAY_VALUES)}, got {feeling!r}"))
+    if lasting_soreness is not None and not isinstance(lasting_soreness, bool):
+        problems.append(("lasting_soreness", f"expected yes or no, got {lasting_soreness!r}"))
+    if not problems and (feeling is None) != (lasting_soreness is None):
+        missing = "feeling" if feeling is None else "lasting_soreness"
+        problems.append(
+            (missing, "a next-day check gives both answers, or neither when it was declined")
+        )
+    return problems
 
 
 def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str, str]]:

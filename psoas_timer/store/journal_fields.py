@@ -15,12 +15,13 @@ from typing import TypeVar
 
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
 )
-from psoas_timer.store import Rating, Session, SessionSnapshot, SetRow, StoreError
+from psoas_timer.store import NextDayCheck, Rating, Session, SessionSnapshot, SetRow, StoreError
 from psoas_timer.store.changes import stamp
 from psoas_timer.store.checks import rating_problem
 
@@ -31,7 +32,7 @@ class JournalDamagedError(StoreError):
     """The journal holds something other than a whole journal of this app; ``str()`` says why."""
 
 
-def plain_record(row: Session | SetRow | Rating) -> dict[str, object]:
+def plain_record(row: Session | SetRow | Rating | NextDayCheck) -> dict[str, object]:
     out: dict[str, object] = {}
     for field in fields(row):
         value = getattr(row, field.name)
@@ -44,6 +45,7 @@ def snapshot_record(snapshot: SessionSnapshot) -> dict[str, object]:
         "session": plain_record(snapshot.session),
         "sets": [plain_record(row) for row in snapshot.sets],
         "ratings": [plain_record(row) for row in snapshot.ratings],
+        "next_day": None if snapshot.next_day is None else plain_record(snapshot.next_day),
     }
 
 
@@ -127,6 +129,12 @@ class Fields:
             raise self._wrong(name, "a rating from 0 to 10")
         return value
 
+    def flag(self, name: str) -> bool:
+        value = self._get(name)
+        if not isinstance(value, bool):
+            raise self._wrong(name, "true or false")
+        return value
+
     def items(self, name: str) -> list[object]:
         value = self._get(name)
         if not isinstance(value, list):
@@ -183,4 +191,13 @@ def snapshot_from(f: Fields) -> SessionSnapshot:
                 r.time("recorded_at"),
             )
         )
-    return SessionSnapshot(session, tuple(sets), tuple(ratings))
+    check = None
+    if f.has("next_day"):  # journals written before next-day checks have none
+        c = f.nested("next_day")
+        check = NextDayCheck(
+            c.whole("session_id"),
+            c.choice("feeling", NEXT_DAY_VALUES) if c.has("feeling") else None,
+            c.flag("lasting_soreness") if c.has("lasting_soreness") else None,
+            c.time("recorded_at"),
+        )
+    return SessionSnapshot(session, tuple(sets), tuple(ratings), check)

@@ -37,6 +37,7 @@ from typing import Final
 from psoas_timer.core.engine import SetResult
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     SIDE_VALUES,
     SIDES_VALUES,
@@ -55,6 +56,7 @@ from psoas_timer.store.changes import (
     SessionRef,
     Write,
     WriteRefusedError,
+    next_day_answered,
     note_edited,
     rating_edited,
     rating_given,
@@ -204,6 +206,7 @@ class _Rebuild:
             "session ended": self._ended,
             "rating edited": self._rating_edited,
             "note edited": self._note_edited,
+            "next-day check": self._next_day,
             "unfinished session closed": self._closed,
             "session deleted": self._deleted,
             "session put back": self._put_back,
@@ -357,6 +360,15 @@ class _Rebuild:
         check_text("note", text, required=False, limit=NOTE_MAX)
         change = note_edited(f.whole("session_id"), text)
         return self._on_logged(f, change, lambda found: note_edited(found, text).write)
+
+    def _next_day(self, f: Fields) -> PendingChange:
+        feeling = f.choice("feeling", NEXT_DAY_VALUES) if f.has("feeling") else None
+        sore = f.flag("lasting_soreness") if f.has("lasting_soreness") else None
+        at = f.time("recorded_at")
+        change = next_day_answered(f.whole("session_id"), feeling, sore, at)
+        return self._on_logged(
+            f, change, lambda found: next_day_answered(found, feeling, sore, at).write
+        )
 
     def _closed(self, f: Fields) -> PendingChange:
         ratings: dict[tuple[Side, Moment], int | None] = {}

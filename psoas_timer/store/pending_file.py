@@ -42,6 +42,9 @@ in UTC, ``null`` means "none":
     ``recorded_at``.
 ``note edited``
     ``session_id``, ``note``.
+``next-day check``
+    ``session_id``, ``feeling`` and ``lasting_soreness`` (both ``null``: the
+    person chose not to be asked), ``recorded_at``.
 ``unfinished session closed``
     ``session_id``, ``ratings`` (a list of ``side``, ``moment``, ``value``),
     ``recorded_at``.

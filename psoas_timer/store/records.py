@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Final, Protocol
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides, sides_of
+from psoas_timer.core.vocab import (
+    Moment,
+    NextDay,
+    SessionStatus,
+    SetOutcome,
+    Side,
+    Sides,
+    sides_of,
+)
 
 
 def to_db_time(value: datetime) -> str:
@@ -88,8 +96,9 @@ class SetRecord:
     released_at_s: float | None = None
 
 
-# The fields of Session, SetRow and Rating are the columns of their tables, in
-# order: the queries list their columns from these fields (store.queries).
+# The fields of Session, SetRow, Rating and NextDayCheck are the columns of
+# their tables, in order: the queries list their columns from these fields
+# (store.queries).
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +146,24 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class NextDayCheck:
+    """How the area felt a day or so after a session (see :mod:`psoas_timer.core.next_day`).
+
+    ``feeling`` and ``lasting_soreness`` are both ``None`` when the person
+    chose not to be asked about this session.
+    """
+
+    session_id: int
+    feeling: NextDay | None
+    lasting_soreness: bool | None
+    recorded_at: datetime
+
+    @property
+    def declined(self) -> bool:
+        return self.feeling is None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSnapshot:
     """A session with everything hanging off it, in stored order.
 
@@ -147,6 +174,7 @@ class SessionSnapshot:
     session: Session
     sets: tuple[SetRow, ...]
     ratings: tuple[Rating, ...]
+    next_day: NextDayCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +203,7 @@ class SessionSummary:
     note: str
     left: SideSummary
     right: SideSummary
+    next_day: NextDayCheck | None = None
 
     def side(self, side: Side) -> SideSummary:
         return self.left if side == "left" else self.right
@@ -194,8 +223,9 @@ class SessionSummary:
 
 
 #: What an import hands the store, in file order: a session, or a set or
-#: rating with the uuid of its session (which may come later in the file).
-ImportRecord = Session | tuple[str, SetRow | Rating]
+#: rating or next-day check with the uuid of its session (which may come later
+#: in the file).
+ImportRecord = Session | tuple[str, SetRow | Rating | NextDayCheck]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +234,4 @@ class MergeResult:
     sessions_skipped: int
     sets_added: int
     ratings_added: int
+    next_day_checks_added: int = 0

@@ -39,6 +39,7 @@ from psoas_timer.core.engine import Event, RatingGiven, SessionEngine, SessionFi
 from psoas_timer.store import (
     ImportFileError,
     Moment,
+    NextDay,
     SessionNotFoundError,
     Side,
     Store,
@@ -54,6 +55,7 @@ from psoas_timer.store.changes import (
     SessionRef,
     WriteRefusedError,
     file_imported,
+    next_day_answered,
     note_edited,
     rating_edited,
     rating_given,
@@ -271,6 +273,12 @@ class SaveQueue:
 
     def set_note(self, session_id: int, text: str) -> Submitted:
         return self._submit(note_edited(session_id, text))
+
+    def record_next_day(
+        self, session_id: int, feeling: NextDay | None, lasting_soreness: bool | None
+    ) -> Submitted:
+        """The next-day check of a logged session; no answers: don't ask again."""
+        return self._submit(next_day_answered(session_id, feeling, lasting_soreness, self._wall()))
 
     def close_unfinished(
         self, session_id: int, ratings: Mapping[tuple[Side, Moment], int | None]

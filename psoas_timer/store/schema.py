@@ -98,10 +98,28 @@ _V1: Final[tuple[MigrationStep, ...]] = (
     """,
 )
 
+# Migration 2: the next-day check, at most one per session. Both answers NULL
+# is a stored refusal ("don't ask for this session"), so the question is never
+# put twice; the two answers are given together or not at all.
+_V2_NEXT_DAY: Final[tuple[MigrationStep, ...]] = (
+    """
+    CREATE TABLE next_day_checks (
+        session_id       INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        feeling          TEXT CHECK (feeling IN ('better', 'same', 'worse')),
+        lasting_soreness INTEGER CHECK (lasting_soreness IN (0, 1)),
+        recorded_at      TEXT NOT NULL,
+        CHECK ((feeling IS NULL) = (lasting_soreness IS NULL))
+    )
+    """,
+)
+
 # AUTOINCREMENT: an id is never handed out twice, so the snapshot of a deleted
 # session can always be put back under its own ids (undo), even after new
 # sessions were logged in between.
-MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(1, "first schema", _V1),)
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(1, "first schema", _V1),
+    Migration(2, "next-day checks", _V2_NEXT_DAY),
+)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 

@@ -50,6 +50,7 @@ from psoas_timer.store.errors import (
     write_error,
 )
 from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, open_database
+from psoas_timer.store.next_day_log import NextDayLog
 from psoas_timer.store.queries import (
     RATING_COLUMNS,
     RATING_ORDER,
@@ -82,7 +83,7 @@ from psoas_timer.store.records import (
 _T = TypeVar("_T")
 
 
-class Store:
+class Store(NextDayLog):
     """The session log. Open with :meth:`open`; close with :meth:`close` or ``with``."""
 
     def __init__(
@@ -412,6 +413,7 @@ class Store:
             self.session(session_id),
             tuple(self.sets(session_id)),
             tuple(self.ratings(session_id)),
+            self.next_day_check(session_id),
         )
 
     def snapshots(self) -> list[SessionSnapshot]:
@@ -452,7 +454,7 @@ class Store:
     # -- delete, undo, import
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
-        """Delete a session with its sets and ratings; the snapshot undoes it."""
+        """Delete a session with its sets, ratings and next-day check; the snapshot undoes it."""
         with self.transaction("delete the session"):
             snap = self.snapshot(session_id)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -478,18 +480,17 @@ class Store:
         def flat() -> Iterator[ImportRecord]:
             for snap in snapshots:
                 yield snap.session
-                for set_row in snap.sets:
-                    yield snap.session.uuid, set_row
-                for rating in snap.ratings:
-                    yield snap.session.uuid, rating
+                check = () if snap.next_day is None else (snap.next_day,)
+                for child in (*snap.sets, *snap.ratings, *check):
+                    yield snap.session.uuid, child
 
         return self.merge_records(flat())
 
     def merge_records(self, records: Iterable[ImportRecord]) -> MergeResult:
         """Add what an import file holds, as it streams past, in one transaction.
 
-        ``records`` are sessions and ``(session uuid, set or rating)`` pairs;
-        a pair may come before its session. A session whose uuid is already
+        ``records`` are sessions and ``(session uuid, set, rating or check)``
+        pairs; a pair may come before its session. A session whose uuid is already
         logged is skipped with everything of its own. New ids are assigned.
         Any exception from ``records`` rolls the whole import back.
         """

@@ -74,6 +74,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "save_chart", "file", "Save &chart…", "export_chart", "save the chart", ("Ctrl+Shift+S",)
     ),
+    ActionSpec("report", "file", "Re&port for your physiotherapist…", "export_report"),
     ActionSpec(
         "quit",
         "file",

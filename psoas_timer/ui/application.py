@@ -161,8 +161,10 @@ def run(
             )
         if not settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
-        # After the safety notice: a session cut short by a crash is offered back.
+        # After the safety notice: a session cut short by a crash is offered back,
+        # then the next-day check about the last session, when it is due.
         QTimer.singleShot(0, window.offer_recovery)
+        QTimer.singleShot(0, window.offer_next_day_check)
     try:
         # Stopped during the start-up's own questions: that stop is handled already.
         return 0 if stops.fired else app.exec()

@@ -16,6 +16,7 @@ from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks
 from psoas_timer.core.plan import build_plan
+from psoas_timer.core.progress import DateRange
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.services.keepawake import KeepAwake
@@ -29,6 +30,7 @@ from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui import actions, prompts
 from psoas_timer.ui.dialogs import recovery, restore
 from psoas_timer.ui.dialogs.keys import KeysDialog
+from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.dialogs.safety import SafetyDialog
 from psoas_timer.ui.dialogs.settings import SettingsDialog
@@ -36,6 +38,8 @@ from psoas_timer.ui.dialogs.unsaved import settle_unsaved
 from psoas_timer.ui.picker.picker_page import PickerPage
 from psoas_timer.ui.picker.placement_page import PlacementPage
 from psoas_timer.ui.progress.commands import LogCommands
+from psoas_timer.ui.progress.report import catalog_names
+from psoas_timer.ui.progress.report_command import save_report_from_window
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 from psoas_timer.ui.window_state import restore_geometry, save_geometry
@@ -169,12 +173,18 @@ class MainWindow(QMainWindow):
             # pyqtgraph is imported here, the first time the page is wanted.
             from psoas_timer.ui.progress.page import ProgressHistoryPage
 
-            names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
+            names, positions = catalog_names(self.catalog)
             page = ProgressHistoryPage(
-                self.saving, self.clocks, names, self._colours, self.undo_stack
+                self.saving,
+                self.clocks,
+                names,
+                self._colours,
+                self.undo_stack,
+                position_names=positions,
             )
             page.back_requested.connect(self.show_picker)
             page.export_chart_requested.connect(self.export_chart)
+            page.report_requested.connect(self.export_report)
             page.history.message.connect(lambda text: self.show_status(text, 10000))
             self.stack.addWidget(page)
             self.progress_page = page
@@ -251,6 +261,25 @@ class MainWindow(QMainWindow):
 
     def import_from(self, path: Path) -> bool:
         return self.log_commands.import_from(path)
+
+    def offer_next_day_check(self) -> None:
+        """On start: how does the area feel since the last session? (ui/dialogs/next_day.py)"""
+        if self._session_running():
+            return
+        names, _ = catalog_names(self.catalog)
+        choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)
+        if choice is NextDayChoice.ANSWERED:
+            self.show_status("Thank you: kept with your last session.", 8000)
+
+    def export_report(self) -> None:
+        """File → Report…: a PDF for the physiotherapist over the range the charts show."""
+        page = self.progress_page
+        shown = page.progress.range_box.currentData() if page is not None else None
+        date_range = shown if isinstance(shown, DateRange) else DateRange.LAST_90_DAYS
+        now = self.clocks.wall()
+        path = save_report_from_window(self, self.saving, self.catalog, date_range, now)
+        if path is not None:
+            self.show_status(f"Report saved to {path}.", 10000)
 
     def export_chart(self) -> None:
         page = self.progress_page

@@ -68,6 +68,8 @@ def every_kind_of_change(queue: SaveQueue, store: RefusingStore, clocks: Clocks)
     queue.set_rating(ids["rated"], "left", "before", None)  # cleared
     queue.set_rating(ids["rated"], "right", "before", 9)
     queue.set_note(ids["rated"], "sore on the left; «better» after")
+    queue.record_next_day(ids["rated"], "worse", True)
+    queue.record_next_day(ids["undone"], None, None)  # "don't ask", then deleted and undone
     queue.close_unfinished(ids["lost"], {("right", "after"): 3, ("left", "after"): None})
     queue.delete_session(ids["deleted"], "the deleted session")
     _, undone = queue.delete_session(ids["undone"], "the session deleted and undone")
@@ -92,7 +94,8 @@ def contents(store: Store) -> Logged:
         s = snapshot.session
         sets = tuple(replace(r, id=0, session_id=0) for r in snapshot.sets)
         ratings = tuple(replace(r, session_id=0) for r in snapshot.ratings)
-        return (s.started_at, s.ended_at, s.status, s.note, s.sides, sets, ratings)
+        check = None if snapshot.next_day is None else replace(snapshot.next_day, session_id=0)
+        return (s.started_at, s.ended_at, s.status, s.note, s.sides, sets, ratings, check)
 
     return Logged(tuple(row(s) for s in store.snapshots()))
 
@@ -197,7 +200,7 @@ def test_every_kind_of_change_is_kept_and_lands_once_at_the_next_start(
     with kept_run(tmp_path) as (queue, keeper):
         every_kind_of_change(queue, queue.store, clocks_at_t0())  # type: ignore[arg-type]
         waiting = queue.pending
-        assert waiting == 13
+        assert waiting == 15
         # The deletion undone while both waited is left out: together they change nothing.
         assert keeper.keep() == waiting - 2
     document = json.loads(read_journal(tmp_path) or b"")
@@ -210,7 +213,7 @@ def test_every_kind_of_change_is_kept_and_lands_once_at_the_next_start(
     notice, queue, keeper = next_start(tmp_path)
     assert notice is not None and not notice.problem
     assert notice.text.startswith(f"{len(kinds)} changes kept from last time were saved: ")
-    assert notice.text.endswith("; and 5 more.")
+    assert notice.text.endswith("; and 7 more.")
     assert queue.pending == 0
     assert contents(queue.store) == expected  # type: ignore[arg-type]
     assert read_journal(tmp_path) is None  # cleared, still reserved

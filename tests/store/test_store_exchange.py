@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     RATING_MAX,
     RATING_MIN,
@@ -27,6 +28,7 @@ from psoas_timer.core.vocab import (
 from psoas_timer.store import (
     CSV_COLUMNS,
     ImportFileError,
+    NextDayCheck,
     Rating,
     Session,
     SessionSnapshot,
@@ -124,6 +126,10 @@ def fill(store: Store) -> None:
         store.set_note(sid, note)
         if n % 4:
             store.finish_session(sid, ("completed", "ended_early", "interrupted")[n % 3])
+        if n % 5 == 1:  # answered: better/same/worse in turn, soreness every other time
+            store.record_next_day(sid, NEXT_DAY_VALUES[n % 3], n % 2 == 0)
+        elif n % 5 == 3:  # declined
+            store.record_next_day(sid, None, None)
 
 
 def csv_text(store: Store) -> str:
@@ -161,8 +167,16 @@ def without_ids(snapshots: list[SessionSnapshot]) -> list[tuple[object, ...]]:
     def rating(r: Rating) -> tuple[object, ...]:
         return (r.side, r.moment, r.value, r.recorded_at)
 
+    def check(c: NextDayCheck | None) -> tuple[object, ...] | None:
+        return None if c is None else (c.feeling, c.lasting_soreness, c.recorded_at)
+
     return [
-        (session(s.session), [set_row(t) for t in s.sets], [rating(r) for r in s.ratings])
+        (
+            session(s.session),
+            [set_row(t) for t in s.sets],
+            [rating(r) for r in s.ratings],
+            check(s.next_day),
+        )
         for s in snapshots
     ]
 
@@ -185,6 +199,8 @@ def test_export_import_export_is_byte_identical(
     )
     assert report.sets_added == sum(len(s.sets) for s in store.snapshots())
     assert report.ratings_added == sum(len(s.ratings) for s in store.snapshots())
+    assert report.next_day_checks_added == sum(s.next_day is not None for s in store.snapshots())
+    assert report.next_day_checks_added >= 4  # answered and declined ones both travel
     second = tmp_path / f"second.{fmt}"
     export_to_path(empty, second)
     assert second.read_bytes() == first.read_bytes()
@@ -317,8 +333,8 @@ def test_other_spellings_of_times_and_numbers_are_normalised(empty: Store, tmp_p
     lines = [
         ",".join(CSV_COLUMNS),
         f"session,{uuid.upper()},2024-05-01T09:30:00.75+02:00,2024-05-01 08:00:00+00:00,"
-        "ball,prone,left,completed,,,,,,,,,,,,,,,",
-        f"set,{uuid},,,,,,,,1,left,0,Base,15,15,007,30,90,0,completed,,,2024-05-01T07:40:00Z",
+        "ball,prone,left,completed,,,,,,,,,,,,,,,,,",
+        f"set,{uuid},,,,,,,,1,left,0,Base,15,15,007,30,90,0,completed,,,2024-05-01T07:40:00Z,,",
     ]
     path = tmp_path / "hand.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -351,7 +367,8 @@ def good_json(store: Store) -> dict[str, object]:
     ("edit", "where", "field"),
     [
         (lambda d: d.update(format="other"), "document", "format"),
-        (lambda d: d.update(version=2), "document", "version"),
+        (lambda d: d.update(version=3), "document", "version"),
+        (lambda d: d.update(version=True), "document", "version"),
         (lambda d: d.update(sessions={}), "document", "sessions"),
         (lambda d: d["sessions"][1].update(sides="up"), "sessions[1]", "sides"),
         (lambda d: d["sessions"][1].pop("note"), "sessions[1]", "note"),
@@ -498,7 +515,14 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
             for moment in MOMENT_VALUES
             if draw(st.booleans())
         ]
-        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings)))
+        answered = st.builds(
+            lambda feeling, sore: (feeling, sore),
+            st.sampled_from(NEXT_DAY_VALUES),
+            st.booleans(),
+        )
+        check = draw(st.none() | st.just((None, None)) | answered)
+        next_day = None if check is None else NextDayCheck(0, check[0], check[1], draw(times))
+        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings), next_day))
     return out
 
 

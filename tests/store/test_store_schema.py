@@ -81,6 +81,17 @@ V1_SCHEMA = [
     ) WITHOUT ROWID""",
 ]
 
+# Migration 2 as it shipped: the next-day checks.
+V2_SCHEMA = [
+    """CREATE TABLE next_day_checks (
+        session_id       INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        feeling          TEXT CHECK (feeling IN ('better', 'same', 'worse')),
+        lasting_soreness INTEGER CHECK (lasting_soreness IN (0, 1)),
+        recorded_at      TEXT NOT NULL,
+        CHECK ((feeling IS NULL) = (lasting_soreness IS NULL))
+    )""",
+]
+
 UUID = "6f9619ff-8b86-d011-b42d-00c04fc964ff"
 
 
@@ -152,6 +163,30 @@ def test_a_v1_log_built_by_hand_opens_with_its_data(tmp_path: Path) -> None:
     assert header_int(old, 60) == SCHEMA_VERSION
     # Migrating the hand-made v1 gives the very schema a new log gets.
     assert schema_of(old) == schema_of(fresh)
+
+
+def test_migration_2_adds_exactly_the_next_day_table(tmp_path: Path) -> None:
+    old, golden = tmp_path / "old.sqlite", tmp_path / "golden.sqlite"
+    build_v1(old)
+    build_v1(golden)
+    conn = sqlite3.connect(golden, isolation_level=None)
+    for statement in V2_SCHEMA:
+        conn.execute(statement)
+    conn.close()
+    conn = sqlite3.connect(old, isolation_level=None)
+    try:
+        assert migrate(conn, MIGRATIONS[:2]) == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        # The session logged under v1 has no check, and can be given one.
+        assert conn.execute("SELECT count(*) FROM next_day_checks").fetchone()[0] == 0
+        conn.execute("INSERT INTO next_day_checks VALUES (7, 'better', 0, '2023-01-03T08:00:00Z')")
+        with pytest.raises(sqlite3.IntegrityError):  # one answer without the other
+            conn.execute("INSERT INTO next_day_checks VALUES (7, 'worse', NULL, 'x')")
+    finally:
+        conn.close()
+    assert [row for row in schema_of(old) if row[1] == "next_day_checks"] == [
+        row for row in schema_of(golden) if row[1] == "next_day_checks"
+    ]
 
 
 ADD_MOOD = Migration(
@@ -237,7 +272,7 @@ def test_a_newer_log_this_sqlite_cannot_parse_is_still_called_newer(tmp_path: Pa
         "INSERT INTO sqlite_master VALUES "
         "('table', 'future', 'future', 0, 'CREATE TABLE future (x) WITH SOMETHING NEW')"
     )
-    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     before = path.read_bytes()
     with pytest.raises(NewerSchemaError):

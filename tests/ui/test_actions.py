@@ -217,7 +217,7 @@ def test_pressing_each_bound_shortcut_runs_its_command(
     for each in ACTIONS:
         if not each.keys and each.standard is None:
             window.commands[each.id].trigger()
-    assert calls == ["restore_from_backup", "show_safety", "show_about"]
+    assert calls == ["restore_from_backup", "export_report", "show_safety", "show_about"]
 
 
 # -- Help → Keyboard controls --------------------------------------------------

@@ -21,6 +21,7 @@ from psoas_timer.store import Store, export_to_path
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.progress.history import COLUMNS, ID_ROLE, HistoryView
+from psoas_timer.ui.progress.plots import day_x
 
 T0 = datetime(2024, 5, 6, 7, 30, tzinfo=UTC)
 LEFT_BEFORE = next(i for i, c in enumerate(COLUMNS) if c.title == "Left before")
@@ -248,6 +249,9 @@ def test_progress_page_opens_from_the_menu_and_a_chart_point_selects_a_row(
     page.progress.session_chosen.emit(ids[1])
     assert page.history.selected_session() == ids[1]
     page.history.model.setData(cell(page.history, ids[2], LEFT_BEFORE), 1)
+    # Long ago, so the charts open on all time: look at those days, a point a session.
+    start, end = day_x([T0.date(), T0.date() + timedelta(days=30)])
+    page.progress.tenderness_plot.setXRange(start, end, padding=0)
     (before,) = page.progress.series("left", "before")
     assert 1.0 in list(before.getData()[1])
 

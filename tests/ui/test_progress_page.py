@@ -66,7 +66,9 @@ def test_no_sessions_shows_a_friendly_empty_state(qtbot: QtBot, store: Store) ->
     page = make_page(qtbot, store)
     assert page.body.currentWidget() is page.empty
     assert "No sessions yet" in page.empty.text()
-    assert all(not p.listDataItems() for p in page.plots.values())
+    # The chart items are made once and kept; here they hold nothing.
+    assert all(len(xy(item)[0]) == 0 for p in page.plots.values() for item in p.listDataItems())
+    assert not page.headline.isVisible()
 
 
 def test_without_a_log_the_page_says_why(qtbot: QtBot) -> None:
@@ -91,13 +93,15 @@ def test_one_session_is_one_point_per_series(qtbot: QtBot, store: Store) -> None
     # 7 → 4 is a meaningful drop on the left; 5 → 5 on the right is not.
     assert xy(page.series("left", "meaningful")[0]) == ([x_day], [4.0])
     assert xy(page.series("right", "meaningful")[0]) == ([], [])
+    page.show_tab("dose")
     (left_release,) = [
         i for i in page.series("release", "left") if isinstance(i, pg.ScatterPlotItem)
     ]
     assert xy(left_release)[1] == [9.0]
     (bars,) = [i for i in page.plots["weeks"].items if isinstance(i, pg.BarGraphItem)]
     assert list(bars.opts["height"]) == [1.0]
-    assert "4.0" in page.summaries["left"].text() or "After: 4.0" in page.summaries["left"].text()
+    assert "meaningful drop in 1 of 1 sessions" in page.summaries["left"].text()
+    assert "not enough sessions yet" in page.headline.answers["left"].text()
 
 
 def test_the_tooltip_names_the_session(qtbot: QtBot, store: Store) -> None:
@@ -158,23 +162,40 @@ def test_ten_years_plot_every_session(qtbot: QtBot, tmp_path: Path) -> None:
     Store.open(path).close()
     fill_ten_years(path)
     today = (TEN_YEARS_FROM + timedelta(days=3649)).date()
+    first, last = day_x([TEN_YEARS_FROM.date(), today])
     with Store.open(path) as store:
         page = make_page(qtbot, store, today)
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
+        x_low, x_high = page.plots["left"].viewRange()[0]
+        assert x_low <= first and x_high >= last
+        # The 0-10 scale, with room above it for the next-day marks.
+        assert page.plots["left"].viewRange()[1] == pytest.approx([-1.0, 12.2], abs=0.01)
+        # Ten years in view: one mean a week, not a point a session.
         for side in ("left", "right"):
-            x, y = xy(page.series(side, "before")[0])
+            (weekly,) = page.series(side, "before-weekly")
+            (daily,) = page.series(side, "before")
+            assert weekly.isVisible() and not daily.isVisible()
+            x, y = xy(weekly)
+            assert len(x) == 522 and np.all(np.diff(x) > 0)
+        # A year or less in view: every session, and the weekly means hidden.
+        plot = page.tenderness_plot
+        plot.setXRange(last - 300 * 86_400, last, padding=0)
+        for side in ("left", "right"):
+            (daily,) = page.series(side, "before")
+            assert daily.isVisible() and not page.series(side, "before-weekly")[0].isVisible()
+            x, y = xy(daily)
             assert len(x) == 3650 and min(y) == 3 and max(y) == 9
             assert np.all(np.diff(x) > 0)
-        (bars,) = [i for i in page.plots["weeks"].items if isinstance(i, pg.BarGraphItem)]
-        assert len(bars.opts["height"]) == 522 and sum(bars.opts["height"]) == 3650
-        x_low, x_high = page.plots["left"].viewRange()[0]
-        first, last = day_x([TEN_YEARS_FROM.date(), today])
-        assert x_low <= first and x_high >= last
-        assert page.plots["left"].viewRange()[1] == pytest.approx([-0.5, 10.5], abs=0.01)
-        page.tool_box.setCurrentIndex(page.tool_box.findData("ball"))
+        page.tool_box.setCurrentIndex(page.tool_box.findData("ball"))  # back to all time
+        plot.setXRange(last - 300 * 86_400, last, padding=0)
         assert len(xy(page.series("left", "after")[0])[0]) == 1825
         page.range_box.setCurrentIndex(page.range_box.findData(DateRange.LAST_365_DAYS))
         assert len(xy(page.series("left", "after")[0])[0]) in (182, 183)
+        page.show_tab("dose")
+        page.range_box.setCurrentIndex(page.range_box.findData(DateRange.ALL))
+        page.tool_box.setCurrentIndex(0)
+        (bars,) = [i for i in page.plots["weeks"].items if isinstance(i, pg.BarGraphItem)]
+        assert len(bars.opts["height"]) == 522 and sum(bars.opts["height"]) == 3650
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -1,11 +1,12 @@
 """What spans the records of an import file, checked while the file streams past.
 
-Each set and rating must have its session in the file, on a side the session
-covers, and nothing may be there twice. Only what these checks need is kept,
-in a compact form (numbers, not records), so checking a file of a million
-rows takes tens of megabytes, not gigabytes. A set or rating that comes
-before its session waits in a list until the session arrives or the file
-ends; exports never do that, so the list stays empty for them.
+Each set, rating and next-day check must have its session in the file, sets
+and ratings on a side the session covers, and nothing may be there twice.
+Only what these checks need is kept, in a compact form (numbers, not
+records), so checking a file of a million rows takes tens of megabytes, not
+gigabytes. A record that comes before its session waits in a list until the
+session arrives or the file ends; exports never do that, so the list stays
+empty for them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from psoas_timer.core.vocab import (
     sides_of,
 )
 from psoas_timer.store.exchange.reader import ImportIssue, RecordReader
-from psoas_timer.store.records import Rating, SetRow
+from psoas_timer.store.records import NextDayCheck, Rating, SetRow
 
 # A session's sides, packed into its entry with the line it is on (0: the
 # session row had problems, so its children are not checked against it).
@@ -35,6 +36,7 @@ _RATING_PART: Final = {
 }
 
 Fail = Callable[[str, str], None]
+Child = SetRow | Rating | NextDayCheck
 
 
 def _key(uuid: str) -> int:
@@ -55,7 +57,8 @@ class CrossCheck:
         self._sessions: dict[int, int] = {}  # uuid -> loc << 2 | sides code
         self._sets: dict[int, int] = {}  # session loc << 32 | seq -> loc
         self._ratings: dict[int, int] = {}  # session loc << 32 | side and moment -> loc
-        self._waiting: list[tuple[int, int, SetRow | Rating, bool]] = []
+        self._checks: dict[int, int] = {}  # session loc -> loc of its next-day check
+        self._waiting: list[tuple[int, int, Child, bool]] = []
 
     def session(
         self, loc: int, reader: RecordReader, uuid_field: str, uuid: str, sides: Sides
@@ -70,7 +73,7 @@ class CrossCheck:
             return
         self._sessions[key] = loc << 2 | (_SIDES_CODE[sides] if reader.ok else 0)
 
-    def child(self, loc: int, reader: RecordReader, uuid: str, value: SetRow | Rating) -> None:
+    def child(self, loc: int, reader: RecordReader, uuid: str, value: Child) -> None:
         if not uuid:
             return
         key = _key(uuid)
@@ -94,8 +97,17 @@ class CrossCheck:
                 self._check(owner, loc, value, ok, fail)
         self._waiting.clear()
 
-    def _check(self, owner: int, loc: int, value: SetRow | Rating, ok: bool, fail: Fail) -> None:
+    def _check(self, owner: int, loc: int, value: Child, ok: bool, fail: Fail) -> None:
         owner_loc, code = owner >> 2, owner & 3
+        if isinstance(value, NextDayCheck):
+            if ok and owner_loc in self._checks:
+                where = self._where_of(self._checks[owner_loc])
+                fail(
+                    "record", f"duplicate: the next-day check of this session is already at {where}"
+                )
+            elif ok:
+                self._checks[owner_loc] = loc
+            return
         if code and ok and value.side not in sides_of(_CODE_SIDES[code]):
             fail(
                 "side",
@@ -123,7 +135,10 @@ def check_children(
     session_ok: bool,
     children: list[tuple[RecordReader, SetRow | Rating]],
 ) -> None:
-    """The checks that span records inside one JSON session: sides and duplicates."""
+    """The checks that span records inside one JSON session: sides and duplicates.
+
+    A JSON session holds at most one next-day check by its shape, so none come here.
+    """
     seen: dict[tuple[object, ...], str] = {}
     covered: tuple[Side, ...] = sides_of(sides)
     for reader, value in children:

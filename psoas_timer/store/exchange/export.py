@@ -16,6 +16,7 @@ from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
     JSON_FORMAT_NAME,
     JSON_VERSION,
+    YES_NO,
     Format,
     escape_cell,
 )
@@ -69,6 +70,16 @@ def _csv_rows(snapshots: Iterable[SessionSnapshot]) -> Iterator[list[str]]:
                 moment=r.moment,
                 value=str(r.value),
                 recorded_at=to_db_time(r.recorded_at),
+            )
+        check = snap.next_day
+        if check is not None:
+            sore = check.lasting_soreness
+            yield row(
+                record="next_day",
+                session_uuid=s.uuid,
+                feeling=check.feeling or "",
+                lasting_soreness="" if sore is None else YES_NO[0 if sore else 1],
+                recorded_at=to_db_time(check.recorded_at),
             )
 
 
@@ -126,6 +137,13 @@ def _json_document(snapshots: Iterable[SessionSnapshot]) -> dict[str, object]:
                     }
                     for r in snap.ratings
                 ],
+                "next_day": None
+                if snap.next_day is None
+                else {
+                    "feeling": snap.next_day.feeling,
+                    "lasting_soreness": snap.next_day.lasting_soreness,
+                    "recorded_at": to_db_time(snap.next_day.recorded_at),
+                },
             }
             for snap in snapshots
         ],

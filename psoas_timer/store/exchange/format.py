@@ -5,11 +5,15 @@ CSV format
 
 UTF-8 without a byte order mark (one is accepted on import), comma separated,
 ``\\r\\n`` line ends, RFC 4180 quoting. The first row is this header, always
-all 23 columns (on import they may come in any order)::
+all 25 columns (on import they may come in any order)::
 
     record,session_uuid,started_at,ended_at,tool_id,position_id,sides,status,note,
     seq,side,level,variant_name,breaths_planned,breaths_done,released_breath,
-    released_at_s,duration_s,paused_s,outcome,moment,value,recorded_at
+    released_at_s,duration_s,paused_s,outcome,moment,value,recorded_at,
+    feeling,lasting_soreness
+
+Files exported before next-day checks existed lack the last two columns; they
+import as they are.
 
 Then one row per record. ``record`` says which kind; a row fills only the
 columns of its kind and leaves every other column empty:
@@ -32,6 +36,13 @@ columns of its kind and leaves every other column empty:
 ``rating``
     ``session_uuid``, ``side``, ``moment`` (``before`` | ``after``), ``value``
     (whole number 0-10), ``recorded_at``. One per session, side and moment.
+``next_day``
+    The check a day or so after the session: ``session_uuid``, ``feeling``
+    (``better`` | ``same`` | ``worse``: how the area felt compared with before
+    the session), ``lasting_soreness`` (``yes`` | ``no``: bruising or soreness
+    that lasted more than a day), ``recorded_at``. Both answers empty records
+    that the person chose not to be asked about that session. At most one per
+    session.
 
 ``tool_id``, ``position_id`` and ``variant_name`` hold at most 200
 characters, ``note`` at most 10,000. Times are ISO 8601 with a UTC offset;
@@ -39,9 +50,9 @@ the export writes UTC to the second (``2024-05-01T07:30:00Z``). Seconds are
 decimal numbers written in Python's shortest exact form, so they read back
 to the same value. Sets and ratings may come anywhere in the file, but their
 session row must be in it, and their side must be one the session covers.
-Exports list each session row followed by its sets (by ``seq``) and its
-ratings (left before, left after, right before, right after), sessions
-oldest first.
+Exports list each session row followed by its sets (by ``seq``), its
+ratings (left before, left after, right before, right after) and its
+next-day check, sessions oldest first.
 
 Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
 ``note``) whose first character other than spaces, tabs, carriage returns and
@@ -55,10 +66,13 @@ those cells, so the round trip is exact.
 JSON format
 ===========
 
-``{"format": "psoas-timer-log", "version": 1, "sessions": [...]}``, each session
+``{"format": "psoas-timer-log", "version": 2, "sessions": [...]}``, each session
 an object with the session columns above (``uuid`` for ``session_uuid``) plus
-``sets`` and ``ratings`` lists of objects with the set and rating columns;
-``null`` for an empty optional value. No formula escaping.
+``sets`` and ``ratings`` lists of objects with the set and rating columns, and
+``next_day``: ``null`` or an object with ``feeling``, ``lasting_soreness``
+(``true`` | ``false``) and ``recorded_at``. ``null`` for an empty optional
+value. No formula escaping. Version 1 files (before next-day checks, without
+``next_day``) import as they are.
 
 Import
 ======
@@ -76,10 +90,12 @@ from __future__ import annotations
 from typing import Final, Literal
 
 Format = Literal["csv", "json"]
-RecordKind = Literal["session", "set", "rating"]
+RecordKind = Literal["session", "set", "rating", "next_day"]
 
 JSON_FORMAT_NAME: Final = "psoas-timer-log"
-JSON_VERSION: Final = 1
+JSON_VERSION: Final = 2
+#: Every version the importer reads: 1 has no next-day checks.
+JSON_VERSIONS_READ: Final = (1, 2)
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "record",
@@ -105,7 +121,11 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "moment",
     "value",
     "recorded_at",
+    "feeling",
+    "lasting_soreness",
 )
+#: Columns an export from before next-day checks lacks; an import does without them.
+OPTIONAL_COLUMNS: Final = frozenset(("feeling", "lasting_soreness"))
 
 SESSION_FIELDS: Final = (
     "started_at",
@@ -131,15 +151,20 @@ SET_FIELDS: Final = (
     "recorded_at",
 )
 RATING_FIELDS: Final = ("side", "moment", "value", "recorded_at")
+NEXT_DAY_FIELDS: Final = ("feeling", "lasting_soreness", "recorded_at")
 #: The columns each kind of CSV row may fill; every other column stays empty.
 CSV_RECORDS: Final[dict[RecordKind, frozenset[str]]] = {
     "session": frozenset(("record", "session_uuid", *SESSION_FIELDS)),
     "set": frozenset(("record", "session_uuid", *SET_FIELDS)),
     "rating": frozenset(("record", "session_uuid", *RATING_FIELDS)),
+    "next_day": frozenset(("record", "session_uuid", *NEXT_DAY_FIELDS)),
 }
-JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings"))
+JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings", "next_day"))
 JSON_SET_KEYS: Final = frozenset(SET_FIELDS)
 JSON_RATING_KEYS: Final = frozenset(RATING_FIELDS)
+JSON_NEXT_DAY_KEYS: Final = frozenset(NEXT_DAY_FIELDS)
+#: How ``lasting_soreness`` is written in CSV.
+YES_NO: Final = ("yes", "no")
 
 #: What a spreadsheet runs as a formula when a cell starts with it, once any
 #: blank space before it is skipped (see "Spreadsheet safety" above).

@@ -23,10 +23,13 @@ from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
     CSV_RECORDS,
     JSON_FORMAT_NAME,
+    JSON_NEXT_DAY_KEYS,
     JSON_RATING_KEYS,
     JSON_SESSION_KEYS,
     JSON_SET_KEYS,
     JSON_VERSION,
+    JSON_VERSIONS_READ,
+    OPTIONAL_COLUMNS,
     Format,
     RecordKind,
 )
@@ -36,13 +39,21 @@ from psoas_timer.store.exchange.reader import (
     Issues,
     RecordReader,
     TimeLimits,
+    read_next_day,
     read_rating,
     read_session,
     read_set,
     stop,
 )
 from psoas_timer.store.exchange.source import JsonEntry, csv_rows, encoding_problem, json_entries
-from psoas_timer.store.records import ImportRecord, Rating, Session, SessionSnapshot, SetRow
+from psoas_timer.store.records import (
+    ImportRecord,
+    NextDayCheck,
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRow,
+)
 from psoas_timer.store.store import Store
 
 _HEADER_TEXT: Final = ",".join(CSV_COLUMNS)
@@ -56,6 +67,7 @@ class ImportReport:
     sessions_skipped: int  # already in the log (same uuid)
     sets_added: int
     ratings_added: int
+    next_day_checks_added: int = 0
 
 
 def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportReport:
@@ -81,6 +93,7 @@ def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportRe
         result.sessions_skipped,
         result.sets_added,
         result.ratings_added,
+        result.next_day_checks_added,
     )
 
 
@@ -119,9 +132,12 @@ def parse_file(data: bytes, fmt: Format, limits: TimeLimits) -> list[SessionSnap
         snap = snapshots[uuid]
         if isinstance(value, SetRow):
             sets = tuple(sorted((*snap.sets, value), key=lambda t: t.seq))
-            snapshots[uuid] = SessionSnapshot(snap.session, sets, snap.ratings)
+            snapshots[uuid] = SessionSnapshot(snap.session, sets, snap.ratings, snap.next_day)
+        elif isinstance(value, Rating):
+            ratings = (*snap.ratings, value)
+            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, ratings, snap.next_day)
         else:
-            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, (*snap.ratings, value))
+            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, snap.ratings, value)
     return list(snapshots.values())
 
 
@@ -184,7 +200,13 @@ def _csv_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[Im
                 yield session
             continue
         uuid = reader.uuid("session_uuid")
-        value: SetRow | Rating = read_set(reader) if kind == "set" else read_rating(reader)
+        value: SetRow | Rating | NextDayCheck = (
+            read_set(reader)
+            if kind == "set"
+            else read_rating(reader)
+            if kind == "rating"
+            else read_next_day(reader)
+        )
         cross.child(line, reader, uuid, value)
         if reader.ok:
             yield uuid, value
@@ -208,7 +230,7 @@ def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
         if len(issues) > 50:
             break  # a row of thousands of strange columns says enough in fifty
     for name in CSV_COLUMNS:
-        if name not in header:
+        if name not in header and name not in OPTIONAL_COLUMNS:
             issues.append(ImportIssue(where, name, "missing column", line))
     return issues
 
@@ -232,7 +254,8 @@ def _csv_record(
     if not reader.ok:
         return None
     for name in CSV_COLUMNS:
-        if values[name] and name not in CSV_RECORDS[kind]:
+        # .get: a file from before next-day checks has no columns for them.
+        if values.get(name) and name not in CSV_RECORDS[kind]:
             reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
     return kind, reader
 
@@ -284,15 +307,16 @@ def _check_document_key(entry: JsonEntry, document: Callable[[int, str, str], Im
         raise ImportFileError(
             None, [document(entry.line, "format", f"expected {JSON_FORMAT_NAME!r}")]
         )
-    if entry.key == "version" and entry.value != JSON_VERSION:
+    version = entry.value
+    if entry.key == "version" and (version not in JSON_VERSIONS_READ or isinstance(version, bool)):
+        expected = " or ".join(map(str, JSON_VERSIONS_READ))
         raise ImportFileError(
             None,
             [
                 document(
                     entry.line,
                     "version",
-                    f"expected {JSON_VERSION}, got {entry.value!r:.40} (a newer app may "
-                    "have written it)",
+                    f"expected {expected}, got {version!r:.40} (a newer app may have written it)",
                 )
             ],
         )
@@ -344,7 +368,15 @@ def _json_session(
             if child is not None:
                 children.append((child, read_set(child) if kind == "sets" else read_rating(child)))
     check_children(session.sides, reader.ok, children)
-    if reader.ok and all(child.ok for child, _ in children):
+    # Absent from version 1 files; null when the session has no check.
+    raw = reader.values.get("next_day")
+    found = (
+        None if raw is None else reader_of(raw, f"{path}.next_day", JSON_NEXT_DAY_KEYS, "next_day")
+    )
+    check = None if found is None else (found, read_next_day(found))
+    if reader.ok and all(child.ok for child, _ in children) and (check is None or check[0].ok):
         yield session
         for _, value in children:
             yield session.uuid, value
+        if check is not None:
+            yield session.uuid, check[1]

@@ -22,6 +22,7 @@ from typing import Final, TypeVar
 from psoas_timer.core.jsonsafe import LongNumber
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
+    NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     RATING_MAX,
     RATING_MIN,
@@ -29,10 +30,17 @@ from psoas_timer.core.vocab import (
     SIDES_VALUES,
     STATUS_VALUES,
 )
-from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, SECONDS_MAX, WHOLE_MAX, set_problems
+from psoas_timer.store.checks import (
+    NAME_MAX,
+    NOTE_MAX,
+    SECONDS_MAX,
+    WHOLE_MAX,
+    next_day_problems,
+    set_problems,
+)
 from psoas_timer.store.errors import StoreError
-from psoas_timer.store.exchange.format import unescape_cell
-from psoas_timer.store.records import Rating, Session, SetRow, to_db_time
+from psoas_timer.store.exchange.format import YES_NO, unescape_cell
+from psoas_timer.store.records import NextDayCheck, Rating, Session, SetRow, to_db_time
 
 _MAX_LISTED: Final = 25
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -315,6 +323,25 @@ class RecordReader:
             return 0.0
         return value
 
+    def opt_choice(self, name: str, allowed: Sequence[_Choice]) -> _Choice | None:
+        """One of ``allowed``, or ``None`` for an empty value."""
+        if self._raw(name) is None:
+            return None
+        return self.choice(name, allowed)
+
+    def opt_yes_no(self, name: str) -> bool | None:
+        """``yes``/``no`` in CSV, ``true``/``false`` in JSON; ``None`` for an empty value."""
+        value = self._raw(name)
+        if value is None:
+            return None
+        if self.from_csv and value in YES_NO:
+            return value == YES_NO[0]
+        if not self.from_csv and isinstance(value, bool):
+            return value
+        expected = "yes or no" if self.from_csv else "true or false"
+        self.fail(name, f"expected {expected}, got {self.shown(value)}")
+        return None
+
     def choice(self, name: str, allowed: Sequence[_Choice]) -> _Choice:
         value = self._raw(name)
         for option in allowed:
@@ -377,3 +404,17 @@ def read_rating(f: RecordReader) -> Rating:
         value=f.whole("value", RATING_MIN, RATING_MAX),
         recorded_at=f.time("recorded_at"),
     )
+
+
+def read_next_day(f: RecordReader) -> NextDayCheck:
+    """The next-day check a record holds; its problems go to ``f``."""
+    check = NextDayCheck(
+        session_id=0,
+        feeling=f.opt_choice("feeling", NEXT_DAY_VALUES),
+        lasting_soreness=f.opt_yes_no("lasting_soreness"),
+        recorded_at=f.time("recorded_at"),
+    )
+    if f.ok:
+        for name, problem in next_day_problems(check.feeling, check.lasting_soreness):
+            f.fail(name, problem)
+    return check

@@ -1,5 +1,11 @@
 """Progress charts: is tenderness falling, on which side, with which tool?
 
+The answer comes first (:class:`HeadlinePanel`), then three tabs: tenderness
+with its two measures (:mod:`.tenderness`), the dose (:mod:`.dose_view`) and
+which tool and position works (:mod:`.compare_view`). A tab's charts are made
+the first time it is shown and refilled with ``setData`` on every change of
+the filters; every chart follows the x range of the tenderness chart.
+
 This module imports pyqtgraph, which costs over half a second; the main window
 imports it only when the progress page is first opened, so start-up never pays.
 """
@@ -8,91 +14,65 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from psoas_timer.core.clock import Clocks
-from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.compare import asymmetry, compare_methods
+from psoas_timer.core.dose import by_level, rest_notes, side_dose
+from psoas_timer.core.headline import Headline, headline
+from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
+    CarryOver,
+    DatedEvent,
     DateRange,
-    DayValue,
     Progress,
     ProgressSession,
-    SideProgress,
     build_progress,
+    carry_overs,
+    filter_sessions,
 )
 from psoas_timer.core.vocab import SIDE_VALUES as SIDES
 from psoas_timer.core.vocab import Side
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import StoreError
+from psoas_timer.ui.progress.chart_file import ChartExportError, save_graphics
+from psoas_timer.ui.progress.compare_view import CompareView
+from psoas_timer.ui.progress.dose_view import DoseView
+from psoas_timer.ui.progress.headline_view import HeadlinePanel
+from psoas_timer.ui.progress.plots import DAY_S, DatedLine, DatedPoints, day_x, items_named
+from psoas_timer.ui.progress.tenderness import (
+    TendernessCharts,
+    legend_html,
+    mark_styles,
+    next_day_events,
+)
 from psoas_timer.ui.theme import LIGHT, Colours
 
 log = logging.getLogger(__name__)
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_DAY_S = 86_400.0
+__all__ = ["ChartExportError", "ProgressCharts", "day_x"]
+
 RANGE_LABELS: dict[DateRange, str] = {
     DateRange.LAST_30_DAYS: "Last 30 days",
     DateRange.LAST_90_DAYS: "Last 90 days",
     DateRange.LAST_365_DAYS: "Last 12 months",
     DateRange.ALL: "All time",
 }
-
-
-class ChartExportError(Exception):
-    """The chart could not be written; ``str()`` says why and what to do."""
-
-
-def day_x(days: Sequence[date]) -> np.ndarray:
-    """Chart x for each day: that day's noon, in seconds, on a UTC date axis.
-
-    Noon keeps a point inside its day whichever way the axis rounds, and the
-    axis runs in UTC so the label under a point is the day it was logged on.
-    """
-    ordinals = np.fromiter((d.toordinal() for d in days), dtype=np.float64, count=len(days))
-    return (ordinals - _EPOCH_ORDINAL) * _DAY_S + _DAY_S / 2
-
-
-def _xy(points: Sequence[DayValue]) -> tuple[np.ndarray, np.ndarray]:
-    x = day_x([p.day for p in points])
-    y = np.fromiter((p.value for p in points), dtype=np.float64, count=len(points))
-    return x, y
-
-
-def side_summary(progress: SideProgress) -> str:
-    """One sentence per side: where the 7-day averages started and where they are now."""
-    parts: list[str] = []
-    for label, series in (("Before", progress.before_average), ("After", progress.after_average)):
-        if len(series) >= 2:
-            first, last = series[0].value, series[-1].value
-            delta = last - first
-            if abs(delta) < 0.05:
-                how = "no change"
-            else:
-                how = f"{'down' if delta < 0 else 'up'} {abs(delta):.1f}"
-            parts.append(f"{label}: {first:.1f} → {last:.1f} ({how})")
-        elif series:
-            parts.append(f"{label}: {series[-1].value:.1f}")
-    if progress.changes:
-        hits = sum(c.meaningful for c in progress.changes)
-        parts.append(f"meaningful drop in {hits} of {len(progress.changes)} sessions")
-    return " · ".join(parts) if parts else "No ratings in this range."
+TABS = ("tenderness", "dose", "compare")
 
 
 @contextmanager
@@ -107,7 +87,7 @@ def paused_gc() -> Iterator[None]:
 
 
 class ProgressCharts(QWidget):
-    """Tenderness per side, breaths to release and sessions per week, with filters."""
+    """The headline, the filters and the three tabs of charts."""
 
     session_chosen = Signal(int)
 
@@ -118,18 +98,26 @@ class ProgressCharts(QWidget):
         parent: QWidget | None = None,
         *,
         tool_names: Mapping[str, str] | None = None,
+        position_names: Mapping[tuple[str, str], str] | None = None,
         colours: Colours = LIGHT,
     ) -> None:
         super().__init__(parent)
         self.log = log
         self.tool_names = dict(tool_names or {})
+        self.position_names = dict(position_names or {})
         self._today = clocks.today
         self._colours = colours
         self._sessions: list[ProgressSession] = []
         self._unreadable: str | None = None  # why the log could not be read, if it could not
         self._by_id: dict[int, ProgressSession] = {}
+        self._events: list[DatedEvent] = []
+        self.chosen: list[ProgressSession] = []
+        self.carried: dict[Side, dict[int, CarryOver]] = {s: {} for s in SIDES}
         self.progress: Progress | None = None
+        self.headlines: dict[Side, Headline] = {}
         self._first_load = True
+        self._stale: set[str] = set()
+        self._shown = TABS[0]
 
         self.tool_box = QComboBox()
         self.tool_box.setAccessibleName("Tool shown in the charts")
@@ -144,7 +132,6 @@ class ProgressCharts(QWidget):
         self.range_box.setCurrentIndex(self.range_box.findData(DateRange.LAST_90_DAYS))
         for box in (self.tool_box, self.side_box, self.range_box):
             box.currentIndexChanged.connect(self.replot)
-
         filters = QHBoxLayout()
         for text, box in (
             ("Tool", self.tool_box),
@@ -157,80 +144,126 @@ class ProgressCharts(QWidget):
             filters.addWidget(box)
         filters.addStretch(1)
 
+        self.headline = HeadlinePanel()
+        self.summaries = self.headline.summaries
+        self.tenderness = TendernessCharts(self._tip, self._mark_tip, self._clicked)
+        self.graphics = self.tenderness.graphics
+        self.plots: dict[str, pg.PlotItem] = self.tenderness.plots()
+        #: The chart of each tab whose x range the others in the tab follow.
+        self._lead: dict[str, pg.PlotItem] = {TABS[0]: self.tenderness.plot}
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName("Progress charts")
-        self.plots: dict[str, pg.PlotItem] = {}
-        for row, col, key, title, y_label in (
-            (0, 0, "left", "Left side", "Tenderness (0–10)"),
-            (0, 1, "right", "Right side", "Tenderness (0–10)"),
-            (1, 0, "release", "Breaths until the muscle let go (● left, ▲ right)", "Breath"),
-            (1, 1, "weeks", "Sessions per week", "Sessions"),
-        ):
-            plot = self.graphics.addPlot(
-                row=row, col=col, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)}
-            )
-            plot.setTitle(title)
-            plot.setObjectName(key)
-            plot.setLabel("left", y_label)
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.setMenuEnabled(False)
-            # Lines draw only what is in view, thinned to the screen's width.
-            plot.setClipToView(True)
-            plot.setDownsampling(auto=True, mode="peak")
-            plot.getViewBox().setMouseEnabled(x=True, y=False)
-            self.plots[key] = plot
-        for key in ("left", "right"):
-            self.plots[key].setYRange(-0.5, 10.5, padding=0)
-            self.plots[key].getAxis("left").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
-        for key in ("right", "release", "weeks"):
-            self.plots[key].setXLink(self.plots["left"])
-
-        self.summaries: dict[Side, QLabel] = {}
-        summary_row = QHBoxLayout()
-        for side in SIDES:
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setAccessibleName(f"{side.capitalize()} side summary")
-            self.summaries[side] = label
-            summary_row.addWidget(label, 1)
-
-        charts = QWidget()
-        charts_layout = QVBoxLayout(charts)
-        charts_layout.setContentsMargins(0, 0, 0, 0)
-        charts_layout.addLayout(summary_row)
-        charts_layout.addWidget(self.graphics, 1)
-        charts_layout.addWidget(self.legend)
+        tenderness_tab = QWidget()
+        tab_layout = QVBoxLayout(tenderness_tab)
+        tab_layout.setContentsMargins(0, 0, 0, 0)
+        tab_layout.addWidget(self.graphics, 1)
+        tab_layout.addWidget(self.legend)
+        self._dose: DoseView | None = None
+        self._compare: CompareView | None = None
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Progress charts")
+        self.tabs.addTab(tenderness_tab, "&Tenderness and carry-over")
+        for title in ("D&ose", "&Which works for me"):
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.tabs.addTab(holder, title)
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setAccessibleName("No progress to show")
         self.body = QStackedWidget()
-        self.body.addWidget(charts)
+        self.body.addWidget(self.tabs)
         self.body.addWidget(self.empty)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.headline)
         layout.addLayout(filters)
         layout.addWidget(self.body, 1)
         self.set_colours(colours)
 
-    # -- data -----------------------------------------------------------------
+    # -- the lazily made tabs ----------------------------------------------------
 
     @property
     def tenderness_plot(self) -> pg.PlotItem:
-        return self.plots["left"]
+        return self.tenderness.plot
+
+    @property
+    def dose(self) -> DoseView:
+        if self._dose is None:
+            self._dose = DoseView(self._tip, self._clicked)
+            self._adopt(1, self._dose, self._dose.graphics, self._dose.plots)
+        return self._dose
+
+    @property
+    def compare(self) -> CompareView:
+        if self._compare is None:
+            self._compare = CompareView(
+                self._tip, self._clicked, self.tool_names, self.position_names
+            )
+            self._adopt(2, self._compare, self._compare.graphics, {"asymmetry": self._compare.plot})
+        return self._compare
+
+    def _adopt(
+        self,
+        index: int,
+        view: DoseView | CompareView,
+        graphics: pg.GraphicsLayoutWidget,
+        plots: Mapping[str, pg.PlotItem],
+    ) -> None:
+        holder = self.tabs.widget(index)
+        holder_layout = holder.layout() if holder is not None else None
+        assert holder_layout is not None
+        holder_layout.addWidget(view)
+        self.plots.update(plots)
+        view.set_colours(self._colours)
+        self._look(graphics, plots.values())
+        self._lead[TABS[index]] = view.lead
+        self._stale.add(TABS[index])
+
+    def show_tab(self, name: str) -> None:
+        """Bring one tab forward: "tenderness", "dose" or "compare"."""
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    def _tab_shown(self, index: int) -> None:
+        name = TABS[index]
+        if name == "dose":
+            self.dose  # noqa: B018 -- made on first sight
+        elif name == "compare":
+            self.compare  # noqa: B018
+        # The tabs share one span of time: the one left hands it to the one shown.
+        # (Linking them would pan the hidden charts too, at every step of a drag.)
+        span = self._lead[self._shown].viewRange()[0]
+        self._shown = name
+        self._lead[name].setXRange(*span, padding=0)
+        if name in self._stale:
+            self._fill(name)
+
+    # -- data -----------------------------------------------------------------
 
     def series(self, plot: str, name: str) -> list[pg.GraphicsObject]:
         """The items drawn in one chart under one name ("before", "after", "left", …)."""
-        return [
-            item
-            for item in self.plots[plot].items
-            if isinstance(item, pg.PlotDataItem | pg.ScatterPlotItem) and item.name() == name
-        ]
+        return items_named(self.plots[plot], name)
+
+    def per_session_series(self) -> list[DatedPoints | DatedLine]:
+        """Every per-session series of the tab shown, drawn yet or waiting to be."""
+        name = TABS[self.tabs.currentIndex()]
+        if name == "dose":
+            details = [self.dose.detail]
+        elif name == "compare":
+            details = [self.compare.detail]
+        else:
+            details = [charts.detail for charts in self.tenderness.sides.values()]
+        return [s for d in details for s in d.daily if isinstance(s, DatedPoints | DatedLine)]
+
+    def set_events(self, events: Sequence[DatedEvent]) -> None:
+        """Dated events to mark on the tenderness charts (a side of ``None`` marks both)."""
+        self._events = list(events)
+        if self.progress is not None:
+            self.replot()
 
     def reload(self) -> None:
         """Read the log again and redraw; called when the page is shown or the log changed."""
@@ -270,17 +303,31 @@ class ProgressCharts(QWidget):
         return side
 
     def replot(self) -> None:
-        side = self.selected_side()
         # Tens of thousands of small tuples, none of them in a cycle: pausing the
         # cycle collector stops it from rescanning them over and over meanwhile.
         with paused_gc():
-            progress = build_progress(
-                self._sessions,
-                today=self._today(),
-                tool_id=self.tool_box.currentData(),
-                side=side,
-                date_range=self.range_box.currentData(),
-            )
+            self._replot()
+
+    def _replot(self) -> None:
+        side = self.selected_side()
+        today = self._today()
+        everything = self._sessions
+        self.carried = {s: carry_overs(everything, s) for s in SIDES}
+        self.chosen = filter_sessions(
+            everything,
+            today=today,
+            tool_id=self.tool_box.currentData(),
+            side=side,
+            date_range=self.range_box.currentData(),
+        )
+        progress = build_progress(
+            everything,
+            today=today,
+            tool_id=self.tool_box.currentData(),
+            side=side,
+            date_range=self.range_box.currentData(),
+            carried=self.carried,
+        )
         self.progress = progress
         if self._unreadable is not None:
             self._show_empty(self._unreadable)
@@ -297,17 +344,58 @@ class ProgressCharts(QWidget):
             )
             return
         self.body.setCurrentIndex(0)
+        self.headline.setVisible(True)
+        notes = []
         for s in SIDES:
-            self._plot_side(s, progress.side(s), shown=side in (None, s))
-        self._plot_release(progress, side)
-        self._plot_weeks(progress)
-        self._fit_x(progress)
+            shown = side in (None, s)
+            self.headlines[s] = headline(progress.side(s).before)
+            self.headline.show_side(s, self.headlines[s], progress.side(s), shown)
+            if shown:
+                notes += rest_notes(self.chosen, s, today)
+        self.headline.show_notes(notes)
+        self._stale.update(TABS)
+        self._fill("tenderness")
+        current = TABS[self.tabs.currentIndex()]
+        if current != "tenderness":
+            self._fill(current)
+        self._fit_x()
+
+    def _fill(self, name: str) -> None:
+        progress = self.progress
+        if progress is None:
+            return
+        self._stale.discard(name)
+        side = self.selected_side()
+        if name == "tenderness":
+            styles = mark_styles(self._colours)
+            first = self.range_box.currentData().first_day(self._today())
+            for s, charts in self.tenderness.sides.items():
+                charts.show(progress.side(s), shown=side in (None, s))
+                events = [
+                    e
+                    for e in self._events
+                    if e.side in (None, s) and (first is None or e.day >= first)
+                ]
+                charts.mark(next_day_events(self.chosen, s), events, styles)
+        elif name == "dose" and self._dose is not None:
+            self._dose.show_dose(
+                {s: side_dose(self.chosen, s) for s in SIDES},
+                {s: (progress.side(s).release, progress.side(s).release_ids) for s in SIDES},
+                progress.weeks,
+                side,
+            )
+            self._dose.show_levels(
+                {s: by_level(self.chosen, s, self.carried[s]) for s in SIDES if side in (None, s)}
+            )
+        elif name == "compare" and self._compare is not None:
+            self._compare.show_comparison(
+                compare_methods(self.chosen, self.carried, side), asymmetry(self.chosen)
+            )
 
     def _show_empty(self, text: str) -> None:
         self.empty.setText(text)
         self.body.setCurrentIndex(1)
-        for plot in self.plots.values():
-            plot.clear()
+        self.headline.setVisible(False)
 
     def session_details(self, session_id: int) -> str:
         """The tooltip text for one session, made when a point is hovered."""
@@ -327,41 +415,26 @@ class ProgressCharts(QWidget):
             line = f"{side.capitalize()}: {before} → {after}"
             if result.released_breath is not None:
                 line += f", let go at breath {result.released_breath}"
+            kept = self.carried[side].get(id(session))
+            if kept is not None:
+                line += (
+                    f"; carry-over {kept.value:+d} (before {kept.next_before} on "
+                    f"{kept.next_day:%a} {kept.next_day.day} {kept.next_day:%b})"
+                )
             lines.append(line)
+        if session.next_day is not None:
+            lines.append(f"Next day: {check_text(session.next_day, session.lasting_soreness)}")
         return "\n".join(lines)
 
-    # -- drawing --------------------------------------------------------------
-
-    def _scatter(
-        self,
-        points: Sequence[DayValue],
-        ids: Sequence[int | None],
-        colour: str,
-        *,
-        filled: bool,
-        symbol: str = "o",
-        size: float = 8,
-        name: str = "",
-    ) -> pg.ScatterPlotItem:
-        x, y = _xy(points)
-        item = pg.ScatterPlotItem(
-            x=x,
-            y=y,
-            data=np.asarray(ids, dtype=object),
-            symbol=symbol,
-            size=size,
-            pen=pg.mkPen(colour, width=1.5),
-            brush=pg.mkBrush(colour) if filled else pg.mkBrush(self._colours.card),
-            hoverable=True,
-            tip=self._tip,
-            name=name,
-        )
-        item.sigClicked.connect(self._clicked)
-        return item
+    # -- pointing -------------------------------------------------------------
 
     def _tip(self, x: float, y: float, data: object) -> str:
         del x, y
         return self.session_details(data) if isinstance(data, int) else ""
+
+    def _mark_tip(self, x: float, y: float, data: object) -> str:
+        del x, y
+        return data if isinstance(data, str) else ""
 
     def _clicked(self, item: object, points: Sequence[pg.SpotItem], event: object) -> None:
         del item, event
@@ -371,150 +444,48 @@ class ProgressCharts(QWidget):
                 self.session_chosen.emit(session_id)
                 return
 
-    def _plot_side(self, side: Side, progress: SideProgress, *, shown: bool) -> None:
-        plot = self.plots[side]
-        plot.clear()
-        plot.setVisible(shown)
-        c = self._colours
-        before_pen = pg.mkPen(c.hold, width=2, style=Qt.PenStyle.DashLine)
-        for series, pen, name in (
-            (progress.before_average, before_pen, "before-average"),
-            (progress.after_average, pg.mkPen(c.inhale, width=3), "after-average"),
-        ):
-            x, y = _xy(series)
-            plot.addItem(pg.PlotDataItem(x=x, y=y, pen=pen, name=name))
-        plot.addItem(
-            self._scatter(progress.before, progress.before_ids, c.hold, filled=False, name="before")
-        )
-        plot.addItem(
-            self._scatter(progress.after, progress.after_ids, c.inhale, filled=True, name="after")
-        )
-        marked = [i for i, change in enumerate(progress.changes) if change.meaningful]
-        marks = [
-            DayValue(progress.changes[i].day, float(progress.changes[i].after)) for i in marked
-        ]
-        ring = self._scatter(
-            marks,
-            [progress.change_ids[i] for i in marked],
-            c.exhale,
-            filled=False,
-            size=18,
-            name="meaningful",
-        )
-        ring.setBrush(pg.mkBrush(None))
-        ring.setPen(pg.mkPen(c.exhale, width=2.5))
-        plot.addItem(ring)
-        self.summaries[side].setText(f"<b>{side.capitalize()} side</b> — {side_summary(progress)}")
-        self.summaries[side].setVisible(shown)
-
-    def _plot_release(self, progress: Progress, side: Side | None) -> None:
-        plot = self.plots["release"]
-        plot.clear()
-        top = 1.0
-        styles: tuple[tuple[Side, str, str], ...] = (
-            ("left", self._colours.inhale, "o"),
-            ("right", self._colours.hold, "t"),
-        )
-        for s, colour, symbol in styles:
-            if side not in (None, s):
-                continue
-            part = progress.side(s)
-            if not part.release:
-                continue
-            x, y = _xy(part.release)
-            top = max(top, float(y.max()))
-            plot.addItem(pg.PlotDataItem(x=x, y=y, pen=pg.mkPen(colour, width=1.5), name=s))
-            plot.addItem(
-                self._scatter(
-                    part.release, part.release_ids, colour, filled=True, symbol=symbol, name=s
-                )
-            )
-        plot.setYRange(0, top + 1, padding=0)
-
-    def _plot_weeks(self, progress: Progress) -> None:
-        plot = self.plots["weeks"]
-        plot.clear()
-        if not progress.weeks:
-            return
-        x = day_x([w.monday for w in progress.weeks]) + 3 * _DAY_S  # the week's middle
-        heights = np.array([w.sessions for w in progress.weeks], dtype=np.float64)
-        bars = pg.BarGraphItem(
-            x=x, height=heights, width=6 * _DAY_S, brush=pg.mkBrush(self._colours.exhale)
-        )
-        bars.setObjectName("weeks")
-        plot.addItem(bars)
-        plot.setYRange(0, max(float(heights.max()), 1.0) + 0.5, padding=0)
-
-    def _fit_x(self, progress: Progress) -> None:
-        first = self.range_box.currentData().first_day(self._today())
-        days = [w.monday for w in progress.weeks]
-        start = first if first is not None else (days[0] if days else self._today())
-        left, right = day_x([start, self._today()])
-        self.plots["left"].setXRange(left - _DAY_S, right + _DAY_S, padding=0.02)
+    def _fit_x(self) -> None:
+        today = self._today()
+        first = self.range_box.currentData().first_day(today)
+        if first is None:
+            first = self.chosen[0].day if self.chosen else today
+        left, right = day_x([first, today])
+        for name in {TABS[0], self._shown}:
+            self._lead[name].setXRange(left - DAY_S, right + DAY_S, padding=0.02)
 
     # -- look and export --------------------------------------------------------
 
     def set_colours(self, colours: Colours) -> None:
         self._colours = colours
-        self.graphics.setBackground(colours.window)
-        for plot in self.plots.values():
-            for axis in ("left", "bottom"):
-                ax = plot.getAxis(axis)
-                ax.setPen(pg.mkPen(colours.muted))
-                ax.setTextPen(pg.mkPen(colours.text))
-            plot.titleLabel.setText(plot.titleLabel.text, color=colours.text)
-        c = colours
-        glyph = "<span style='color:{}; font-size:large'>{}</span> {}"
-        self.legend.setText(
-            " &nbsp; ".join(
-                [
-                    glyph.format(c.hold, "○", "Before (dashed line: 7-day average)"),
-                    glyph.format(c.inhale, "●", "After (solid line: 7-day average)"),
-                    glyph.format(
-                        c.exhale, "◯", "Meaningful drop: at least 2 points or 30 % in a session"
-                    ),
-                ]
-            )
-        )
+        self.headline.set_colours(colours)
+        self.tenderness.style(colours)
+        self._look(self.tenderness.graphics, self.tenderness.plots().values())
+        for view in (self._dose, self._compare):
+            if view is not None:
+                view.set_colours(colours)
+                self._look(view.graphics, [view.lead, *view.others])
+        self.legend.setText(legend_html(colours))
         if self.progress is not None and self.body.currentIndex() == 0:
             self.replot()
 
+    def _look(self, graphics: pg.GraphicsLayoutWidget, plots: Iterable[pg.PlotItem]) -> None:
+        c = self._colours
+        graphics.setBackground(c.window)
+        for plot in plots:
+            for axis in ("left", "bottom"):
+                ax = plot.getAxis(axis)
+                ax.setPen(pg.mkPen(c.muted))
+                ax.setTextPen(pg.mkPen(c.text))
+            plot.titleLabel.setText(plot.titleLabel.text, color=c.text)
+
+    def _current_graphics(self) -> pg.GraphicsLayoutWidget:
+        name = TABS[self.tabs.currentIndex()]
+        if name == "dose":
+            return self.dose.graphics
+        if name == "compare":
+            return self.compare.graphics
+        return self.tenderness.graphics
+
     def export_chart(self, path: Path) -> None:
-        """Write the charts as PNG or SVG, by the file's suffix."""
-        suffix = path.suffix.lower()
-        if suffix not in (".png", ".svg"):
-            raise ChartExportError(
-                f"Charts can be saved as .png or .svg, not '{path.suffix or 'no suffix'}'."
-            )
-        buffer = QByteArray()
-        device = QBuffer(buffer)
-        device.open(QIODevice.OpenModeFlag.WriteOnly)
-        size = self.graphics.size()
-        if suffix == ".svg":
-            # Qt's own SVG writer: pyqtgraph's exporter chokes on the paths Qt 6 emits.
-            generator = QSvgGenerator()
-            generator.setOutputDevice(device)
-            generator.setSize(size)
-            generator.setViewBox(QRect(QPoint(0, 0), size))
-            generator.setTitle("Psoas Timer progress")
-            painter = QPainter(generator)
-            self.graphics.render(painter)
-            painter.end()
-        else:
-            image = QImage(size * 2, QImage.Format.Format_ARGB32)
-            image.setDevicePixelRatio(2)
-            image.fill(QColor(self._colours.window))
-            painter = QPainter(image)
-            self.graphics.render(painter)
-            painter.end()
-            # The stubs ask for bytes, but PySide6 accepts only str here.
-            if not image.save(device, "PNG"):  # type: ignore[call-overload]
-                raise ChartExportError("The chart could not be drawn as a PNG image.")
-        device.close()
-        try:
-            atomic_write(path, bytes(buffer.data()), mode=0o644)
-        except OSError as exc:
-            raise ChartExportError(
-                f"The chart could not be saved to {path} ({exc.strerror or exc}). "
-                "Choose another folder or free some space."
-            ) from exc
+        """Write the charts of the tab shown as PNG or SVG, by the file's suffix."""
+        save_graphics(self._current_graphics(), path, self._colours.window)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import (
@@ -74,10 +75,11 @@ COLUMNS: Final = (
     Column("Let go at breath"),
     Column("Sets"),
     Column("Status"),
+    Column("Next day"),
     Column("Note"),
 )
 COL_DATE, COL_TOOL, COL_SIDES = 0, 1, 2
-COL_RELEASE, COL_SETS, COL_STATUS, COL_NOTE = 7, 8, 9, 10
+COL_RELEASE, COL_SETS, COL_STATUS, COL_NEXT_DAY, COL_NOTE = 7, 8, 9, 10, 11
 STATUS_TEXT: Final = {
     "running": "Running",
     "completed": "Completed",
@@ -176,6 +178,9 @@ class HistoryModel(QAbstractTableModel):
             return self._sort_key(s, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NOTE and s.note:
             return s.note
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NEXT_DAY and s.next_day is not None:
+            when = local_time(s.next_day.recorded_at).strftime("%a %d %b %Y, %H:%M")
+            return f"How the area felt a day or so after this session, asked on {when}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -194,6 +199,9 @@ class HistoryModel(QAbstractTableModel):
             return str(s.set_count)
         if col == COL_STATUS:
             return STATUS_TEXT.get(s.status, s.status)
+        if col == COL_NEXT_DAY:
+            check = s.next_day
+            return "" if check is None else check_text(check.feeling, check.lasting_soreness)
         if col == COL_NOTE:
             return s.note
         return ""

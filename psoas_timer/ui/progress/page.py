@@ -22,6 +22,7 @@ from psoas_timer.ui.theme import Colours
 class ProgressHistoryPage(QWidget):
     back_requested = Signal()
     export_chart_requested = Signal()
+    report_requested = Signal()
 
     def __init__(
         self,
@@ -31,9 +32,13 @@ class ProgressHistoryPage(QWidget):
         colours: Colours,
         undo_stack: QUndoStack | None = None,
         parent: QWidget | None = None,
+        *,
+        position_names: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.progress = ProgressCharts(log, clocks, tool_names=tool_names, colours=colours)
+        self.progress = ProgressCharts(
+            log, clocks, tool_names=tool_names, position_names=position_names, colours=colours
+        )
         self.history = HistoryView(log, tool_names, undo_stack=undo_stack)
         self.progress.session_chosen.connect(self.history.select_session)
         log.log_changed.connect(self._log_changed)
@@ -44,11 +49,15 @@ class ProgressHistoryPage(QWidget):
         export = QPushButton("Save chart…")
         export.setAccessibleName("Save the charts as a PNG or SVG file")
         export.clicked.connect(self.export_chart_requested)
+        report = QPushButton("Report for your physio…")
+        report.setAccessibleName("Write a PDF report for your physiotherapist")
+        report.clicked.connect(self.report_requested)
         title = QLabel("<h2>Progress</h2>")
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(report)
         top.addWidget(export)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -58,8 +67,8 @@ class ProgressHistoryPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         # Charts first, but leave the table room for several rows.
-        splitter.setSizes([460, 260])
-        self.progress.graphics.setMinimumHeight(300)
+        splitter.setSizes([520, 200])
+        self.progress.tabs.setMinimumHeight(300)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -1,0 +1,318 @@
+"""A report for the physiotherapist: one or two A4 pages of PDF, written by Qt itself.
+
+Page one: the dates, the headline per side with its two measures, and the
+tenderness and carry-over chart. Page two: which tool and position works,
+left against right, the dose and whether more pressure helped, the next-day
+checks, what the two measures mean and the app's disclaimer. Text stays text
+in the PDF, so it can be searched and copied.
+
+Needs a QGuiApplication (no widgets, no pyqtgraph): the command line makes
+one on the offscreen platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from pathlib import Path
+from statistics import fmean
+from typing import Final
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+from psoas_timer.core.catalog import Catalog
+from psoas_timer.core.compare import (
+    METHOD_HEADERS,
+    asymmetry,
+    asymmetry_text,
+    compare_methods,
+    number,
+)
+from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
+from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.headline import RULE_TEXT, headline, headline_text, side_summary
+from psoas_timer.core.next_day import check_text
+from psoas_timer.core.progress import (
+    CARRY_TEXT,
+    DROP_TEXT,
+    Progress,
+    ProgressSession,
+    build_progress,
+    carry_overs,
+)
+from psoas_timer.core.vocab import SIDE_VALUES, Side
+from psoas_timer.ui.progress.report_chart import draw_chart
+from psoas_timer.ui.theme import LIGHT
+
+#: What the report covers when no start is given: the page's "Last 90 days".
+DEFAULT_DAYS: Final = 90
+RESOLUTION: Final = 300  # dots per inch of the PDF's drawing coordinates
+#: Next-day checks listed one by one; the rest are counted.
+LISTED_CHECKS: Final = 8
+
+
+class ReportError(Exception):
+    """The report could not be written; ``str()`` says why and what to do."""
+
+
+def catalog_names(catalog: Catalog) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """The names of the catalog's tools, and of each tool's positions."""
+    tools = {tool_id: tool.name for tool_id, tool in catalog.tools.items()}
+    positions = {
+        (tool_id, position.id): position.name
+        for tool_id, tool in catalog.tools.items()
+        for position in tool.positions
+    }
+    return tools, positions
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the report says, worked out from the log; drawn by :func:`render`."""
+
+    first: date
+    last: date
+    written: datetime
+    chosen: list[ProgressSession]
+    progress: Progress
+    headlines: dict[Side, str]
+    summaries: dict[Side, str]
+    methods_html: str
+    asymmetry: str
+    levels: dict[Side, list[LevelRow]]
+    minutes: dict[Side, str]
+    notes: list[RestNote]
+    checks: list[str]
+    checks_summary: str
+    disclaimer: str
+    tool_names: dict[str, str] = field(default_factory=dict)
+
+
+def report_content(
+    sessions: Sequence[ProgressSession],
+    first: date,
+    last: date,
+    *,
+    written: datetime,
+    disclaimer: str,
+    tool_names: Mapping[str, str] | None = None,
+    position_names: Mapping[tuple[str, str], str] | None = None,
+) -> ReportContent:
+    """What to report on the sessions from ``first`` to ``last`` (both included)."""
+    if first > last:
+        raise ReportError(f"The report cannot start ({first}) after it ends ({last}).")
+    names = dict(tool_names or {})
+    positions = dict(position_names or {})
+    everything = sorted(sessions, key=lambda s: (s.day, s.started_at))
+    carried = {side: carry_overs(everything, side) for side in SIDE_VALUES}
+    chosen = [s for s in everything if first <= s.day <= last]
+    progress = build_progress(chosen, today=last, carried=carried)
+    rows = compare_methods(chosen, carried)
+    methods = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{' align=center' if i >= 2 else ''}>{escape(cell)}</td>"
+            for i, cell in enumerate(
+                (
+                    names.get(r.tool_id, r.tool_id),
+                    positions.get((r.tool_id, r.position_id), r.position_id),
+                    str(r.sessions),
+                    number(r.mean_drop),
+                    number(r.mean_carry_over, signed=True),
+                    number(r.median_release),
+                    f"{r.worse_next_day} of {r.next_day_checks}" if r.next_day_checks else "–",
+                )
+            )
+        )
+        + "</tr>"
+        for r in rows
+    )
+    minutes: dict[Side, str] = {}
+    for side in SIDE_VALUES:
+        times = [
+            result.under_pressure_s / 60
+            for s in chosen
+            if (result := s.side(side)) is not None and result.under_pressure_s is not None
+        ]
+        minutes[side] = (
+            f"{fmean(times):.1f} min under pressure per session on average "
+            f"(from {min(times):.1f} to {max(times):.1f})"
+            if times
+            else "no sets"
+        )
+    answered = [s for s in chosen if s.next_day is not None]
+    counts = {f: sum(s.next_day == f for s in answered) for f in ("better", "same", "worse")}
+    sore = sum(bool(s.lasting_soreness) for s in answered)
+    checks_summary = (
+        f"{len(answered)} answered: {counts['better']} better, {counts['same']} the same, "
+        f"{counts['worse']} worse; bruising or soreness lasting more than a day after {sore}."
+        if answered
+        else "No next-day checks were answered in this period."
+    )
+    checks = [
+        f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
+        f"{check_text(s.next_day, s.lasting_soreness)}"
+        for s in answered[-LISTED_CHECKS:]
+    ]
+    return ReportContent(
+        first=first,
+        last=last,
+        written=written,
+        chosen=chosen,
+        progress=progress,
+        headlines={
+            side: headline_text(side.capitalize(), headline(progress.side(side).before))
+            for side in SIDE_VALUES
+        },
+        summaries={side: side_summary(progress.side(side)) for side in SIDE_VALUES},
+        methods_html=methods,
+        asymmetry=asymmetry_text(asymmetry(chosen)),
+        levels={side: by_level(chosen, side, carried[side]) for side in SIDE_VALUES},
+        minutes=minutes,
+        notes=[n for side in SIDE_VALUES for n in rest_notes(chosen, side, last)],
+        checks=checks,
+        checks_summary=checks_summary,
+        disclaimer=disclaimer,
+        tool_names=names,
+    )
+
+
+# Printed on white paper whatever the screen's theme: the light palette.
+_STYLE: Final = (
+    f"<style>body {{ font-family: 'DejaVu Sans'; font-size: 9pt; color: {LIGHT.text}; }}"
+    "h1 { font-size: 15pt; } h2 { font-size: 11pt; margin-top: 10pt; }"
+    f"td, th {{ padding: 2pt 4pt; }} th {{ background: {LIGHT.window}; }}"
+    f".small {{ font-size: 7.5pt; color: {LIGHT.muted}; }}</style>"
+)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def first_page_html(content: ReportContent) -> str:
+    c = content
+    sessions = len(c.chosen)
+    lines = [
+        _STYLE,
+        "<h1>Psoas Timer — progress report</h1>",
+        f"<p>Sessions from <b>{_day(c.first)}</b> to <b>{_day(c.last)}</b>: {sessions} "
+        f"session{'s' if sessions != 1 else ''}. Written {_day(c.written.date())}.</p>",
+        "<h2>Is it working?</h2>",
+    ]
+    for side in SIDE_VALUES:
+        lines.append(f"<p><b>{escape(c.headlines[side])}</b><br>")
+        lines.append(f"{side.capitalize()} side — {escape(c.summaries[side])}</p>")
+    lines.append(f"<p class=small>{escape(RULE_TEXT)}</p>")
+    return "".join(lines)
+
+
+def second_page_html(content: ReportContent) -> str:
+    c = content
+    head = "".join(f"<th>{escape(h)}</th>" for h in METHOD_HEADERS)
+    lines = [
+        _STYLE,
+        "<h2>Which tool and position works</h2>",
+        f"<table border=1 cellspacing=0 width=100%><tr>{head}</tr>{c.methods_html}</table>",
+        "<p class=small>Drop and carry-over are in points on the 0–10 scale, averaged over "
+        "both sides. A session's carry-over counts for that session's tool and position.</p>",
+        "<h2>Left against right</h2>",
+        f"<p>{escape(c.asymmetry)}</p>",
+        "<h2>Dose</h2>",
+    ]
+    for side in SIDE_VALUES:
+        levels = "; ".join(
+            f"level {r.level}: {r.sessions} session{'s' if r.sessions != 1 else ''}, "
+            f"drop {number(r.mean_drop)}, carry-over {number(r.mean_carry_over, signed=True)}"
+            for r in c.levels[side]
+        )
+        lines.append(
+            f"<p><b>{side.capitalize()} side:</b> {escape(c.minutes[side])}."
+            + (f"<br>By highest pressure level reached — {escape(levels)}." if levels else "")
+            + "</p>"
+        )
+    for note in c.notes:
+        lines.append(f"<p>ⓘ {escape(note.text)}</p>")
+    lines.append("<h2>Next-day checks</h2>")
+    lines.append(f"<p>{escape(c.checks_summary)}</p>")
+    if c.checks:
+        lines.append("<p class=small>Latest: " + "<br>".join(escape(t) for t in c.checks) + "</p>")
+    lines += [
+        "<h2>What the measures mean</h2>",
+        f"<p class=small>{escape(DROP_TEXT)}<br>{escape(CARRY_TEXT)}</p>",
+        f"<p class=small><b>{escape(c.disclaimer)}</b></p>",
+    ]
+    return "".join(lines)
+
+
+def render(writer: QPdfWriter, content: ReportContent) -> None:
+    """Draw the report onto ``writer``, page by page."""
+    painter = QPainter(writer)
+    try:
+        area = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))
+        area.moveTo(0, 0)
+        pt = writer.resolution() / 72
+        top = _document(first_page_html(content), writer, area.width())
+        painter.save()
+        top.drawContents(painter)
+        painter.restore()
+        chart_top = top.size().height() + 6 * pt
+        chart = QRectF(area.left(), chart_top, area.width(), area.height() - chart_top)
+        draw_chart(
+            painter, chart, pt, content.progress, content.chosen, content.first, content.last
+        )
+        rest = _document(second_page_html(content), writer, area.width())
+        rest.setPageSize(QSizeF(area.width(), area.height()))
+        for page in range(rest.pageCount()):
+            writer.newPage()
+            painter.save()
+            painter.translate(0, -page * area.height())
+            rest.drawContents(painter, QRectF(0, page * area.height(), area.width(), area.height()))
+            painter.restore()
+    finally:
+        painter.end()
+
+
+def _document(html: str, writer: QPdfWriter, width: float) -> QTextDocument:
+    document = QTextDocument()
+    # Point sizes are then measured on the PDF's own resolution, not the screen's.
+    document.documentLayout().setPaintDevice(writer)
+    document.setHtml(html)
+    document.setTextWidth(width)
+    return document
+
+
+def pdf_bytes(content: ReportContent) -> bytes:
+    buffer = QByteArray()
+    device = QBuffer(buffer)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(device)
+    writer.setResolution(RESOLUTION)
+    writer.setTitle("Psoas Timer progress report")
+    writer.setCreator("Psoas Timer")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    render(writer, content)
+    device.close()
+    return bytes(buffer.data())
+
+
+def write_report(path: Path, content: ReportContent) -> None:
+    """Write the report to ``path`` whole, or leave what was there."""
+    data = pdf_bytes(content)
+    try:
+        atomic_write(path, data, mode=0o600, make_folder=False)
+    except OSError as exc:
+        raise ReportError(
+            f"The report could not be saved to {path} ({exc.strerror or exc}). "
+            "Choose another folder or free some space."
+        ) from exc
