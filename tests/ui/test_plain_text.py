@@ -3,6 +3,7 @@ is never rendered as rich text, anywhere a person would read it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtGui import Qt
@@ -13,7 +14,9 @@ from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog, load_catalog
 from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.core.engine import State
+from psoas_timer.core.next_day import LastSession
 from psoas_timer.store import Store
+from psoas_timer.ui.dialogs.next_day import NextDayDialog
 from psoas_timer.ui.dialogs.recovery import RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
@@ -114,3 +117,11 @@ def test_an_imported_tool_id_with_markup_is_text_in_the_recovery_question(
         dialog = RecoveryDialog(session, session.tool_id, 0, [], None)
         qtbot.addWidget(dialog)
         assert leaks(dialog) == []
+
+
+def test_an_imported_tool_id_with_markup_is_text_in_the_next_day_question(qtbot: QtBot) -> None:
+    ended = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
+    last = LastSession(1, HOSTILE, ended - timedelta(minutes=20), ended, True, False)
+    dialog = NextDayDialog(last, HOSTILE)
+    qtbot.addWidget(dialog)
+    assert leaks(dialog) == []

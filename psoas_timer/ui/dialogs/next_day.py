@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -60,7 +61,7 @@ class NextDayDialog(QDialog):
         self.lasting_soreness: bool | None = None
         when = session.started_at.astimezone().strftime("%A %d %B at %H:%M")
         intro = QLabel(
-            f"<p>Your last session was with the <b>{tool_name}</b> on {when}.</p>"
+            f"<p>Your last session was with the <b>{escape(tool_name)}</b> on {when}.</p>"
             "<p><b>Since then, the area feels:</b></p>"
         )
         intro.setWordWrap(True)
