@@ -1,4 +1,4 @@
-"""The package's shape: every subpackage ships in the wheel, and no module grows past a page-turn."""
+"""The package's shape: every subpackage ships in the wheel; no module grows past a page-turn."""
 
 from __future__ import annotations
 
