@@ -8,15 +8,12 @@ Tests that need a bus to themselves start another with :func:`start_bus`.
 
 from __future__ import annotations
 
-import ctypes
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,21 +33,17 @@ CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configurat
 #: Where a bus goes when the daemon is missing: nowhere, never the desktop's.
 NO_BUS = "unix:path=/nonexistent/psoas-timer-tests-bus"
 START_TIMEOUT_S = 10.0
-PR_SET_PDEATHSIG = 1
 
 
-def dies_with_its_parent() -> Callable[[], None] | None:
-    """Run in the daemon before it starts: it ends when the test process does, even
-    when that process is aborted and its exit handlers never run (Linux only)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    # Looked up here: between fork and exec only the C call itself runs.
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
+def dying_with_this_process(command: list[str]) -> list[str]:
+    """``command``, ended by the kernel when this process ends, even when it is aborted
+    and its exit handlers never run (with util-linux's setpriv, as on every Debian).
 
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-    return arm
+    Done by a program rather than a ``preexec_fn``: running Python between fork and
+    exec is unsafe in a process with threads, as Qt's are.
+    """
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else command
 
 
 @dataclass
@@ -85,11 +78,12 @@ def start_bus() -> PrivateBus:
     config = folder / "bus.conf"
     config.write_text(CONFIG.format(folder=folder), "utf-8")
     process = subprocess.Popen(
-        [program, f"--config-file={config}", "--print-address=1", "--nofork"],
+        dying_with_this_process(
+            [program, f"--config-file={config}", "--print-address=1", "--nofork"]
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
-        preexec_fn=dies_with_its_parent(),  # noqa: PLW1509  # nothing but one C call runs in it
     )
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT_S)

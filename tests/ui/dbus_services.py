@@ -12,15 +12,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
-from tests.dbus_bus import PrivateBus, dies_with_its_parent, start_bus
+from tests.dbus_bus import PrivateBus, dying_with_this_process, start_bus
 
 _names = count()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Connection:
@@ -49,11 +51,11 @@ class Services:
 
     def __init__(self, address: str, *services: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.dbus_fakes", address, *services],
+            dying_with_this_process([sys.executable, "-m", "tests.dbus_fakes", address, *services]),
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
-            preexec_fn=dies_with_its_parent(),  # noqa: PLW1509  # nothing but one C call runs in it
         )
         self.calls: list[dict[str, Any]] = []
         self._ready = threading.Event()
