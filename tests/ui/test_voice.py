@@ -391,6 +391,21 @@ def test_shutting_down_while_the_engine_is_stuck_waits_only_briefly(
     assert voice_module.SHUTDOWN_WAIT_S <= took < voice_module.SHUTDOWN_WAIT_S + HELD_S
 
 
+def test_shutting_down_while_the_engine_starts_reports_nothing_later(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(hang_in="setEngine")
+    voice = fake_voice(fake, create_ms=200)
+    problems: list[str] = []
+    voice.problem.connect(problems.append)
+    voice.preload()
+    qtbot.waitUntil(lambda: bool(fake.calls), timeout=2000)
+    voice.shutdown()
+    qtbot.wait(500)  # past the start-up bound: a stray watchdog would say "Voice is off"
+    assert problems == []
+    assert not voice.broken
+
+
 def test_an_engine_stuck_speaking_is_given_up_once_and_asked_to_stop(
     qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
 ) -> None:
