@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import logging
-import logging.handlers
 import os
 import sys
 import time
@@ -75,13 +74,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
-    """Status lines name ratings, so the log file is the user's alone, like the log."""
+#: The log file is rotated at this size, and this many old ones are kept.
+LOG_BYTES = 512 * 1024
+LOG_BACKUPS = 2
 
-    def _open(self) -> io.TextIOWrapper:
-        stream = super()._open()
-        Path(self.baseFilename).chmod(0o600)
-        return stream
+
+class LogFile(logging.Handler):
+    """The app's log file: private to the user (status lines name ratings, like the log),
+    rotated at :data:`LOG_BYTES` with :data:`LOG_BACKUPS` old files kept.
+
+    The file is there from the start, but rotation is set up with the first line
+    written: ``logging.handlers`` brings sockets and pickling with it, and most
+    runs write no line at all.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._rotating: logging.Handler | None = None
+
+    @property
+    def rotating(self) -> logging.Handler:
+        """The handler that writes and rotates the file (made on first use)."""
+        if self._rotating is None:
+            import logging.handlers
+
+            class Private(logging.handlers.RotatingFileHandler):
+                def _open(self) -> io.TextIOWrapper:
+                    stream = super()._open()
+                    Path(self.baseFilename).chmod(0o600)
+                    return stream
+
+            try:
+                handler: logging.Handler = Private(
+                    self.path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+                )
+            except OSError:
+                handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(self.formatter)
+            self._rotating = handler
+        return self._rotating
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.rotating.handle(record)
+
+    def close(self) -> None:
+        if self._rotating is not None:
+            self._rotating.close()
+        super().close()
 
 
 def setup_logging(log_file: Path) -> None:
@@ -89,9 +129,9 @@ def setup_logging(log_file: Path) -> None:
     root.setLevel(logging.INFO)
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = _PrivateLogHandler(
-            log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"
-        )
+        log_file.touch(mode=0o600)
+        log_file.chmod(0o600)
+        handler: logging.Handler = LogFile(log_file)
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
