@@ -146,6 +146,10 @@ class Voice(QObject):
         return self._phase is _Phase.READY
 
     @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @property
     def broken(self) -> bool:
         """True once the voice has been given up; it stays silent from then on."""
         return self._phase is _Phase.OFF
