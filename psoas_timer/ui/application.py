@@ -6,18 +6,21 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from psoas_timer import APP_ID, APP_NAME, __version__
 from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import Clocks, WallClock, system_wall
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
-from psoas_timer.store.saving import UnavailableStore
+
+if TYPE_CHECKING:
+    from psoas_timer.store import Store
+    from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+#: How long start-up waits for the first paint before going on without it.
+UNPAINTED_GRACE_MS = 3000
+
 #: What happens to a session when the log could not be opened.
 NOT_SAVED_THIS_TIME = (
     "Nothing will be saved to the log this time: sessions run, what you do is kept in "
@@ -54,6 +60,8 @@ def open_store(
     paths: Paths, wall: WallClock = system_wall
 ) -> tuple[Store | UnavailableStore, str | None]:
     """Open the log; on a problem return a stand-in and a message that says what to do."""
+    from psoas_timer.store import CorruptDatabaseError, Store, StoreError, quarantine
+    from psoas_timer.store.saving import UnavailableStore
 
     def unavailable(message: str) -> tuple[UnavailableStore, str]:
         return UnavailableStore(message), message
@@ -90,8 +98,6 @@ def run(
     time_scale: float,
     process_age: Callable[[], float],
 ) -> int:
-    from psoas_timer.ui.main_window import MainWindow
-
     app = make_application()
     paths.ensure()
     # One running copy per data folder: a second start only brings it forward.
@@ -115,37 +121,72 @@ def run(
         log.warning("catalog: %s", error)
     # The app's only clocks: every "now", for pacing and for stamps, comes from here.
     clocks = Clocks.real(time_scale)
-    store, store_message = open_store(paths, clocks.wall)
-    window = MainWindow(catalog, settings, paths, clocks, store)
+    messages = [settings_message]
+    opened: list[Store | UnavailableStore] = []
+
+    def open_log() -> Store | UnavailableStore:
+        store, store_message = open_store(paths, clocks.wall)
+        opened.append(store)
+        messages.append(store_message)
+        return store
+
+    from psoas_timer.ui.main_window import MainWindow
+
+    # The log is opened once the window is on screen (or sooner, if something
+    # needs it first): its checks are not something the user waits to see.
+    window = MainWindow(catalog, settings, paths, clocks, open_log)
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
         print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
-    if smoke:
 
-        def report() -> None:
-            print(f"first paint after {process_age():.3f} s", flush=True)
-            window.shutdown()
-            app.quit()
+    def first_paint_reported() -> None:
+        print(f"first paint after {process_age():.3f} s", flush=True)
+        window.open_log()  # still opened and checked, as in every start
+        window.shutdown()
+        app.quit()
+
+    # A window that starts hidden (minimised by the desktop, say) is never
+    # painted: the log, its messages and the recovery offer still come.
+    unpainted = QTimer(window)
+    unpainted.setSingleShot(True)
+    begun = False
+
+    def after_first_paint() -> None:
+        nonlocal begun
+        if begun:
+            return
+        begun = True
+        unpainted.stop()
+        window.open_log()
+        for message in messages:
+            if message:
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.warning(window, APP_NAME, message)
+        if not window.settings.safety_acknowledged and catalog.safety is not None:
+            QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
+        # After the safety notice: a session cut short by a crash is offered back.
+        QTimer.singleShot(0, window.offer_recovery)
+
+    if smoke:
 
         def give_up() -> None:
             print("the main window never painted", file=sys.stderr, flush=True)
             app.exit(1)
 
-        window.first_paint.connect(lambda: QTimer.singleShot(0, report))
         QTimer.singleShot(30_000, give_up)
-        window.show()
     else:
-        window.show()
-        for message in (settings_message, store_message):
-            if message:
-                QMessageBox.warning(window, APP_NAME, message)
-        if not settings.safety_acknowledged and catalog.safety is not None:
-            QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
-        # After the safety notice: a session cut short by a crash is offered back.
-        QTimer.singleShot(0, window.offer_recovery)
+        unpainted.timeout.connect(after_first_paint)
+        unpainted.start(UNPAINTED_GRACE_MS)
+    window.first_paint.connect(
+        lambda: QTimer.singleShot(0, first_paint_reported if smoke else after_first_paint)
+    )
+    window.show()
     try:
         return app.exec()
     finally:
-        store.close()
+        unpainted.stop()
+        for store in opened:
+            store.close()
         instance.release()

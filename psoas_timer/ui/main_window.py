@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,28 +18,30 @@ from psoas_timer.core.clock import Clocks
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
-from psoas_timer.services.keepawake import KeepAwake
-from psoas_timer.services.saving import SavedItem, SaveService
-from psoas_timer.services.sound import CuePlayer
-from psoas_timer.services.voice import Voice
-from psoas_timer.store import Moment, Session, Side, Store
-from psoas_timer.store.saving import UnavailableStore
-from psoas_timer.ui import actions, prompts
-from psoas_timer.ui.dialogs import recovery
-from psoas_timer.ui.dialogs.keys import KeysDialog
-from psoas_timer.ui.dialogs.recovery import RecoveryChoice
-from psoas_timer.ui.dialogs.safety import SafetyDialog
-from psoas_timer.ui.dialogs.settings import SettingsDialog
-from psoas_timer.ui.dialogs.unsaved import settle_unsaved
+from psoas_timer.ui import actions, window_parts
+from psoas_timer.ui.after_paint import after_next_paint
 from psoas_timer.ui.picker.picker_page import PickerPage
-from psoas_timer.ui.picker.placement_page import PlacementPage
-from psoas_timer.ui.progress.commands import LogCommands
-from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 from psoas_timer.ui.window_state import restore_geometry, save_geometry
 
+# What the first screen does not show is imported when it is first wanted: the
+# session page, sound and voice, the log and its save queue, every dialog and
+# the charts. Start-up pays only for the picker (tests/ui/test_startup.py).
 if TYPE_CHECKING:
+    from psoas_timer.services.keepawake import KeepAwake
+    from psoas_timer.services.saving import SavedItem, SaveService
+    from psoas_timer.services.sound import CuePlayer
+    from psoas_timer.services.voice import Voice
+    from psoas_timer.store import Moment, Session, Side, Store
+    from psoas_timer.store.saving import UnavailableStore
+    from psoas_timer.ui.dialogs.recovery import RecoveryChoice
+    from psoas_timer.ui.picker.placement_page import PlacementPage
+    from psoas_timer.ui.progress.commands import LogCommands
     from psoas_timer.ui.progress.page import ProgressHistoryPage
+    from psoas_timer.ui.session.session_page import SessionPage
+
+    #: The log itself, or what opens it when it is first needed.
+    LogSource = Store | UnavailableStore | Callable[[], Store | UnavailableStore]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         paths: Paths,
         clocks: Clocks,
-        store: Store | UnavailableStore,
+        store: LogSource,
         voice_engine: str | None = None,
     ) -> None:
         super().__init__()
@@ -66,48 +68,31 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.paths = paths
         self.clocks = clocks
-        self.keep_awake = KeepAwake(APP_NAME)
         self._painted = False
         self._floor_active = False
-
-        self.cues = CuePlayer(paths.cache, self)
-        self.voice = Voice(voice_engine, self)
-        self.cues.problem.connect(self.show_problem)
-        self.voice.problem.connect(self.show_problem)
+        self._voice_engine = voice_engine
+        # Each made on first use (the properties below), so that opening the
+        # window costs only what the picker shows.
+        self._cues: CuePlayer | None = None
+        self._voice: Voice | None = None
+        self._keep_awake: KeepAwake | None = None
+        self._placement: PlacementPage | None = None
+        self._session: SessionPage | None = None
+        self._saving: SaveService | None = None
+        self._log_commands: LogCommands | None = None
+        self._log_source = store
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.picker = PickerPage()
+        self.picker = PickerPage(paths.cache)
         self.picker.set_catalog(catalog)
         self.picker.chosen.connect(self.show_tool)
         self.picker.progress_requested.connect(self.show_progress)
-        self.placement = PlacementPage()
-        self.placement.back_requested.connect(self.show_picker)
-        self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))
-        self.placement.start_requested.connect(self.start_session)
-        self.session = SessionPage(clocks.session, self.cues, self.voice)
-        self.session.finished.connect(self._session_finished)
-        self.session.leave_requested.connect(self.leave_session)
-        self.session.status.connect(self.show_status)
-        if catalog.safety is not None:
-            self.session.set_safety_line(catalog.safety.during_set)
-        for page in (self.picker, self.placement, self.session):
-            self.stack.addWidget(page)
-        # Keys that reach the window while a session shows go to the session.
-        self.installEventFilter(self.session)
+        self.stack.addWidget(self.picker)
 
         self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
 
-        # Every write to the log goes through here, session events and edits alike.
-        self.saving = SaveService(store, clocks.wall, self)
-        self.saving.item_saved.connect(self._item_saved)
-        self.saving.problem.connect(self._save_problem)
-        self.saving.pending_changed.connect(self._save_state_changed)
-        self.saving.recovered.connect(self._saves_recovered)
-        self.saving.refused.connect(lambda text: self.show_status(text, 15000))
-        self.session.engine_started.connect(self.saving.attach)
-        self.log_commands = LogCommands(self, self.saving, self.show_status)
         self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Lasting problem")
@@ -119,6 +104,59 @@ class MainWindow(QMainWindow):
         self._follow_undo_stack()
         self.apply_settings(settings)
         restore_geometry(self, paths.window_state)
+        if not callable(store):
+            self.open_log()
+
+    # -- parts made on first use (ui/window_parts.py) -----------------------------
+
+    def open_log(self) -> SaveService:
+        """Open the log, if it is not open yet, and the save queue every write goes
+        through: nothing can write to the log before this has run."""
+        if self._saving is None:
+            self._saving = window_parts.open_log(self, self._log_source)
+        return self._saving
+
+    @property
+    def saving(self) -> SaveService:
+        return self.open_log()
+
+    @property
+    def log_commands(self) -> LogCommands:
+        if self._log_commands is None:
+            self._log_commands = window_parts.log_commands(self)
+        return self._log_commands
+
+    @property
+    def cues(self) -> CuePlayer:
+        if self._cues is None:
+            self._cues = window_parts.cue_player(self)
+        return self._cues
+
+    @property
+    def voice(self) -> Voice:
+        if self._voice is None:
+            self._voice = window_parts.voice(self, self._voice_engine)
+        return self._voice
+
+    @property
+    def keep_awake(self) -> KeepAwake:
+        if self._keep_awake is None:
+            self._keep_awake = window_parts.keep_awake()
+        return self._keep_awake
+
+    @property
+    def placement(self) -> PlacementPage:
+        if self._placement is None:
+            self._placement = window_parts.placement_page(self)
+        return self._placement
+
+    @property
+    def session(self) -> SessionPage:
+        if self._session is None:
+            self._session = window_parts.session_page(self)
+            if self._saving is not None and self._saving.pending:
+                self._save_state_changed(self._saving.pending)  # what waits, shown there too
+        return self._session
 
     def _follow_undo_stack(self) -> None:
         """Undo and Redo name what they would do, and are greyed out when there is nothing."""
@@ -153,6 +191,7 @@ class MainWindow(QMainWindow):
         )
         self.stack.setCurrentWidget(self.placement)
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
+        after_next_paint(self.placement, lambda: window_parts.ready_for_session(self))
         return True
 
     def show_progress(self) -> ProgressHistoryPage | None:
@@ -192,7 +231,7 @@ class MainWindow(QMainWindow):
         self.session.start(plan)
 
     def _session_running(self) -> bool:
-        engine = self.session.engine
+        engine = self._session.engine if self._session is not None else None
         return engine is not None and engine.running
 
     def _session_finished(self, completed: bool) -> None:
@@ -203,10 +242,14 @@ class MainWindow(QMainWindow):
 
     def recovery_candidates(self) -> list[Session]:
         """Sessions the log still shows as running that are not running here."""
+        from psoas_timer.ui.dialogs import recovery
+
         running = self.saving.session_id if self._session_running() else None
         return recovery.recovery_candidates(self.saving, running)
 
     def offer_recovery(self) -> None:
+        from psoas_timer.ui.dialogs import recovery
+
         names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
         recovery.offer_recovery(
             self,
@@ -222,6 +265,8 @@ class MainWindow(QMainWindow):
         choice: RecoveryChoice,
         ratings: Mapping[tuple[Side, Moment], int | None],
     ) -> None:
+        from psoas_timer.ui.dialogs import recovery
+
         message = recovery.apply_recovery(self.saving, session, choice, ratings)
         if message:
             self.show_status(message, 8000)
@@ -252,7 +297,8 @@ class MainWindow(QMainWindow):
         return self.log_commands.save_chart(page.progress, path, default_format)
 
     def leave_session(self) -> None:
-        self.session.stop()
+        if self._session is not None:
+            self._session.stop()
         self.set_floor_mode(False)
         self.show_picker()
 
@@ -273,13 +319,15 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
             self.menuBar().hide()
             self.statusBar().hide()
-            self.session.set_colours(FLOOR, floor=True)
+            if self._session is not None:
+                self._session.set_colours(FLOOR, floor=True)
         else:
             if self.isFullScreen():
                 self.showNormal()
             self.menuBar().show()
             self.statusBar().show()
-            self.session.set_colours(self._colours, floor=False)
+            if self._session is not None:
+                self._session.set_colours(self._colours, floor=False)
 
     @property
     def floor_mode(self) -> bool:
@@ -288,6 +336,9 @@ class MainWindow(QMainWindow):
     # -- dialogs -------------------------------------------------------------
 
     def show_safety(self, first_run: bool) -> bool:
+        from psoas_timer.ui import prompts
+        from psoas_timer.ui.dialogs.safety import SafetyDialog
+
         dialog = SafetyDialog(self.catalog.safety, first_run, self)
         # Often opened by Enter on Start: a held or hurried Enter must not accept it unread.
         accepted = prompts.run_modal(dialog) == SafetyDialog.DialogCode.Accepted
@@ -296,9 +347,13 @@ class MainWindow(QMainWindow):
         return accepted
 
     def show_keys(self) -> None:
+        from psoas_timer.ui.dialogs.keys import KeysDialog
+
         KeysDialog(self.commands, self).exec()
 
     def show_about(self) -> None:
+        from psoas_timer.ui import prompts
+
         prompts.about(
             self,
             f"About {APP_NAME}",
@@ -308,6 +363,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
+        from psoas_timer.ui.dialogs.settings import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
@@ -328,13 +385,19 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self._colours = apply_theme(app, settings.theme)
-        self.session.set_colours(FLOOR if self._floor_active else self._colours, self._floor_active)
-        self.placement.diagram.set_colours(self._colours)
+        # Parts not made yet take these settings when they are made.
+        if self._session is not None:
+            floor = self._floor_active
+            self._session.set_colours(FLOOR if floor else self._colours, floor)
+        if self._placement is not None:
+            self._placement.diagram.set_colours(self._colours)
         if self.progress_page is not None:
             self.progress_page.set_colours(self._colours)
-        self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
-        self.voice.set_enabled(settings.voice)
-        self.voice.set_volume(settings.volume / 100)
+        if self._cues is not None:
+            self._cues.set_volume(settings.volume / 100, muted=not settings.sound)
+        if self._voice is not None:
+            self._voice.set_enabled(settings.voice)
+            self._voice.set_volume(settings.volume / 100)
 
     # -- status ----------------------------------------------------------------
 
@@ -355,7 +418,8 @@ class MainWindow(QMainWindow):
 
     def _item_saved(self, item: SavedItem) -> None:
         self.show_status(f"Saved: {item.what}.", 4000)
-        self.session.show_saved(item.what, ends_session=item.kind == "end")
+        if self._session is not None:
+            self._session.show_saved(item.what, ends_session=item.kind == "end")
 
     def _save_problem(self, message: str) -> None:
         del message  # shown by _save_state_changed, which also keeps its count current
@@ -370,12 +434,14 @@ class MainWindow(QMainWindow):
         elif self.status_label.text() == self._save_line:
             self.status_label.setText("")
             self.status_label.setToolTip("")
-        waiting = tuple(change.what for change in self.saving.queue.pending_changes())
-        self.session.set_save_state(message, waiting)
+        if self._session is not None:
+            waiting = tuple(change.what for change in self.saving.queue.pending_changes())
+            self._session.set_save_state(message, waiting)
 
     def _saves_recovered(self) -> None:
         self.show_status("Everything pending has now been saved.", 8000)
-        self.session.show_saved("everything that was waiting")
+        if self._session is not None:
+            self._session.show_saved("everything that was waiting")
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -386,8 +452,10 @@ class MainWindow(QMainWindow):
             self.first_paint.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        engine = self.session.engine
+        engine = self._session.engine if self._session is not None else None
         if engine is not None and engine.running:
+            from psoas_timer.ui import prompts
+
             if not prompts.confirm(
                 self,
                 "Quit during a session?",
@@ -398,9 +466,12 @@ class MainWindow(QMainWindow):
                 return
             engine.end()
         # Changes the log has not taken yet are never dropped without asking.
-        if not settle_unsaved(self, self.saving):
-            event.ignore()
-            return
+        if self._saving is not None:
+            from psoas_timer.ui.dialogs.unsaved import settle_unsaved
+
+            if not settle_unsaved(self, self._saving):
+                event.ignore()
+                return
         self.shutdown()
         event.accept()
 
@@ -408,7 +479,13 @@ class MainWindow(QMainWindow):
         if not self._floor_active:  # full screen is not the size to come back to
             save_geometry(self, self.paths.window_state)
         self.statusBar().clearMessage()
-        self.session.stop()
-        self.voice.shutdown()
-        self.keep_awake.release()
-        self.saving.stop()
+        if self._session is not None:
+            self._session.stop()
+        if self._cues is not None:
+            self._cues.shutdown()
+        if self._voice is not None:
+            self._voice.shutdown()
+        if self._keep_awake is not None:
+            self._keep_awake.release()
+        if self._saving is not None:
+            self._saving.stop()
