@@ -132,7 +132,7 @@ def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui(
     assert sound.OPEN_BOUND_MS / 1000 - 0.01 <= report["problems"][0][0] < 3.0, report
     assert report["preload_s"] < wait_s + 0.1, report
     if warmed:
-        assert report["warm_s"] < 0.05, report
+        assert report["warm_s"] < wait_s, report  # it did not wait for the server
     assert report["longest_gap_s"] < wait_s + 0.15, "the GUI thread was held past the wait"
     assert not report["available"]
     # The process ends at once although the first call is still waiting on the server.
