@@ -207,6 +207,8 @@ class Voice(QObject):
     def shutdown(self) -> None:
         """Stop speaking and end the speech thread, waiting for it only briefly."""
         self.stop()
+        # An engine still starting is not waited for any more: no "voice is off" later.
+        self._create_watchdog.stop()
         self._release_engine(SHUTDOWN_WAIT_S)
         if self._phase is not _Phase.OFF:
             self._phase = _Phase.IDLE

@@ -27,7 +27,7 @@ from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from tests.hangs import GuiTicks
-from tests.qt_helpers import start_session
+from tests.qt_helpers import active_timers, start_session
 from tests.ui.conftest import TEST_SETTINGS
 
 VOICE_ON = TEST_SETTINGS.with_changes(voice=True)
@@ -394,6 +394,21 @@ def test_shutting_down_while_the_engine_is_stuck_waits_only_briefly(
     voice.shutdown()
     took = time.monotonic() - began
     assert voice_module.SHUTDOWN_WAIT_S <= took < voice_module.SHUTDOWN_WAIT_S + 0.3
+
+
+def test_shutting_down_while_the_engine_starts_leaves_nothing_running(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(hang_in="setEngine")
+    voice = fake_voice(fake, create_ms=300)
+    problems: list[str] = []
+    voice.problem.connect(problems.append)
+    voice.preload()
+    qtbot.waitUntil(lambda: bool(fake.calls), timeout=2000)
+    voice.shutdown()
+    assert active_timers([voice]) == []
+    qtbot.wait(400)  # past the time the engine had to start
+    assert problems == []
 
 
 def test_an_engine_stuck_speaking_is_given_up_once_and_asked_to_stop(
