@@ -174,7 +174,7 @@ def test_the_running_app_opens_no_network_socket_at_the_system_call_level(
 
 
 def test_the_app_log_file_is_private_even_after_rotation(tmp_path: Path) -> None:
-    from psoas_timer.app import setup_logging
+    from psoas_timer.app import _PrivateLogHandler, setup_logging
 
     old_umask = os.umask(0o022)
     log_file = tmp_path / "logs" / "psoas-timer.log"
@@ -182,11 +182,16 @@ def test_the_app_log_file_is_private_even_after_rotation(tmp_path: Path) -> None
     before = list(root.handlers)
     try:
         setup_logging(log_file)
+        # There from the start, before a line is written.
+        assert _mode(log_file) == 0o600
         (handler,) = [h for h in root.handlers if h not in before]
         root.info("status: rating 7/10 saved")
         assert _mode(log_file) == 0o600
-        assert isinstance(handler, logging.handlers.RotatingFileHandler)
-        handler.doRollover()
+        assert "rating 7/10" in log_file.read_text("utf-8")
+        assert isinstance(handler, _PrivateLogHandler)
+        rotating = handler.rotating
+        assert isinstance(rotating, logging.handlers.RotatingFileHandler)
+        rotating.doRollover()
         root.info("status: after rotation")
         assert _mode(log_file) == 0o600
         assert _mode(log_file.with_name("psoas-timer.log.1")) == 0o600
