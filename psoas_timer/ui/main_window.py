@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         if self._session_running():
             return
         from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
-        from psoas_timer.ui.progress.report import catalog_names
+        from psoas_timer.ui.progress.names import catalog_names
 
         names, _ = catalog_names(self.catalog)
         choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)

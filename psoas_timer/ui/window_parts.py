@@ -181,8 +181,8 @@ def session_page(window: MainWindow) -> SessionPage:
 
 def progress_page(window: MainWindow) -> ProgressHistoryPage:
     # pyqtgraph is imported here, the first time the page is wanted.
+    from psoas_timer.ui.progress.names import catalog_names
     from psoas_timer.ui.progress.page import ProgressHistoryPage
-    from psoas_timer.ui.progress.report import catalog_names
 
     names, positions = catalog_names(window.catalog)
     page = ProgressHistoryPage(

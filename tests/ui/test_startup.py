@@ -119,6 +119,65 @@ def test_the_first_paint_waits_for_nothing_the_first_screen_does_not_show(
     assert sorted(set(NOT_AT_FIRST_PAINT) & again) == []
 
 
+def test_start_up_steps_come_after_the_first_paint_in_their_order(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is opened and checked, then what went wrong is said, then the safety
+    notice, the recovery offer and the next-day question, as before the window was
+    painted first; all before the window could start a session."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from psoas_timer.ui import application
+
+    where = paths.paths_under(tmp_path / "app")
+    where.ensure()
+    where.settings.write_bytes(b"{not json")  # a message to show
+    steps: list[str] = []
+    windows: list[MainWindow] = []
+    opened = application.open_store
+
+    def open_store(*args: object, **kwargs: object) -> object:
+        steps.append("log opened")
+        return opened(*args, **kwargs)  # type: ignore[arg-type]
+
+    def warning(parent: object, title: str, text: str, *args: object) -> object:
+        steps.append("warning")
+        return QMessageBox.StandardButton.Ok
+
+    def painted(window: MainWindow) -> None:
+        windows.append(window)
+        steps.append("paint")
+
+    real_init = MainWindow.__init__
+
+    def init(window: MainWindow, *args: object, **kwargs: object) -> None:
+        real_init(window, *args, **kwargs)  # type: ignore[arg-type]
+        window.first_paint.connect(lambda: painted(window))
+
+    def last(window: MainWindow) -> None:
+        steps.append("next-day")
+        QApplication.quit()
+
+    monkeypatch.setattr(application, "open_store", open_store)
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(MainWindow, "__init__", init)
+    monkeypatch.setattr(MainWindow, "show_safety", lambda w, first_run: steps.append("safety"))
+    monkeypatch.setattr(MainWindow, "offer_recovery", lambda w: steps.append("recovery"))
+    monkeypatch.setattr(MainWindow, "offer_next_day_check", last)
+    try:
+        assert application.run(where, None, False, 1.0, lambda: 0.0) == 0
+    finally:
+        for window in windows:
+            window.shutdown()
+            window.close()
+            window.deleteLater()
+        # quit() leaves Qt's "quit now" flag behind for the next loop; this clears it.
+        QTimer.singleShot(0, QApplication.quit)
+        QApplication.exec()
+    assert steps == ["paint", "log opened", "warning", "safety", "recovery", "next-day"]
+
+
 # -- the window: parts made when first wanted ------------------------------------------
 
 
