@@ -7,9 +7,10 @@ bare plot are built and shown untimed, before anything is timed: both sides
 start warm. Then, interleaved:
 
 * open: construct → "All time" chosen → ``reload()`` → shown → the charts'
-  first paint. The bare plot is built from the arrays the page drew (copied
-  item by item with their pens, brushes, symbols and sizes, all in one
-  PlotWidget) and timed construct → shown → first paint.
+  first paint. Two bare baselines are built from the arrays the page drew
+  (copied item by item with their pens, brushes, symbols and sizes) and timed
+  construct → shown → first paint: all of them in one PlotWidget, and the same
+  charts as the page's in the same places with pyqtgraph's defaults.
 * pan/zoom: ``setXRange`` on the tenderness chart (the others follow, as they
   are linked) then a synchronous repaint of the charts, stepping through pans
   and zooms from the whole log down to 90 days.
@@ -67,11 +68,18 @@ def _until_painted(app: QApplication, watch: PaintWatch, started: float) -> floa
     return (time.perf_counter() - started) * 1000
 
 
-Copied = list[tuple[str, dict[str, Any]]]
+Copied = list[tuple[tuple[int, int], str, dict[str, Any]]]
+
+
+def _cell(item: Any) -> tuple[int, int]:
+    """Where the chart holding ``item`` sits in its layout (row, column)."""
+    plot = item.getViewBox().parentItem()
+    row, col = plot.parentItem().items[plot][0]
+    return int(row), int(col)
 
 
 def copy_items(page: ProgressCharts) -> Copied:
-    """The per-session arrays of the tab on show, with their looks.
+    """The per-session arrays of the tab on show, with their looks and their chart.
 
     These are what plotting the log plainly would draw. The page holds them
     all, and beyond about a year in view draws weekly means of them instead;
@@ -85,33 +93,46 @@ def copy_items(page: ProgressCharts) -> Copied:
         item = series.item
         if isinstance(item, pg.ScatterPlotItem):
             opts = item.opts
-            items.append(
-                (
-                    "scatter",
-                    {
-                        "x": x,
-                        "y": y,
-                        "symbol": opts["symbol"],
-                        "size": opts["size"],
-                        "pen": opts["pen"],
-                        "brush": opts["brush"],
-                    },
-                )
-            )
+            look = {
+                "symbol": opts["symbol"],
+                "size": opts["size"],
+                "pen": opts["pen"],
+                "brush": opts["brush"],
+            }
+            items.append((_cell(item), "scatter", {"x": x, "y": y, **look}))
         else:
-            items.append(("line", {"x": x, "y": y, "pen": item.opts["pen"]}))
+            items.append((_cell(item), "line", {"x": x, "y": y, "pen": item.opts["pen"]}))
     return items
 
 
+def _add(plot: pg.PlotItem, kind: str, data: dict[str, Any]) -> None:
+    if kind == "line":
+        plot.addItem(pg.PlotDataItem(x=data["x"], y=data["y"], pen=data["pen"]))
+    else:
+        plot.addItem(pg.ScatterPlotItem(**data))
+
+
 def build_bare(items: Copied) -> pg.PlotWidget:
+    """Every array in one plot: what plotting the log plainly costs."""
     widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
-    for kind, data in items:
-        if kind == "line":
-            widget.addItem(pg.PlotDataItem(x=data["x"], y=data["y"], pen=data["pen"]))
-        elif kind == "scatter":
-            widget.addItem(pg.ScatterPlotItem(**data))
-        else:
-            widget.addItem(pg.BarGraphItem(**data))
+    for _, kind, data in items:
+        _add(widget.getPlotItem(), kind, data)
+    return widget
+
+
+def build_bare_charts(items: Copied) -> pg.GraphicsLayoutWidget:
+    """The same charts as the page, in the same places, each holding the same arrays,
+    made with pyqtgraph's defaults: what showing those charts costs before the page
+    adds anything (its headline, filters, tabs, grid, marks, titles and tips)."""
+    widget = pg.GraphicsLayoutWidget()
+    cells = sorted({cell for cell, _, _ in items})
+    bottom = {col: max(r for r, c in cells if c == col) for _, col in cells}
+    plots: dict[tuple[int, int], pg.PlotItem] = {}
+    for row, col in cells:
+        axes = {"bottom": pg.DateAxisItem(utcOffset=0)} if bottom[col] == row else {}
+        plots[(row, col)] = widget.addPlot(row=row, col=col, axisItems=axes)
+    for cell, kind, data in items:
+        _add(plots[cell], kind, data)
     return widget
 
 
@@ -132,10 +153,11 @@ class Bench:
         page.show()
         return _until_painted(self.app, watch, started), page
 
-    def open_bare(self) -> tuple[float, pg.PlotWidget]:
+    def open_bare(self, build: Callable[[Copied], QWidget] = build_bare) -> tuple[float, QWidget]:
         started = time.perf_counter()
-        widget = build_bare(self.items)
+        widget = build(self.items)
         widget.resize(*SIZE)
+        assert isinstance(widget, pg.GraphicsView)
         watch = PaintWatch(widget.viewport())
         widget.show()
         return _until_painted(self.app, watch, started), widget
@@ -181,41 +203,50 @@ def main(argv: list[str]) -> int:
     store = Store.open(args.database)
     bench = Bench(app, store)
     # Untimed: warm every cache on both sides, and take the arrays the page draws.
-    _, page = bench.open_page()
-    bench.items = copy_items(page)
-    bench.close(page)
-    _, bare = bench.open_bare()
-    bench.close(bare)
+    _, warm_page = bench.open_page()
+    bench.items = copy_items(warm_page)
+    bench.close(warm_page)
+    for build in (build_bare, build_bare_charts):
+        _, warm = bench.open_bare(build)
+        bench.close(warm)
 
-    page_open: list[float] = []
-    bare_open: list[float] = []
+    opened: dict[str, list[float]] = {"page": [], "bare": [], "charts": []}
+    builders: dict[str, Callable[[Copied], QWidget]] = {
+        "bare": build_bare,
+        "charts": build_bare_charts,
+    }
+    order = ("page", "bare", "charts")
+    shown: dict[str, QWidget] = {}
     for index in range(args.rounds):
-        for which in ("page", "bare") if index % 2 == 0 else ("bare", "page"):
+        # Each round in another order: no side always goes first on a cold cache.
+        rotated = order[index % 3 :] + order[: index % 3]
+        for which in rotated:
             if which == "page":
-                took, page = bench.open_page()
-                page_open.append(took)
-                if index < args.rounds - 1:
-                    bench.close(page)
+                took, shown[which] = bench.open_page()
             else:
-                took, bare = bench.open_bare()
-                bare_open.append(took)
-                if index < args.rounds - 1:
-                    bench.close(bare)
+                took, shown[which] = bench.open_bare(builders[which])
+            opened[which].append(took)
+            if index < args.rounds - 1:
+                bench.close(shown[which])
+    page = shown["page"]
+    bare = shown["bare"]
+    assert isinstance(page, ProgressCharts) and isinstance(bare, pg.PlotWidget)
     plot = page.tenderness_plot
     page_pan = bench.pan_zoom(
         lambda a, b: plot.setXRange(a, b, padding=0), page.graphics.viewport()
     )
     bare_pan = bench.pan_zoom(lambda a, b: bare.setXRange(a, b, padding=0), bare.viewport())
     query = bench.query(max(5, args.rounds))
-    points = sum(len(data["x"]) for _, data in bench.items)
+    points = sum(len(data["x"]) for _, _, data in bench.items)
     print(
         json.dumps(
             {
                 "sessions": len(store.progress_sessions()),
                 "points": points,
                 "items": len(bench.items),
-                "page_open_ms": page_open,
-                "bare_open_ms": bare_open,
+                "page_open_ms": opened["page"],
+                "bare_open_ms": opened["bare"],
+                "charts_open_ms": opened["charts"],
                 "page_pan_ms": page_pan,
                 "bare_pan_ms": bare_pan,
                 "query_ms": query,
@@ -224,8 +255,8 @@ def main(argv: list[str]) -> int:
         ),
         flush=True,
     )
-    bench.close(page)
-    bench.close(bare)
+    for widget in shown.values():
+        bench.close(widget)
     store.close()
     return 0
 

@@ -24,7 +24,7 @@ from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store
 from psoas_timer.ui.progress.charts import ProgressCharts
 from psoas_timer.ui.progress.compare_view import VALUE_ROLE
-from psoas_timer.ui.progress.plots import WholeNumberAxis, day_x
+from psoas_timer.ui.progress.plots import PlainAxis, PlainDateAxis, WholeNumberAxis, day_x
 from tests.helpers import SampleSession, write_sample_log
 
 TODAY = date(2024, 6, 30)
@@ -211,6 +211,28 @@ def test_count_axes_tick_only_whole_numbers() -> None:
         for spacing, _offset in axis.tickSpacing(low, high, size):
             assert spacing >= 1 and spacing == int(spacing)
         assert axis.tickStrings([0.0, 1.0, 2.0], 1, 1) == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize("date_axis", [False, True])
+def test_axis_labels_follow_their_text_and_never_take_a_unit_prefix(
+    qtbot: QtBot, date_axis: bool
+) -> None:
+    del qtbot  # a QApplication for the graphics items
+    axis = PlainDateAxis() if date_axis else PlainAxis("left")
+    plain = pg.AxisItem("left")
+    for each in (axis, plain):
+        each.setLabel("Load", units="g")
+        each.setRange(0, 5_000_000)
+    assert "Mg" in plain.label.toPlainText()  # pyqtgraph's own axis would rescale
+    assert axis.label.toPlainText().strip() == "Load (g)"
+    axis.setLabel("Points")
+    assert axis.label.toPlainText().strip() == "Points"
+
+
+def test_every_chart_axis_is_a_plain_one(page: ProgressCharts) -> None:
+    for plot in page.tenderness.plots().values():
+        for name in ("left", "bottom", "top", "right"):
+            assert isinstance(plot.getAxis(name), PlainAxis | PlainDateAxis), name
 
 
 def test_more_than_a_year_in_view_shows_weekly_means(

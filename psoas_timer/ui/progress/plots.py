@@ -52,7 +52,49 @@ def xy(points: Sequence[DayValue]) -> tuple[np.ndarray, np.ndarray]:
     return x, np.fromiter(map(_VALUE, points), dtype=np.float64, count=count)
 
 
-class WholeNumberAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+def _set_label_once(axis: Any) -> None:
+    html = axis.labelString()
+    if html != axis.__dict__.get("_label_html"):
+        axis._label_html = html
+        axis.label.setHtml(html)
+    axis._adjustSize()
+    axis.picture = None
+    axis.update()
+
+
+def _no_unit_prefix(axis: Any) -> None:
+    axis.autoSIPrefixScale = 1.0
+    axis.labelUnitPrefix = ""
+    axis._updateLabel()
+
+
+class PlainAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """An axis whose label is laid out only when its text changes.
+
+    pyqtgraph lays an axis label out again as rich text on every change of pen,
+    range or scale, even when the text is the same: building the four charts of
+    the tenderness tab did it about 200 times, a fifth of the page's opening.
+    The charts' values carry no units, so no unit prefix (k, M) is worked out.
+    """
+
+    def _updateLabel(self) -> None:
+        _set_label_once(self)
+
+    def updateAutoSIPrefix(self) -> None:
+        _no_unit_prefix(self)
+
+
+class PlainDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """A date axis whose label is laid out only when its text changes (see PlainAxis)."""
+
+    def _updateLabel(self) -> None:
+        _set_label_once(self)
+
+    def updateAutoSIPrefix(self) -> None:
+        _no_unit_prefix(self)
+
+
+class WholeNumberAxis(PlainAxis):
     """An axis of counts (sessions, breaths, levels): ticks only at whole numbers."""
 
     def tickSpacing(self, low: float, high: float, size: float) -> list[tuple[float, float]]:
@@ -112,11 +154,9 @@ def add_plot(
     """One chart of a column. Only the bottom chart of a column carries the date axis:
     the charts above share it through their linked x range, and are spared drawing
     ticks of their own."""
-    axes: dict[str, pg.AxisItem] = {}
-    if date_axis:
-        axes["bottom"] = pg.DateAxisItem(utcOffset=0)
-    if whole_numbers:
-        axes["left"] = WholeNumberAxis("left")
+    axes: dict[str, pg.AxisItem] = {name: PlainAxis(name) for name in ("top", "right")}
+    axes["bottom"] = PlainDateAxis(utcOffset=0) if date_axis else PlainAxis("bottom")
+    axes["left"] = WholeNumberAxis("left") if whole_numbers else PlainAxis("left")
     plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
     plot.setTitle(title)
     plot.setObjectName(key)
@@ -131,10 +171,6 @@ def add_plot(
     # automatic range would also fight the linked charts whenever data changed.
     plot.disableAutoRange()
     plot.getAxis("left").setWidth(48)
-    for name in ("left", "bottom"):
-        # No unit prefixes (k, M) to work out: otherwise every change of range
-        # re-lays the axis label as rich text.
-        plot.getAxis(name).enableAutoSIPrefix(False)
     return plot
 
 
