@@ -271,3 +271,20 @@ def test_a_log_file_that_is_not_a_regular_file_is_refused_never_followed(
     assert victim.read_text() == "keep\n" and _mode(victim) == 0o644
     assert device.stat().st_mode == device_mode
     assert log_file.is_symlink() or log_file.exists()
+
+
+def test_a_link_put_in_the_log_files_place_after_start_is_not_followed_either(
+    tmp_path: Path, logging_restored: list[logging.Handler], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is checked at start, and again when the first line opens it to write."""
+    from psoas_timer.app import setup_logging
+
+    log_file = tmp_path / "logs" / "psoas-timer.log"
+    setup_logging(log_file)
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("keep\n")
+    log_file.unlink()
+    log_file.symlink_to(victim)
+    logging.getLogger("psoas_timer").info("status: rating 7/10 saved")
+    assert victim.read_text() == "keep\n"
+    assert f"cannot write the app's log {log_file}" in capsys.readouterr().err

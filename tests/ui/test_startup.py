@@ -11,7 +11,8 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
@@ -119,15 +120,14 @@ def test_the_first_paint_waits_for_nothing_the_first_screen_does_not_show(
     assert sorted(set(NOT_AT_FIRST_PAINT) & again) == []
 
 
+@pytest.mark.parametrize("shown", [True, False], ids=["painted", "never-painted"])
 def test_start_up_steps_come_after_the_first_paint_in_their_order(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown: bool
 ) -> None:
     """The log is opened and checked, then what went wrong is said, then the safety
     notice, the recovery offer and the next-day question, as before the window was
-    painted first; all before the window could start a session."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+    painted first. A window that is never painted (started minimised, say) gets them
+    all the same, a moment later."""
     from psoas_timer.ui import application
 
     where = paths.paths_under(tmp_path / "app")
@@ -165,6 +165,13 @@ def test_start_up_steps_come_after_the_first_paint_in_their_order(
     monkeypatch.setattr(MainWindow, "show_safety", lambda w, first_run: steps.append("safety"))
     monkeypatch.setattr(MainWindow, "offer_recovery", lambda w: steps.append("recovery"))
     monkeypatch.setattr(MainWindow, "offer_next_day_check", last)
+    if not shown:
+
+        def stay_hidden(window: MainWindow) -> None:
+            windows.append(window)
+
+        monkeypatch.setattr(MainWindow, "show", stay_hidden)
+        monkeypatch.setattr(application, "UNPAINTED_GRACE_MS", 50)
     try:
         assert application.run(where, None, False, 1.0, lambda: 0.0) == 0
     finally:
@@ -175,7 +182,8 @@ def test_start_up_steps_come_after_the_first_paint_in_their_order(
         # quit() leaves Qt's "quit now" flag behind for the next loop; this clears it.
         QTimer.singleShot(0, QApplication.quit)
         QApplication.exec()
-    assert steps == ["paint", "log opened", "warning", "safety", "recovery", "next-day"]
+    painted_first = ["paint"] if shown else []
+    assert steps == [*painted_first, "log opened", "warning", "safety", "recovery", "next-day"]
 
 
 # -- the window: parts made when first wanted ------------------------------------------
@@ -224,6 +232,21 @@ def test_the_log_is_opened_once_and_before_anything_writes(
     assert len(opened) == 1
     assert window.session.engine is not None
     window.session.engine.end()
+
+
+def test_a_stop_before_the_log_is_open_leaves_it_and_its_journal_for_the_next_start(
+    qtbot: QtBot, lazy_window: tuple[MainWindow, list[Store]]
+) -> None:
+    from psoas_timer.store.journal import journal_path
+    from psoas_timer.ui.dialogs.unsaved import keep_and_quit
+
+    window, opened = lazy_window
+    keep_and_quit(window)  # SIGTERM: nothing can be waiting, so nothing is opened
+    # Its exit() leaves Qt's "quit now" flag behind for the next loop; this clears it.
+    QTimer.singleShot(0, QApplication.quit)
+    QApplication.exec()
+    assert opened == []
+    assert not journal_path(window.paths.database).exists()
 
 
 def test_the_placement_page_readies_the_session_once_it_is_on_screen(
