@@ -359,7 +359,9 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
+        dialog = SettingsDialog(
+            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
