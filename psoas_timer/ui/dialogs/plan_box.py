@@ -32,7 +32,6 @@ from psoas_timer.core.reminders import (
     WEEKDAYS,
     Weekday,
     WeeklyPlan,
-    format_time,
     parse_time,
 )
 from psoas_timer.core.settings import Settings
@@ -84,9 +83,11 @@ class PlanBox(QGroupBox):
         self.time.timeChanged.connect(self._changed)
         at.setBuddy(self.time)
         self.calendar = QPushButton("Add to my calendar…")
-        self.calendar.setAccessibleDescription(
-            "Saves the plan as a calendar file (.ics) to open with any calendar"
+        self.calendar.setToolTip(
+            "Save the plan as a calendar file (.ics) for any calendar, "
+            f"so it reminds you when {APP_NAME} is closed too"
         )
+        self.calendar.setAccessibleDescription(self.calendar.toolTip())
         self.calendar.clicked.connect(self.save_calendar)
         row.addWidget(at)
         row.addWidget(self.time)
@@ -97,6 +98,8 @@ class PlanBox(QGroupBox):
         self.note.setObjectName("planBoxNote")
         self.note.setWordWrap(True)
         self.note.setAccessibleName("About the weekly plan")
+        # Room for two lines: a wrapped label in a form is otherwise given one and cut off.
+        self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 2)
         layout.addWidget(self.note)
         self.toggled.connect(self._changed)
         self.show_settings(settings)
@@ -138,10 +141,7 @@ class PlanBox(QGroupBox):
         if problem is not None:
             text = problem
         elif self.isChecked() and plan is not None:
-            text = (
-                f"{plan.describe()}. A reminder shows at that time while {APP_NAME} is "
-                "open; for one when it is closed, add the plan to your calendar."
-            )
+            text = f"{plan.describe()}: a reminder shows then while {APP_NAME} is open."
         else:
             text = "Off. The picker still says which side was tighter last time."
         self.note.setText(text)
@@ -167,10 +167,7 @@ class PlanBox(QGroupBox):
         except OSError as exc:
             prompts.warn(self, "Calendar file not saved", write_problem(path, exc))
             return None
-        saved = (
-            f"Saved {path.name} ({plan.describe()}). Open it with your calendar "
-            f"to add the plan; it starts {format_time(plan.at)} on its next day."
-        )
+        saved = f"Saved {path.name}: open it with your calendar to add the plan."
         self.note.setText(saved)
         self.note.setAccessibleDescription(saved)
         return path
