@@ -118,7 +118,8 @@ class DesktopNotifier(QObject):
                 error = proxy.lastError()
                 if error.isValid():
                     why = error.message() or error.name() or "no answer"
-            proxy.deleteLater()
+            # No deleteLater: this thread runs no event loop; the wrapper deletes it here.
+            del proxy
             self._answered.emit(not why, why, summary, body)
 
         thread = threading.Thread(target=call, name="desktop-notification", daemon=True)

@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import Clocks, FakeClock
-from psoas_timer.core.reminders import WeeklyPlan
+from psoas_timer.core.reminders import WEEKDAYS, WeeklyPlan
 from psoas_timer.services.reminders import RECHECK_MS, SUMMARY, ReminderScheduler
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import SetRecord, Store
@@ -211,3 +211,31 @@ def test_the_picker_shows_the_plan_only_when_one_is_on(
     window.update_settings(replace(every_day, reminders=False))
     assert not note.isVisibleTo(window.picker)
     assert not window.reminders.scheduler.timer.isActive()
+
+
+def test_the_window_shows_the_reminder_at_the_planned_time(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock)
+    now = window.clocks.wall().astimezone()
+    due = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    if due.date() != now.date():
+        pytest.skip("the planned time would fall tomorrow")
+    weekday = WEEKDAYS[due.weekday()]
+    window.update_settings(
+        replace(
+            window.settings,
+            reminders=True,
+            reminder_days=(weekday,),
+            reminder_time=f"{due.hour:02d}:{due.minute:02d}",
+        )
+    )
+    scheduler = window.reminders.scheduler
+    assert scheduler.armed_for == due
+    clock.advance((due - window.clocks.wall()).total_seconds())
+    with qtbot.waitSignal(window.reminders.notifier.shown, timeout=10000) as how:
+        scheduler.timer.timeout.emit()
+    # The test bus has no notification service and offscreen has no tray.
+    assert how.args == ["status bar"]
+    assert window.statusBar().currentMessage().startswith(f"{SUMMARY}: Your plan has a session")
