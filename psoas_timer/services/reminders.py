@@ -75,6 +75,9 @@ class ReminderScheduler(QObject):
         self._armed_for: datetime | None = None
         self._day: date | None = None
         self._done_today = False
+        # The day a session with sets ended here: done, even while its sets
+        # wait to be written (a full disk) and the log cannot show them yet.
+        self._ran_on: date | None = None
         self._last: BeforeRatings | None = None
         self.lines = ("", "")
         self.timer = QTimer(self)
@@ -96,22 +99,31 @@ class ReminderScheduler(QObject):
         self._armed_for = plan.next_due(self._clocks.wall(), self._tz) if plan else None
         self.refresh()
 
+    def session_ended(self, with_sets: bool) -> None:
+        """A session ended here; one with a set counts as today's."""
+        if with_sets:
+            self._ran_on = local_day(self._clocks.wall(), self._tz)
+        self.refresh()
+
     def refresh(self) -> None:
         """Read today's sessions and the last ratings again, then look at the clock."""
         now = self._clocks.wall()
         self._day = local_day(now, self._tz)
-        self._done_today, self._last = self._read(now)
+        done, self._last = self._read(now)
+        self._done_today = done or self._ran_on == self._day
         self.check()
 
     def _read(self, now: datetime) -> tuple[bool, BeforeRatings | None]:
-        start_of_today = next_midnight(now, self._tz) - timedelta(days=1)
+        today = local_day(now, self._tz)
         try:
             summaries = self._saving.sessions_since(now - LOOK_BACK)
         except StoreError as exc:
             log.info("the weekly plan cannot read the log: %s", exc)
             return False, None
         finished = [s for s in summaries if s.status != "running"]
-        done = any(s.set_count > 0 and s.started_at >= start_of_today for s in summaries)
+        done = any(
+            s.set_count > 0 and local_day(s.started_at, self._tz) == today for s in summaries
+        )
         return done, last_rated(before_ratings(s) for s in finished)
 
     def check(self) -> None:

@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
         self.mpris.stop()
-        self.reminders.scheduler.refresh()  # a reminder held back by the session is due now
+        self.reminders.session_ended(self.session.engine)
 
     # -- the log: recovery, export and import ------------------------------------
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from psoas_timer import APP_ID, APP_NAME
+from psoas_timer.core.engine import SessionEngine
 from psoas_timer.core.settings import Settings
 from psoas_timer.services.notifications import DesktopNotifier
 from psoas_timer.services.reminders import ReminderScheduler
@@ -38,6 +39,10 @@ class Reminders:
 
     def apply(self, settings: Settings) -> None:
         self.scheduler.set_plan(settings.reminder_plan())
+
+    def session_ended(self, engine: SessionEngine | None) -> None:
+        """A reminder held back by the session is due now, unless the session did a set."""
+        self.scheduler.session_ended(engine is not None and bool(engine.results))
 
     def _saved(self, item: SavedItem) -> None:
         if item.kind in _CHANGES_THAT_MATTER:

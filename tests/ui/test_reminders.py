@@ -129,8 +129,21 @@ def test_a_running_session_holds_the_reminder_until_it_ends(make: Make) -> None:
     assert setup.shown == []
     # A session ended without a set (left at the countdown): the reminder is still due.
     setup.busy = False
-    setup.scheduler.refresh()
+    setup.scheduler.session_ended(with_sets=False)
     assert len(setup.shown) == 1
+
+
+def test_a_session_with_sets_counts_even_before_the_log_has_them(make: Make) -> None:
+    setup = make(MONDAY.replace(hour=18, minute=50))
+    setup.scheduler.set_plan(MWF)
+    setup.busy = True
+    setup.to(MONDAY.replace(hour=19, minute=1))
+    setup.busy = False
+    setup.scheduler.session_ended(with_sets=True)  # its sets still wait for a full disk
+    assert setup.shown == []
+    assert setup.scheduler.lines[0] == "Next: Wednesday 19:00"
+    setup.to(MONDAY.replace(day=2, month=12, hour=9))
+    assert setup.scheduler.lines[0] == "Due today (19:00)"
 
 
 def test_a_session_done_today_means_no_reminder_and_the_next_day_is_named(
@@ -142,7 +155,7 @@ def test_a_session_done_today_means_no_reminder_and_the_next_day_is_named(
     setup.session(MONDAY.replace(hour=18, minute=55))
     setup.to(MONDAY.replace(hour=19, minute=10))
     setup.busy = False
-    setup.scheduler.refresh()  # as when the session ends
+    setup.scheduler.refresh()  # the log shows today's session
     assert setup.shown == []
     assert setup.scheduler.lines[0] == "Next: Wednesday 19:00"
 
