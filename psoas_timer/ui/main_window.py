@@ -40,6 +40,7 @@ from psoas_timer.ui.picker.placement_page import PlacementPage
 from psoas_timer.ui.progress.commands import LogCommands
 from psoas_timer.ui.progress.report import catalog_names
 from psoas_timer.ui.progress.report_command import save_report_from_window
+from psoas_timer.ui.reminders import Reminders
 from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
 from psoas_timer.ui.window_state import restore_geometry, save_geometry
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         self.commands = actions.install(self)
         self.floor_action = self.commands["floor_mode"]
         self._follow_undo_stack()
+        # The weekly plan: the picker's lines and a notification at the planned time.
+        self.reminders = Reminders(self, busy=self._session_running)
         self.apply_settings(settings)
         restore_geometry(self, paths.window_state)
 
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
         del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
         self.mpris.stop()
+        self.reminders.session_ended(self.session.engine)
 
     # -- the log: recovery, export and import ------------------------------------
 
@@ -355,7 +359,9 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
+        dialog = SettingsDialog(
+            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
@@ -382,6 +388,7 @@ class MainWindow(QMainWindow):
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)
+        self.reminders.apply(settings)
 
     # -- status ----------------------------------------------------------------
 
@@ -459,4 +466,5 @@ class MainWindow(QMainWindow):
         self.voice.shutdown()
         self.keep_awake.release()
         self.mpris.stop()
+        self.reminders.shutdown()
         self.saving.stop()
