@@ -1,6 +1,6 @@
 """Stand-ins for the desktop's keep-awake services and media controls, in their own process.
 
-    python -m tests.dbus_fakes ADDRESS [portal] [screensaver] [logind] [listener]
+    python -m tests.dbus_fakes ADDRESS [portal] [screensaver] [logind] [notifications] [listener]
 
 Registers the named services as the desktop has them (same bus names, object
 paths, interfaces and argument types: QtDBus routes a call to a slot only when
@@ -11,7 +11,8 @@ as it is by the real portal) and prints one JSON object a line: first
 - ``portal.Inhibit`` (window, flags, options, handle) and ``portal.Close`` (path);
 - ``screensaver.Inhibit`` (application, reason, cookie) and ``screensaver.UnInhibit``;
 - ``logind.Inhibit`` (what, who, why, mode) and ``logind.released`` once every
-  copy of the descriptor it handed out has been closed, as logind sees it.
+  copy of the descriptor it handed out has been closed, as logind sees it;
+- ``notifications.Notify`` (every argument of the call, and the id it returned).
 
 ``listener`` hears every ``PropertiesChanged`` of ``/org/mpris/MediaPlayer2``,
 as a desktop's media controls do, and reports each twice: ``signal`` (its
@@ -135,10 +136,46 @@ class Logind(Adaptor):
         return handed
 
 
+@dbus_interface("org.freedesktop.Notifications")
+class Notifications(Adaptor):
+    # The argument types of the specification: a signed replaces_id is refused.
+    @Slot(str, "uint", str, str, str, "QStringList", "QVariantMap", int, result="uint")
+    def Notify(
+        self,
+        app_name: str,
+        replaces_id: int,
+        app_icon: str,
+        summary: str,
+        body: str,
+        actions: list[str],
+        hints: dict[str, Any],
+        expire_timeout: int,
+    ) -> int:
+        self.fakes.requests += 1
+        report(
+            call="notifications.Notify",
+            app_name=app_name,
+            replaces_id=replaces_id,
+            app_icon=app_icon,
+            summary=summary,
+            body=body,
+            actions=actions,
+            hints=hints,
+            expire_timeout=expire_timeout,
+            id=self.fakes.requests,
+        )
+        return self.fakes.requests
+
+
 SERVICES: dict[str, tuple[str, str, type[Adaptor]]] = {
     "portal": ("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop", Portal),
     "screensaver": ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver", ScreenSaver),
     "logind": ("org.freedesktop.login1", "/org/freedesktop/login1", Logind),
+    "notifications": (
+        "org.freedesktop.Notifications",
+        "/org/freedesktop/Notifications",
+        Notifications,
+    ),
 }
 
 

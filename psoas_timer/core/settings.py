@@ -16,6 +16,15 @@ from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
+from psoas_timer.core.reminders import (
+    DEFAULT_DAYS,
+    DEFAULT_TIME,
+    PlanError,
+    Weekday,
+    WeeklyPlan,
+    parse_days,
+    parse_time,
+)
 from psoas_timer.core.units import Units, default_units
 from psoas_timer.core.vocab import (
     BREATHS_LIMITS,
@@ -75,6 +84,10 @@ class Settings:
     theme: Theme = "system"
     units: Units = "cm"
     safety_acknowledged: bool = False
+    #: A weekly plan (see :mod:`psoas_timer.core.reminders`), off until chosen.
+    reminders: bool = False
+    reminder_days: tuple[Weekday, ...] = DEFAULT_DAYS
+    reminder_time: str = DEFAULT_TIME
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -88,6 +101,26 @@ class Settings:
         for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
+        self._check_reminders()
+
+    def _check_reminders(self) -> None:
+        if not isinstance(self.reminders, bool):
+            raise SettingsError("expected true or false", "reminders")
+        try:
+            # A settings file holds a list; kept as a tuple so settings compare and hash.
+            object.__setattr__(self, "reminder_days", parse_days(self.reminder_days))
+        except PlanError as exc:
+            raise SettingsError(str(exc), "reminder_days") from None
+        try:
+            parse_time(self.reminder_time)
+        except PlanError as exc:
+            raise SettingsError(str(exc), "reminder_time") from None
+
+    def reminder_plan(self) -> WeeklyPlan | None:
+        """The weekly plan when reminders are on and it has a day, else ``None``."""
+        if not self.reminders or not self.reminder_days:
+            return None
+        return WeeklyPlan(self.reminder_days, parse_time(self.reminder_time))
 
     @property
     def pattern(self) -> BreathPattern:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -252,6 +253,10 @@ class SaveService(QObject):
 
     def last_finished_session(self) -> LastSession | None:
         return self.queue.readable().last_finished_session()
+
+    def sessions_since(self, since: datetime) -> list[SessionSummary]:
+        """Session summaries from ``since`` on, oldest first (for the weekly plan)."""
+        return self.queue.readable().sessions(since=since)
 
     def session_parts(self, session_id: int) -> tuple[list[SetRow], list[Rating]]:
         store = self.queue.readable()

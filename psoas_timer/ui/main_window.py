@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
     # Each made the first time it is read (ui/window_parts.py), so that opening
     # the window costs only what the picker shows.
     #: Every write to the log goes through here, session events and edits alike.
-    saving = Part(window_parts.open_log, then=window_parts.replay_journal)
+    saving = Part(window_parts.open_log, then=window_parts.log_opened)
     log_commands = Part(window_parts.log_commands)
     cues = Part(window_parts.cue_player)
     voice = Part(window_parts.voice)
@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
     mpris = Part(window_parts.media_controls)
     placement = Part(window_parts.placement_page)
     session = Part(window_parts.session_page)
+    #: The weekly plan: the picker's lines and a notification at the planned time.
+    reminders = Part(window_parts.reminders)
 
     def __init__(
         self,
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         del completed  # whether it is saved is said when the log has it
         self.keep_awake.release()
         self.mpris.stop()
+        self.reminders.session_ended(self.session.engine)
 
     # -- the log: recovery, export and import ------------------------------------
 
@@ -350,7 +353,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from psoas_timer.ui.dialogs.settings import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
+        dialog = SettingsDialog(
+            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
@@ -383,6 +388,8 @@ class MainWindow(QMainWindow):
         if (voice := MainWindow.voice.made(self)) is not None:
             voice.set_enabled(settings.voice)
             voice.set_volume(settings.volume / 100)
+        if (reminders := MainWindow.reminders.made(self)) is not None:
+            reminders.apply(settings)
 
     # -- status ----------------------------------------------------------------
 
@@ -478,5 +485,7 @@ class MainWindow(QMainWindow):
             keep_awake.release()
         if (mpris := MainWindow.mpris.made(self)) is not None:
             mpris.stop()
+        if (reminders := MainWindow.reminders.made(self)) is not None:
+            reminders.shutdown()
         if (saving := MainWindow.saving.made(self)) is not None:
             saving.stop()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from psoas_timer.ui.picker.placement_page import PlacementPage
     from psoas_timer.ui.progress.commands import LogCommands
     from psoas_timer.ui.progress.page import ProgressHistoryPage
+    from psoas_timer.ui.reminders import Reminders
     from psoas_timer.ui.session.session_page import SessionPage
 
 P = TypeVar("P")
@@ -96,14 +97,24 @@ def open_log(window: MainWindow) -> SaveService:
     return saving
 
 
-def replay_journal(window: MainWindow, saving: SaveService) -> None:
+def log_opened(window: MainWindow, saving: SaveService) -> None:
     """A window that opens its log itself also replays the journal a stop kept beside
     it, before anything else can write; :attr:`MainWindow.journal_notice` says what it
-    found. (Given an open log, the journal is its opener's to handle.)"""
+    found. (Given an open log, the journal is its opener's to handle.) Then the weekly
+    plan's reminders start, which read the log."""
     from psoas_timer.store.journal import journal_path
 
     if callable(window.log_source):
         window.journal_notice = saving.open_journal(journal_path(window.paths.database))
+    window.reminders  # noqa: B018  (made on first use)
+
+
+def reminders(window: MainWindow) -> Reminders:
+    from psoas_timer.ui.reminders import Reminders
+
+    made = Reminders(window, busy=window._session_running)
+    made.apply(window.settings)
+    return made
 
 
 def log_commands(window: MainWindow) -> LogCommands:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, fields
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -41,6 +41,9 @@ CHANGED = Settings(
     theme="dark",
     units="in",
     safety_acknowledged=True,
+    reminders=True,
+    reminder_days=("tue", "sat"),
+    reminder_time="06:45",
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -64,6 +67,19 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.volume.setValue(settings.volume)
     dialog.theme.setCurrentIndex(dialog.theme.findData(settings.theme))
     dialog.units.setCurrentIndex(dialog.units.findData(settings.units))
+    # The days and time can be changed only while the plan is on, as for a person.
+    dialog.plan.setChecked(True)
+    for day, tick in dialog.plan.days.items():
+        if tick.isChecked() != (day in settings.reminder_days):
+            tick.click()
+    hour, minute = settings.reminder_time.split(":")
+    dialog.plan.time.setTime(QTime(int(hour), int(minute)))
+    dialog.plan.setChecked(settings.reminders)
+
+
+def as_saved(value: object) -> object:
+    """``value`` as the settings file holds it (a tuple of weekdays is a list there)."""
+    return json.loads(json.dumps(value))
 
 
 def fill_in_and(
@@ -124,7 +140,7 @@ def test_every_setting_round_trips_and_is_saved(
     assert window.settings == CHANGED
     saved = settings_file(private_paths)
     for name in EDITABLE:
-        assert saved[name] == getattr(CHANGED, name), name
+        assert saved[name] == as_saved(getattr(CHANGED, name)), name
     assert load_settings(private_paths.settings) == (CHANGED, None)
     # Only the owner can read it, and no half-written temporary file is left.
     assert private_paths.settings.stat().st_mode & 0o777 == 0o600
@@ -146,7 +162,7 @@ def test_each_setting_alone_reaches_the_file(
     wanted = QUICK_SETTINGS.with_changes(**{name: getattr(CHANGED, name)})
     assert wanted != QUICK_SETTINGS
     in_settings_dialog(window, fill_in_and(wanted, QDialogButtonBox.StandardButton.Ok))
-    assert settings_file(private_paths)[name] == getattr(CHANGED, name)
+    assert settings_file(private_paths)[name] == as_saved(getattr(CHANGED, name))
     assert window.settings == wanted
 
 

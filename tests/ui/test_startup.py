@@ -82,6 +82,8 @@ NOT_AT_FIRST_PAINT = (
     "psoas_timer.ui.progress.report",
     "psoas_timer.store.journal",  # replayed with the log's opening, after the paint
     "psoas_timer.core.progress",
+    "psoas_timer.ui.reminders",  # they read the log, so start once it is open
+    "psoas_timer.services.notifications",
     "psoas_timer.core.engine",
     "logging.handlers",  # set up with the log file's first line
 )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psoas_timer.core.clock import Clock, MonotonicClock
+from psoas_timer.core.clock import Clock, MonotonicClock, WallClock, system_wall
 from psoas_timer.core.pacing import (
     CYCLE_LIMITS,
     LIMITS,
@@ -33,6 +33,7 @@ from psoas_timer.core.pacing import (
 )
 from psoas_timer.core.settings import VOLUME_LIMITS, Settings
 from psoas_timer.core.vocab import BREATHS_LIMITS, COUNTDOWN_LIMITS, TRANSITION_LIMITS
+from psoas_timer.ui.dialogs.plan_box import PlanBox
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
 
@@ -48,7 +49,11 @@ class SettingsDialog(QDialog):
     """Every setting, with a live preview of the breath pattern."""
 
     def __init__(
-        self, settings: Settings, parent: QWidget | None = None, clock: Clock | None = None
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        clock: Clock | None = None,
+        wall: WallClock = system_wall,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -153,6 +158,9 @@ class SettingsDialog(QDialog):
         self.units.setCurrentIndex(self.units.findData(settings.units))
         self.units.setAccessibleName("Units")
         form.addRow("Distances in:", self.units)
+        self.plan = PlanBox(settings, wall)
+        self.plan.changed.connect(self._pattern_changed)
+        form.addRow(self.plan)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -203,6 +211,7 @@ class SettingsDialog(QDialog):
         self.floor_mode.setChecked(settings.floor_mode)
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
         self.units.setCurrentIndex(self.units.findData(settings.units))
+        self.plan.show_settings(settings)
 
     def problem(self) -> str | None:
         """Why the breath pattern cannot be saved as shown, or ``None``."""
@@ -226,7 +235,7 @@ class SettingsDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         problem = self.problem()
         if ok is not None:
-            ok.setEnabled(problem is None)
+            ok.setEnabled(problem is None and self.plan.problem() is None)
         if problem is not None:
             self.pattern_note.setText(
                 f"<span style='color:{self._colours.warning}'><b>Not saved:</b> "
@@ -273,4 +282,5 @@ class SettingsDialog(QDialog):
             floor_mode=self.floor_mode.isChecked(),
             theme=self.theme.currentData(),
             units=self.units.currentData(),
+            **self.plan.changes(),
         )

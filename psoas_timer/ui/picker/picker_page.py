@@ -118,6 +118,18 @@ class PickerPage(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        # The weekly plan and the last session's sides (services/reminders.py).
+        self.plan_note = QLabel()
+        self.plan_note.setObjectName("planNote")
+        self.plan_note.setAccessibleName("Weekly plan")
+        self.sides_note = QLabel()
+        self.sides_note.setObjectName("sidesNote")
+        self.sides_note.setAccessibleName("Last session's sides")
+        for note in (self.plan_note, self.sides_note):
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            note.setWordWrap(True)
+            note.hide()
+            layout.addWidget(note)
         self.errors = QLabel()
         self.errors.setWordWrap(True)
         self.errors.setObjectName("catalogErrors")
@@ -161,3 +173,10 @@ class PickerPage(QWidget):
             self.errors.hide()
         if self.cards:
             next(iter(self.cards.values())).setFocus()
+
+    def set_reminder_lines(self, plan: str, sides: str) -> None:
+        """The plan's line ("Due today") and the sides' line; an empty one is hidden."""
+        for note, text in ((self.plan_note, plan), (self.sides_note, sides)):
+            note.setText(text)
+            note.setAccessibleDescription(text)
+            note.setVisible(bool(text))
