@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session)
+        dialog = SettingsDialog(self.settings, self, clock=self.clocks.session, cues=self.cues)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
 
@@ -380,6 +380,7 @@ class MainWindow(QMainWindow):
         if self.progress_page is not None:
             self.progress_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
+        self.cues.set_theme(settings.cue_theme)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)
 

@@ -41,6 +41,7 @@ CHANGED = Settings(
     theme="dark",
     units="in",
     safety_acknowledged=True,
+    cue_theme="bowl",
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -64,6 +65,7 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.volume.setValue(settings.volume)
     dialog.theme.setCurrentIndex(dialog.theme.findData(settings.theme))
     dialog.units.setCurrentIndex(dialog.units.findData(settings.units))
+    dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
 
 
 def fill_in_and(
