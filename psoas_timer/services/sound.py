@@ -315,6 +315,11 @@ class CuePlayer(QObject):
         self._stop_keep_open()
 
     @property
+    def held_for_session(self) -> bool:
+        """Whether a session asked for the output to be kept open and has not let go."""
+        return self._holding
+
+    @property
     def holding_open(self) -> bool:
         """Whether the stream of silence is playing now."""
         return self._silence_out is not None
