@@ -150,7 +150,7 @@ class SettingsDialog(QDialog):
         for value, text in cue_theme_labels().items():
             self.cue_theme.addItem(text, value)
         self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
-        self.cue_theme.setAccessibleName("Breath sounds")
+        self.cue_theme.setAccessibleName("Sound set for the breath cues")
         self.test_sound = QPushButton("Test")
         self.test_sound.setAccessibleName("Test the breath sounds")
         self.test_sound.setToolTip("Plays a breath in, then a breath out, at the volume above")
@@ -159,7 +159,7 @@ class SettingsDialog(QDialog):
         sound_row = QHBoxLayout()
         sound_row.addWidget(self.cue_theme, 1)
         sound_row.addWidget(self.test_sound)
-        form.addRow("Breath sounds:", sound_row)
+        form.addRow("Sound set:", sound_row)
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)
         form.addRow("", self.floor_mode)
