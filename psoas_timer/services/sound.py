@@ -215,7 +215,7 @@ class CuePlayer(QObject):
             self._report("Sound is off: no audio output was found. Cues are shown on screen.")
             return
         self._ready = True
-        if self._effects(self._theme) and self._holding:
+        if self._effects(self._theme) and self._holding and not self._muted:
             self._keep_output_open()
 
     def _effects(self, theme: CueTheme) -> dict[str, object]:
