@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(
-            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall
+            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall, cues=self.cues
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         if self.progress_page is not None:
             self.progress_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
+        self.cues.set_theme(settings.cue_theme)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)
         self.reminders.apply(settings)
