@@ -49,6 +49,9 @@ chmod -R u+rwX,go+rX,go-w "$stage"
 mapfile -t libs < <("$PACKAGE_VENV/bin/python" "$HERE/linux/depends.py" "$DIST/psoas-timer")
 depends="$(printf '%s\n' "${libs[@]}" fontconfig-config fonts-dejavu-core | sort -u | paste -sd, - \
     | sed 's/,/, /g')"
+# Recommends: the voice (packages the app speaks with; without them it shows
+# its steps as text, as run.sh says) and a sound server for the cues.
+recommends="$(package_list "$HERE/speech-packages.txt" | paste -sd, - | sed 's/,/, /g')"
 installed_size="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
 cat >"$stage/DEBIAN/control" <<CONTROL
 Package: psoas-timer
@@ -57,7 +60,7 @@ Architecture: $ARCH
 Maintainer: psoas-timer developers
 Installed-Size: $installed_size
 Depends: $depends
-Recommends: speech-dispatcher, pulseaudio | pipewire-pulse
+Recommends: $recommends, pulseaudio | pipewire-pulse
 Section: utils
 Priority: optional
 Homepage: https://github.com/psoas-timer/psoas-timer

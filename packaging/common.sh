@@ -10,20 +10,63 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# The package names listed in the given files, one a line (# starts a comment).
+package_list() {
+    grep -hv '^\s*#' "$@" | grep -v '^\s*$'
+}
+
+# The packages listed in the given files that dpkg does not have installed.
+missing_debian_packages() {
+    local pkg
+    for pkg in $(package_list "$@"); do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || echo "$pkg"
+    done
+}
+
 # Install the Debian packages listed in the given files that are not installed yet.
 ensure_debian_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0
-    local missing=() pkg
-    for pkg in $(grep -hv '^\s*#' "$@" | grep -v '^\s*$'); do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-            || missing+=("$pkg")
-    done
+    local missing=()
+    mapfile -t missing < <(missing_debian_packages "$@")
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "Installing system packages: ${missing[*]}"
         as_root apt-get update -qq
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
             "${missing[@]}" >/dev/null
     fi
+}
+
+# Install the Debian packages listed in the given files if apt can be used
+# without asking (as root, or with sudo that needs no password); otherwise, or
+# if it fails, say what to install and carry on: the app works without them.
+offer_debian_packages() {
+    local why="$1"
+    shift
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local missing=()
+    mapfile -t missing < <(missing_debian_packages "$@")
+    [ "${#missing[@]}" -gt 0 ] || return 0
+    local can=""
+    if command -v apt-get >/dev/null 2>&1; then
+        if [ "$(id -u)" -eq 0 ]; then
+            can=yes
+        elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            can=yes
+        fi
+    fi
+    if [ -n "$can" ]; then
+        echo "Installing system packages $why: ${missing[*]}"
+        if as_root apt-get update -qq \
+            && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+                --no-install-recommends "${missing[@]}" >/dev/null; then
+            return 0
+        fi
+        echo "Could not install ${missing[*]}." >&2
+    fi
+    echo "Without ${missing[*]} the app shows its steps as text instead of speaking them." >&2
+    echo "To hear them: sudo apt-get install ${missing[*]}" >&2
+    return 0
 }
 
 # A python3 >= 3.11 with venv support.

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
+from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME, CueTheme
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
@@ -88,6 +89,7 @@ class Settings:
     reminders: bool = False
     reminder_days: tuple[Weekday, ...] = DEFAULT_DAYS
     reminder_time: str = DEFAULT_TIME
+    cue_theme: CueTheme = DEFAULT_CUE_THEME  # which set of breath sounds (core/cue_sounds.py)
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -98,6 +100,7 @@ class Settings:
         _check_choice("sides", self.sides, SIDES_VALUES)
         _check_choice("theme", self.theme, get_args(Theme))
         _check_choice("units", self.units, get_args(Units))
+        _check_choice("cue_theme", self.cue_theme, tuple(CUE_THEMES))
         for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import array
 import ctypes
 import logging
-import math
 import sys
 import threading
 import wave
@@ -26,51 +25,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
+from psoas_timer.core.cue_sounds import (
+    CUE_NAMES,
+    DEFAULT_CUE_THEME,
+    RATE,
+    CueTheme,
+    cue_file_name,
+    cue_samples,
+)
+
 log = logging.getLogger(__name__)
 
-RATE = 44100
 #: How long the sound server may take to answer the app's first use of it.
 OPEN_BOUND_MS = 2000
 #: How much of that preloading may hold the GUI thread (it usually needs 15-35 ms).
 OPEN_WAIT_MS = 200
 OPEN_POLL_MS = 20
 NOT_ANSWERING = "Sound is off: the sound server is not answering. Cues are shown on screen."
-
-
-def _tone(start_hz: float, end_hz: float, seconds: float, volume: float = 0.6) -> list[float]:
-    samples: list[float] = []
-    phase = 0.0
-    count = int(RATE * seconds)
-    attack = int(RATE * 0.012)
-    for i in range(count):
-        progress = i / count
-        # A glide on a logarithmic scale sounds even to the ear.
-        freq = start_hz * (end_hz / start_hz) ** progress
-        phase += 2 * math.pi * freq / RATE
-        envelope = min(1.0, i / attack) * (1.0 - progress) ** 1.5
-        samples.append(volume * envelope * (math.sin(phase) + 0.18 * math.sin(2 * phase)))
-    return samples
-
-
-def _chime() -> list[float]:
-    count = int(RATE * 0.9)
-    out: list[float] = []
-    for i in range(count):
-        t = i / RATE
-        decay = math.exp(-4.5 * t)
-        attack = min(1.0, i / (RATE * 0.005))
-        value = math.sin(2 * math.pi * 784 * t) + 0.6 * math.sin(2 * math.pi * 1176 * t)
-        out.append(0.45 * attack * decay * value)
-    return out
-
-
-CUE_SHAPES: dict[str, Callable[[], list[float]]] = {
-    # Rising for the breath in, falling for the breath out: tellable apart face down.
-    "inhale": lambda: _tone(330.0, 523.0, 0.45),
-    "exhale": lambda: _tone(523.0, 262.0, 0.55),
-    "hold": lambda: _tone(440.0, 440.0, 0.18, 0.35),
-    "chime": _chime,
-}
 
 
 def write_wav(path: Path, samples: list[float]) -> None:
@@ -85,13 +56,13 @@ def write_wav(path: Path, samples: list[float]) -> None:
     temp.replace(path)
 
 
-def cue_files(folder: Path) -> dict[str, Path]:
-    """Synthesize the cue sounds into ``folder`` once; later calls reuse them."""
+def cue_files(folder: Path, theme: CueTheme = DEFAULT_CUE_THEME) -> dict[str, Path]:
+    """Synthesize one theme's cue sounds into ``folder`` once; later calls reuse them."""
     files: dict[str, Path] = {}
-    for name, shape in CUE_SHAPES.items():
-        path = folder / f"cue-{name}-v1.wav"
+    for name in CUE_NAMES:
+        path = folder / cue_file_name(theme, name)
         if not path.is_file():
-            write_wav(path, shape())
+            write_wav(path, cue_samples(theme, name))
         files[name] = path
     return files
 
@@ -154,18 +125,48 @@ class _BackendOpening:
 _BACKEND = _BackendOpening()
 
 
+#: How long after the breath in the Test button plays the breath out: after the
+#: longest breath cue has ended, as in a set (the shortest breath is 2 s).
+PAIR_GAP_MS = 1800
+#: Silence queued ahead in the stream that keeps the output open, and how often it is topped up.
+KEEP_OPEN_BUFFER_S = 0.5
+KEEP_OPEN_FEED_MS = 100
+
+
 class CuePlayer(QObject):
-    """Plays preloaded cues; silent (and says why once) without an audio device."""
+    """Plays preloaded cues; silent (and says why once) without an audio device.
+
+    While a session runs it also keeps the sound output open (``hold_open``):
+    sound servers suspend an output that has played nothing for a few seconds
+    (PulseAudio and PipeWire after 5 s), and waking it clips or delays the
+    next cue, while a 4-0-6-0 breath leaves about 5.4 s between the breath
+    out's cue and the next breath in's. A stream of silence of its own is
+    something playing, so the output stays awake; it plays only while a
+    session runs, never while the app sits idle. (Not a looped silent
+    QSoundEffect: with Qt 6.11 on PulseAudio two sound effects playing at
+    once set Qt's event loop spinning on a dead socket notifier, which is
+    also why a new cue stops one still sounding.)
+    """
 
     problem = Signal(str)
 
-    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, folder: Path, parent: QObject | None = None, theme: CueTheme = DEFAULT_CUE_THEME
+    ) -> None:
         super().__init__(parent)
         self._folder = folder
-        self._effects: dict[str, object] = {}
+        self._theme: CueTheme = theme
+        self._sets: dict[CueTheme, dict[str, object]] = {}
+        self._keep_open: object | None = None  # a QAudioSink, made on first use
+        self._silence_out: object | None = None  # the QIODevice it is fed through
+        self._feeder = QTimer(self)
+        self._feeder.setInterval(KEEP_OPEN_FEED_MS)
+        self._feeder.timeout.connect(self._feed_silence)
+        self._holding = False
         self._volume = 0.7
         self._muted = False
         self._loaded = False
+        self._ready = False
         self._reported = False
         self._poll = QTimer(self)
         self._poll.setInterval(OPEN_POLL_MS)
@@ -174,6 +175,11 @@ class CuePlayer(QObject):
         self._bound.setSingleShot(True)
         self._bound.setTimerType(Qt.TimerType.PreciseTimer)
         self._bound.timeout.connect(self._not_answering)
+        self._pair = QTimer(self)
+        self._pair.setSingleShot(True)
+        self._pair.setTimerType(Qt.TimerType.PreciseTimer)
+        self._pair.timeout.connect(self._play_pair_out)
+        self._pair_theme: CueTheme = theme
 
     def preload(self) -> None:
         """Load the cues: ready on return, or, with a slow sound server, a moment later."""
@@ -221,26 +227,51 @@ class CuePlayer(QObject):
         self._report(NOT_ANSWERING)
 
     def _load(self) -> None:
-        from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+        from PySide6.QtMultimedia import QMediaDevices
 
         if not QMediaDevices.audioOutputs():
             self._report("Sound is off: no audio output was found. Cues are shown on screen.")
             return
+        self._ready = True
+        if self._effects(self._theme) and self._holding and not self._muted:
+            self._keep_output_open()
+
+    def _effects(self, theme: CueTheme) -> dict[str, object]:
+        """The theme's cues, loaded on first use; empty when there is no sound."""
+        if not self._ready:
+            return {}
+        loaded = self._sets.get(theme)
+        if loaded is not None:
+            return loaded
+        from PySide6.QtMultimedia import QSoundEffect
+
         try:
-            files = cue_files(self._folder)
+            files = cue_files(self._folder, theme)
         except OSError as exc:
             self._report(f"Sound is off: could not write the cue sounds ({exc.strerror}).")
-            return
+            return {}
+        effects: dict[str, object] = {}
         for name, path in files.items():
             effect = QSoundEffect(self)
             effect.setSource(QUrl.fromLocalFile(str(path)))
             effect.setVolume(self._volume)
-            effect.setMuted(self._muted)
-            self._effects[name] = effect
+            effects[name] = effect
+        self._sets[theme] = effects
+        return effects
 
     @property
     def available(self) -> bool:
-        return bool(self._effects)
+        return bool(self._sets)
+
+    @property
+    def theme(self) -> CueTheme:
+        return self._theme
+
+    def set_theme(self, theme: CueTheme) -> None:
+        """Play ``theme``'s cues from now on (loaded now if the others already are)."""
+        self._theme = theme
+        if self._sets:
+            self._effects(theme)
 
     @property
     def volume(self) -> float:
@@ -252,14 +283,107 @@ class CuePlayer(QObject):
 
     def set_volume(self, volume: float, muted: bool) -> None:
         self._volume, self._muted = volume, muted
-        for effect in self._effects.values():
-            effect.setVolume(volume)  # type: ignore[attr-defined]
-            effect.setMuted(muted)  # type: ignore[attr-defined]
+        for effects in self._sets.values():
+            for effect in effects.values():
+                effect.setVolume(volume)  # type: ignore[attr-defined]
+        if muted:
+            self._stop_keep_open()
+        elif self._holding:
+            self._keep_output_open()
 
     def play(self, name: str) -> None:
-        effect = self._effects.get(name)
-        if effect is not None and not self._muted:
-            effect.play()  # type: ignore[attr-defined]
+        if self._muted:
+            return
+        self._play(self._effects(self._theme).get(name))
+
+    def _play(self, effect: object | None) -> None:
+        if effect is None:
+            return
+        # The newest boundary is the one to hear; and two effects at once upset
+        # Qt (see the class's description).
+        for effects in self._sets.values():
+            for other in effects.values():
+                if other is not effect and other.isPlaying():  # type: ignore[attr-defined]
+                    other.stop()  # type: ignore[attr-defined]
+        effect.play()  # type: ignore[attr-defined]
+
+    def play_pair(self, theme: CueTheme, volume: float) -> None:
+        """A breath in, then a breath out, of ``theme`` at ``volume``: what a set sounds like.
+
+        Played even when breath sounds are off, since the person asked to hear it.
+        """
+        self.preload()
+        effects = self._effects(theme)
+        if not effects:
+            return
+        for effect in effects.values():
+            effect.setVolume(volume)  # type: ignore[attr-defined]
+        self._pair_theme = theme
+        self._play(effects["inhale"])
+        self._pair.start(PAIR_GAP_MS)
+
+    def _play_pair_out(self) -> None:
+        self._play(self._effects(self._pair_theme).get("exhale"))
+        # Back to the volume the settings in use chose, once the pair is heard.
+        QTimer.singleShot(PAIR_GAP_MS, lambda: self.set_volume(self._volume, self._muted))
+
+    # -- keeping the output awake while a session runs ---------------------------
+
+    def hold_open(self) -> None:
+        """Keep the sound output open until ``let_close``: a session has started."""
+        self._holding = True
+        if self._ready and not self._muted:
+            self._keep_output_open()
+
+    def let_close(self) -> None:
+        """The session is over: let the sound server put the output to sleep again."""
+        self._holding = False
+        self._stop_keep_open()
+
+    @property
+    def held_for_session(self) -> bool:
+        """Whether a session asked for the output to be kept open and has not let go."""
+        return self._holding
+
+    @property
+    def holding_open(self) -> bool:
+        """Whether the stream of silence is playing now."""
+        return self._silence_out is not None
+
+    def _keep_output_open(self) -> None:
+        if self._silence_out is not None:
+            return
+        from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+
+        if self._keep_open is None:
+            silence = QAudioFormat()
+            silence.setSampleRate(RATE)
+            silence.setChannelCount(1)
+            silence.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+            sink = QAudioSink(QMediaDevices.defaultAudioOutput(), silence, self)
+            sink.setBufferSize(int(KEEP_OPEN_BUFFER_S * RATE) * 2)
+            self._keep_open = sink
+        out = self._keep_open.start()  # type: ignore[attr-defined]
+        if out is None:
+            log.warning("the sound output is not kept open: %s", self._keep_open.error())  # type: ignore[attr-defined]
+            return
+        self._silence_out = out
+        self._feed_silence()
+        self._feeder.start()
+
+    def _feed_silence(self) -> None:
+        out, sink = self._silence_out, self._keep_open
+        if out is None or sink is None:
+            return
+        free = sink.bytesFree()  # type: ignore[attr-defined]
+        if free > 0:
+            out.write(bytes(free))  # type: ignore[attr-defined]
+
+    def _stop_keep_open(self) -> None:
+        self._feeder.stop()
+        if self._keep_open is not None and self._silence_out is not None:
+            self._keep_open.stop()  # type: ignore[attr-defined]
+        self._silence_out = None
 
     def _report(self, message: str) -> None:
         log.warning(message)

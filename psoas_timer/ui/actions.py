@@ -239,6 +239,10 @@ _DIGITS = tuple(Qt.Key(Qt.Key.Key_0 + n) for n in range(10))
 # MediaPlay, so that toggles; a key that only pauses never resumes.
 _MEDIA_PLAY_PAUSE = (Qt.Key.Key_MediaTogglePlayPause, Qt.Key.Key_MediaPlay, Qt.Key.Key_MediaPause)
 _MEDIA = frozenset({*_MEDIA_PLAY_PAUSE, Qt.Key.Key_MediaNext, Qt.Key.Key_MediaPrevious})
+# A presenter clicker is a keyboard with three or four keys: forward and back
+# send PageDown and PageUp, and its "blank screen" button sends B or ".".
+_CLICKER_PAUSE = (Qt.Key.Key_B, Qt.Key.Key_Period)
+_CLICKER = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, *_CLICKER_PAUSE})
 _TEN = Qt.Key(ord(TEN_KEY))
 RATING_VALUES: Mapping[int, int] = {**{key: n for n, key in enumerate(_DIGITS)}, _TEN: 10}
 
@@ -296,6 +300,24 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         (Qt.Key.Key_MediaPrevious,),
         SessionCommand.BACK_OFF,
     ),
+    SessionKey(
+        "Page Down",
+        "go on to the next step (a presenter clicker's forward button)",
+        (Qt.Key.Key_PageDown,),
+        SessionCommand.NEXT,
+    ),
+    SessionKey(
+        "Page Up",
+        "back off one pressure level (a presenter clicker's back button; at the base level: pause)",
+        (Qt.Key.Key_PageUp,),
+        SessionCommand.BACK_OFF,
+    ),
+    SessionKey(
+        "B or .",
+        "pause or resume (a presenter clicker's blank-screen button)",
+        _CLICKER_PAUSE,
+        SessionCommand.PAUSE,
+    ),
 )
 
 CLICK = ("Click", "pause or resume during a set; go on at any other step")
@@ -325,8 +347,10 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
     from psoas_timer.core.engine import State
 
     if engine is None or engine.state is State.FINISHED:
-        if event.key() in _MEDIA:
-            return None  # a headset's button must not take the summary away
+        if event.key() in _MEDIA or event.key() in _CLICKER:
+            # A headset's or a clicker's button, pressed once too often,
+            # must not take the summary away.
+            return None
         ends = (SessionCommand.NEXT, SessionCommand.END)
         return SessionCommand.LEAVE if command in ends else None
     if event.key() == Qt.Key.Key_MediaPause and engine.state is State.PAUSED:

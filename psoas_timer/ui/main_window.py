@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         from psoas_timer.ui.dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall
+            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall, cues=self.cues
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
             self.progress_page.set_colours(self._colours)
         if (cues := MainWindow.cues.made(self)) is not None:
             cues.set_volume(settings.volume / 100, muted=not settings.sound)
+            cues.set_theme(settings.cue_theme)
         if (voice := MainWindow.voice.made(self)) is not None:
             voice.set_enabled(settings.voice)
             voice.set_volume(settings.volume / 100)

@@ -128,6 +128,7 @@ def cue_player(window: MainWindow) -> CuePlayer:
 
     cues = CuePlayer(window.paths.cache, window)
     cues.set_volume(window.settings.volume / 100, muted=not window.settings.sound)
+    cues.set_theme(window.settings.cue_theme)
     cues.problem.connect(window.show_problem)
     return cues
 

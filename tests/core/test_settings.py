@@ -50,6 +50,9 @@ from psoas_timer.core.vocab import (
         ({"transition": TRANSITION_LIMITS.low - 1}, "transition"),
         ({"breaths": BREATHS_LIMITS.high + 1}, "breaths"),
         ({"breaths": True}, "breaths"),
+        ({"cue_theme": "gong"}, "cue_theme"),
+        ({"cue_theme": ["bowl"]}, "cue_theme"),
+        ({"cue_theme": None}, "cue_theme"),
     ],
 )
 def test_a_bad_setting_raises_settings_error_naming_it(changes: dict[str, Any], field: str) -> None:
@@ -106,14 +109,23 @@ def test_a_settings_file_with_a_bad_value_is_one_settings_error() -> None:
 
 
 def test_every_saved_field_reads_back() -> None:
-    changed = Settings(theme="dark", sides="right", volume=0, breaths=BREATHS_LIMITS.low)
+    changed = Settings(
+        theme="dark", sides="right", volume=0, breaths=BREATHS_LIMITS.low, cue_theme="bowl"
+    )
     data = {f.name: getattr(changed, f.name) for f in fields(Settings)}
     assert settings_from_dict(data) == changed
 
 
 # -- reading a settings file that someone (or something) got at --------------------
 
-GOOD = Settings(theme="dark", sides="right", volume=35, breaths=BREATHS_LIMITS.low, sound=False)
+GOOD = Settings(
+    theme="dark",
+    sides="right",
+    volume=35,
+    breaths=BREATHS_LIMITS.low,
+    sound=False,
+    cue_theme="wood",
+)
 
 
 def good_dict() -> dict[str, Any]:
@@ -186,11 +198,15 @@ def test_an_unusable_file_gives_defaults_a_message_and_is_set_aside(
         ({"inhale": 8.0, "hold_in": 4.0, "exhale": 10.0},
          ["inhale (together the breath timings fail: a whole breath must last between 6 and "
           "15 s (got 22 s))", "hold_in (together", "exhale (together"]),
+        ({"cue_theme": "x" * 50_000}, ["cue_theme (expected one of glide, bowl, wood, got "
+                                       "'xxxxxxx"]),
+        ({"cue_theme": {"glide": 1}}, ["cue_theme (expected one of glide, bowl, wood"]),
         ({"exhale": 30, "inhale": 1}, ["inhale (must be between 2 and 8 s (got 1 s))",
                                        "exhale (must be between 2 and 10 s (got 30 s))"]),
     ],
     ids=["5000 digits", "5000 digits timing", "1e400", "NaN", "wrong types", "text number",
-         "50,000 characters", "breath too long", "two timings"],
+         "50,000 characters", "breath too long", "long cue theme", "cue theme object",
+         "two timings"],
 )  # fmt: skip
 def test_each_bad_setting_is_reset_alone_and_named(
     tmp_path: Path, bad: dict[str, Any], named: list[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import shutil
@@ -19,8 +20,9 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from psoas_timer.core.cue_sounds import CUE_NAMES, CUE_THEMES, RATE, cue_samples
 from psoas_timer.services import sound
-from psoas_timer.services.sound import CUE_SHAPES, RATE, CuePlayer, cue_files
+from psoas_timer.services.sound import CuePlayer, cue_files
 from psoas_timer.services.voice import Voice
 from tests.hangs import HELD_S, mute_socket
 
@@ -43,7 +45,7 @@ def glide(samples: np.ndarray) -> tuple[float, float]:
 
 def test_cue_files_are_made_once_and_sound_as_designed(tmp_path: Path) -> None:
     files = cue_files(tmp_path)
-    assert set(files) == set(CUE_SHAPES)
+    assert set(files) == set(CUE_NAMES)
     stamp = files["inhale"].stat().st_mtime_ns
     assert cue_files(tmp_path)["inhale"].stat().st_mtime_ns == stamp
     shapes = {}
@@ -262,9 +264,11 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
     assert signal.size > RATE * 20, "the recording is too short"
     heard = onsets(signal, 0.02 * 32767)
     assert len(heard) >= len(schedule)
+    errors_ms: list[float] = []
     for phase, at in schedule:
         index = min(heard, key=lambda i: abs(origin + i / RATE - at))
         error = origin + index / RATE - at
+        errors_ms.append(round(error * 1000, 1))
         # The cue must be audible within 50 ms of the ideal boundary.
         assert -0.010 <= error <= 0.050, (phase, round(error * 1000, 1))
         early, late = glide(signal[index : index + int(0.35 * RATE)])
@@ -272,3 +276,113 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
             assert late > early * 1.2, (phase, early, late)
         else:
             assert late < early / 1.2, (phase, early, late)
+    print(f"errors from the ideal boundary (ms): {errors_ms}; median "
+          f"{np.median(errors_ms):.1f}, worst {max(errors_ms, key=abs):.1f}")  # fmt: skip
+
+
+def playing_streams(env: dict[str, str]) -> int:
+    """How many streams play into the sound server now (a corked one is paused)."""
+    listed = subprocess.run(
+        ["pactl", "list", "sink-inputs"], env=env, capture_output=True, text=True, check=True
+    )
+    return sum(line.strip() == "Corked: no" for line in listed.stdout.splitlines())
+
+
+def cue_onsets(signal: np.ndarray, origin: float, asked: list[float]) -> list[int]:
+    """The recorded onset nearest each moment a cue was asked for."""
+    heard = onsets(signal, 0.02 * 32767)
+    assert len(heard) >= len(asked), (len(heard), len(asked))
+    return [min(heard, key=lambda i: abs(origin + i / RATE - at)) for at in asked]
+
+
+def likeness(recorded: np.ndarray, source: np.ndarray) -> float:
+    """Normalised correlation of a recorded cue with its source, at the best lag of ±5 ms."""
+    best = 0.0
+    span = int(0.005 * RATE)
+    length = len(source)
+    for lag in range(-span, span + 1):
+        start = span + lag
+        piece = recorded[start : start + length]
+        if len(piece) < length:
+            break
+        denominator = float(np.linalg.norm(piece) * np.linalg.norm(source)) or 1.0
+        best = max(best, float(np.dot(piece, source)) / denominator)
+    return best
+
+
+def features(samples: np.ndarray) -> tuple[float, float]:
+    """(spectral centroid in Hz, seconds within 20 dB of the peak) of one recorded cue."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    freqs = np.fft.rfftfreq(len(samples), 1 / RATE)
+    hop = int(0.005 * RATE)
+    frames = np.abs(samples[: len(samples) // hop * hop]).reshape(-1, hop).max(axis=1)
+    peak = int(np.argmax(frames))
+    loud = np.nonzero(frames >= frames[peak] / 10)[0]
+    return float((spectrum * freqs).sum() / spectrum.sum()), (loud[-1] - peak + 1) * hop / RATE
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_a_cue_after_long_silence_is_whole_and_on_time_and_themes_sound_apart(
+    pulse: dict[str, str],
+) -> None:
+    """Sound servers put an output to sleep after 5 s of nothing; the next cue
+    must still start when asked, at full level, from its very first sample."""
+    recorder = Recorder(pulse)
+    streams: dict[str, int] = {}
+    try:
+        with subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("cue_gap_driver.py"))],
+            env=pulse,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        ) as driver:
+            timer = threading.Timer(180, driver.kill)
+            timer.start()
+            assert driver.stdout is not None
+            lines = []
+            for line in driver.stdout:
+                lines.append(line)
+                if line.strip() in ("idle", "holding", "after"):
+                    streams[line.strip()] = playing_streams(pulse)
+            driver.wait()
+            timer.cancel()
+    finally:
+        time.sleep(0.5)
+        signal, origin = recorder.stop()
+    assert driver.returncode == 0, "".join(lines)
+    report = json.loads(lines[-1])
+    # The output is held open while a session runs, and only then.
+    assert report["holding"] and not report["after"], report
+    assert streams["holding"] == streams["idle"] + 1 == streams["after"] + 1, streams
+    played = [(theme, name, at) for theme, name, at in report["played"]]
+    found = cue_onsets(signal, origin, [at for _, _, at in played])
+    errors_ms = [
+        round((origin + index / RATE - at) * 1000, 1)
+        for index, (_, _, at) in zip(found, played, strict=True)
+    ]
+    print(f"onset errors (ms): {errors_ms}; median {np.median(errors_ms):.1f}, "
+          f"worst {max(errors_ms, key=abs):.1f}")  # fmt: skip
+    for index, error, (theme, name, _) in zip(found, errors_ms, played, strict=True):
+        # Within 20 ms of being asked for, and the recorder's 5 ms either way.
+        assert -5 <= error <= 20, (theme, name, error, errors_ms)
+        source = np.array(cue_samples(theme, name)) * 32767  # played at volume 1
+        recorded = signal[index - int(0.005 * RATE) : index + len(source) + int(0.005 * RATE)]
+        # The whole cue from its first sample: nothing clipped, nothing faded in.
+        assert likeness(recorded, source) > 0.95, (theme, name, likeness(recorded, source))
+        head = int(0.1 * RATE)
+        level = np.abs(recorded[: head + int(0.01 * RATE)]).max() / np.abs(source[:head]).max()
+        assert 0.9 < level < 1.1, (theme, name, level)
+    # Each theme's breath in and breath out, as recorded, unlike the other themes'.
+    heard: dict[tuple[str, str], tuple[float, float]] = {}
+    for index, (theme, name, _) in zip(found, played, strict=True):
+        if (theme, name) not in heard or name == "exhale":
+            length = len(cue_samples(theme, name))
+            heard[theme, name] = features(signal[index : index + length])
+    for name in ("inhale", "exhale"):
+        for a, b in itertools.combinations(CUE_THEMES, 2):
+            (centroid_a, ring_a), (centroid_b, ring_b) = heard[a, name], heard[b, name]
+            brighter = max(centroid_a, centroid_b) / min(centroid_a, centroid_b)
+            longer = max(ring_a, ring_b) / min(ring_a, ring_b)
+            assert brighter > 1.25 or longer > 1.8, (name, a, b, heard)

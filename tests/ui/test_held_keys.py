@@ -421,3 +421,67 @@ def test_the_end_question_is_readable_in_floor_mode(
     assert engine is not None and engine.running  # answered "no"
     engine.end()  # before pytest-qt closes the window, which would ask for real
     assert ratios and ratios[0] >= 4.5, ratios
+
+
+# -- a presenter clicker: PageDown, PageUp, and B or "." for its blank-screen key --
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["marked", "x11-late"])
+def test_a_held_clicker_forward_goes_on_one_step_on_every_page(
+    session: Session, late: bool
+) -> None:
+    window = session.window
+    seen: set[StepKind] = set()
+    while session.engine.running:
+        seen.add(session.engine.step.kind)
+        before = session.engine.index
+        press(window, Qt.Key.Key_PageDown)
+        if not session.engine.running:
+            break
+        assert session.engine.index == before + 1, session.engine.step
+        repeat(window, Qt.Key.Key_PageDown, late=late)
+        assert session.engine.index == before + 1, session.engine.step
+    assert {StepKind.COUNTDOWN, StepKind.RATING, StepKind.SET} <= seen
+    assert SessionFinished in session.take()
+    # Once over, the clicker does not take the summary away; Enter does.
+    left: list[bool] = []
+    window.session.leave_requested.connect(lambda: left.append(True))
+    press(window, Qt.Key.Key_PageDown)
+    repeat(window, Qt.Key.Key_PageDown)
+    assert left == [] and window.stack.currentWidget() is window.session
+    press(window, Qt.Key.Key_Return, "\r")
+    assert left == [True]
+
+
+def test_a_held_clicker_back_backs_off_one_level(session: Session) -> None:
+    go_to(session, StepKind.SET, level=2)
+    press(session.window, Qt.Key.Key_PageUp)
+    assert session.take() == [SetFinished, BackedOff, StepStarted]
+    assert session.engine.step.level == 1
+    repeat(session.window, Qt.Key.Key_PageUp, late=True)
+    repeat(session.window, Qt.Key.Key_PageUp)
+    assert session.take() == []
+    assert session.engine.step.level == 1
+
+
+@pytest.mark.parametrize(("key", "text"), [(Qt.Key.Key_B, "b"), (Qt.Key.Key_Period, ".")])
+def test_a_held_clicker_blank_key_pauses_once(session: Session, key: Qt.Key, text: str) -> None:
+    go_to(session, StepKind.SET)
+    press(session.window, key, text)
+    assert session.take() == [Paused]
+    repeat(session.window, key, text, late=True)
+    assert session.take() == []
+    press(session.window, key, text)
+    assert session.take() == [Resumed]
+
+
+def test_clicker_keys_by_qtbot_reach_the_session_from_the_rating_page(
+    qtbot: QtBot, session: Session
+) -> None:
+    go_to(session, StepKind.RATING)
+    qtbot.keyClick(session.window, Qt.Key.Key_PageDown)
+    assert session.engine.step.kind is StepKind.SET
+    qtbot.keyClick(session.window, Qt.Key.Key_B)
+    assert session.take()[-1] is Paused
+    qtbot.keyClick(session.window, Qt.Key.Key_Period)
+    assert session.take()[-1] is Resumed

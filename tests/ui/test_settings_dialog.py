@@ -44,6 +44,7 @@ CHANGED = Settings(
     reminders=True,
     reminder_days=("tue", "sat"),
     reminder_time="06:45",
+    cue_theme="bowl",
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -75,6 +76,7 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     hour, minute = settings.reminder_time.split(":")
     dialog.plan.time.setTime(QTime(int(hour), int(minute)))
     dialog.plan.setChecked(settings.reminders)
+    dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
 
 
 def as_saved(value: object) -> object:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.clock import Clock, MonotonicClock, WallClock, system_wall
+from psoas_timer.core.cue_sounds import cue_theme_labels
 from psoas_timer.core.pacing import (
     CYCLE_LIMITS,
     LIMITS,
@@ -33,6 +35,7 @@ from psoas_timer.core.pacing import (
 )
 from psoas_timer.core.settings import VOLUME_LIMITS, Settings
 from psoas_timer.core.vocab import BREATHS_LIMITS, COUNTDOWN_LIMITS, TRANSITION_LIMITS
+from psoas_timer.services.sound import CuePlayer
 from psoas_timer.ui.dialogs.plan_box import PlanBox
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
@@ -54,8 +57,10 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         clock: Clock | None = None,
         wall: WallClock = system_wall,
+        cues: CuePlayer | None = None,
     ) -> None:
         super().__init__(parent)
+        self._cues = cues
         self.setWindowTitle("Settings")
         self._initial = settings
         self._colours: Colours = colours_for(settings.theme)
@@ -143,6 +148,20 @@ class SettingsDialog(QDialog):
             f"{VOLUME_LIMITS.low} to {VOLUME_LIMITS.high} percent, for breath sounds and voice"
         )
         form.addRow("Volume:", self.volume)
+        self.cue_theme = QComboBox()
+        for value, text in cue_theme_labels().items():
+            self.cue_theme.addItem(text, value)
+        self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
+        self.cue_theme.setAccessibleName("Sound set for the breath cues")
+        self.test_sound = QPushButton("Test")
+        self.test_sound.setAccessibleName("Test the breath sounds")
+        self.test_sound.setToolTip("Plays a breath in, then a breath out, at the volume above")
+        self.test_sound.setEnabled(cues is not None)
+        self.test_sound.clicked.connect(self.play_test_pair)
+        sound_row = QHBoxLayout()
+        sound_row.addWidget(self.cue_theme, 1)
+        sound_row.addWidget(self.test_sound)
+        form.addRow("Sound set:", sound_row)
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)
         form.addRow("", self.floor_mode)
@@ -212,6 +231,12 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
         self.units.setCurrentIndex(self.units.findData(settings.units))
         self.plan.show_settings(settings)
+        self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
+
+    def play_test_pair(self) -> None:
+        """A breath in and a breath out of the sounds chosen, as a set will play them."""
+        if self._cues is not None:
+            self._cues.play_pair(self.cue_theme.currentData(), self.volume.value() / 100)
 
     def problem(self) -> str | None:
         """Why the breath pattern cannot be saved as shown, or ``None``."""
@@ -283,4 +308,5 @@ class SettingsDialog(QDialog):
             theme=self.theme.currentData(),
             units=self.units.currentData(),
             **self.plan.changes(),
+            cue_theme=self.cue_theme.currentData(),
         )

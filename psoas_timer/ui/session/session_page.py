@@ -107,6 +107,7 @@ class SessionPage(SessionLayout):
     def start(self, plan: SessionPlan) -> SessionEngine:
         self.stop()
         self.cues.preload()
+        self.cues.hold_open()  # a cue after a long breath out must not wake a sleeping output
         self.voice.preload()
         engine = SessionEngine(plan, self.clock)
         self.engine = engine
@@ -127,6 +128,7 @@ class SessionPage(SessionLayout):
         """Stop every timer; the page holds no running state afterwards."""
         self._frame.stop()
         self._cue_timer.stop()
+        self.cues.let_close()
         self.voice.stop()
 
     @property
@@ -294,6 +296,7 @@ class SessionPage(SessionLayout):
             # Timers only: the voice may still be saying "Session complete".
             self._frame.stop()
             self._cue_timer.stop()
+            self.cues.let_close()
             self._show_finished(event.completed)
             self.finished.emit(event.completed)
 
