@@ -17,7 +17,9 @@ from psoas_timer.core.vocab import (
     COUNTDOWN_LIMITS,
     DEFAULT_BREATHS,
     DEFAULT_COUNTDOWN,
+    DEFAULT_PRESSURE_MINUTES,
     DEFAULT_TRANSITION,
+    PRESSURE_MINUTES_LIMITS,
     SIDES_VALUES,
     TRANSITION_LIMITS,
     Bounds,
@@ -70,6 +72,9 @@ class Settings:
     theme: Theme = "system"
     units: Units = "cm"
     safety_acknowledged: bool = False
+    # Off: "More pressure?" waits for an answer. On: it goes on by itself after a countdown.
+    hands_free: bool = False
+    pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -77,10 +82,18 @@ class Settings:
         _check_int("countdown", self.countdown, COUNTDOWN_LIMITS)
         _check_int("transition", self.transition, TRANSITION_LIMITS)
         _check_int("volume", self.volume, VOLUME_LIMITS)
+        _check_int("pressure_minutes", self.pressure_minutes, PRESSURE_MINUTES_LIMITS)
         _check_choice("sides", self.sides, SIDES_VALUES)
         _check_choice("theme", self.theme, get_args(Theme))
         _check_choice("units", self.units, get_args(Units))
-        for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
+        for name in (
+            "stretches",
+            "sound",
+            "voice",
+            "floor_mode",
+            "safety_acknowledged",
+            "hands_free",
+        ):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
 
@@ -95,6 +108,9 @@ class Settings:
             countdown=float(self.countdown),
             transition=float(self.transition),
             stretches=self.stretches,
+            units=self.units,
+            hands_free=self.hands_free,
+            pressure_minutes=self.pressure_minutes,
         )
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -122,7 +138,7 @@ def settings_from_dict(data: object) -> Settings:
     known = {f.name for f in fields(Settings)}
     values = {key: value for key, value in data.items() if key in known}
     # Whole-number settings saved as 20.0 by hand are still whole numbers.
-    for key in ("breaths", "countdown", "transition", "volume"):
+    for key in ("breaths", "countdown", "transition", "volume", "pressure_minutes"):
         value = values.get(key)
         if isinstance(value, float) and value.is_integer():
             values[key] = int(value)
