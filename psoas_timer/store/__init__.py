@@ -1,11 +1,11 @@
 """The session log (SQLite) and its CSV/JSON export and import.
 
 This is the store's public face: import from here, not from its modules.
-Side, Sides, Moment, SetOutcome and SessionStatus are the words of
+Side, Sides, Moment, SetOutcome, StopReason and SessionStatus are the words of
 :mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
 """
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides, StopReason
 from psoas_timer.store.errors import (
     CorruptDatabaseError,
     NewerSchemaError,
@@ -36,6 +36,8 @@ from psoas_timer.store.records import (
     SetRecord,
     SetRow,
     SideSummary,
+    StopLike,
+    StopRow,
 )
 from psoas_timer.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
 from psoas_timer.store.store import Store
@@ -66,6 +68,9 @@ __all__ = [
     "Side",
     "SideSummary",
     "Sides",
+    "StopLike",
+    "StopReason",
+    "StopRow",
     "Store",
     "StoreError",
     "StoreWriteError",

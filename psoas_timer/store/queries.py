@@ -30,6 +30,7 @@ from psoas_timer.store.records import (
     SessionSummary,
     SetRow,
     SideSummary,
+    StopRow,
     from_db_time,
     to_db_time,
 )
@@ -37,10 +38,12 @@ from psoas_timer.store.records import (
 _SESSION_FIELDS: Final = tuple(f.name for f in fields(Session))
 _SET_FIELDS: Final = tuple(f.name for f in fields(SetRow))
 _RATING_FIELDS: Final = tuple(f.name for f in fields(Rating))
+_STOP_FIELDS: Final = tuple(f.name for f in fields(StopRow))
 
 SESSION_COLUMNS: Final = ", ".join(f"s.{name}" for name in _SESSION_FIELDS)
 SET_COLUMNS: Final = ", ".join(_SET_FIELDS)
 RATING_COLUMNS: Final = ", ".join(_RATING_FIELDS)
+STOP_COLUMNS: Final = ", ".join(_STOP_FIELDS)
 RATING_ORDER: Final = "side, CASE moment WHEN 'before' THEN 0 ELSE 1 END"
 # Each is one primary-key (or covering-index) lookup per session.
 _RATING_VALUES: Final = ", ".join(
@@ -84,6 +87,8 @@ session_of: Final = _record_maker(Session, _SESSION_FIELDS)
 set_of: Final = _record_maker(SetRow, _SET_FIELDS)
 #: A row of ``RATING_COLUMNS`` as a :class:`Rating`.
 rating_of: Final = _record_maker(Rating, _RATING_FIELDS)
+#: A row of ``STOP_COLUMNS`` as a :class:`StopRow`.
+stop_of: Final = _record_maker(StopRow, _STOP_FIELDS)
 
 
 def where_clause(
@@ -130,6 +135,11 @@ def select_summaries(
             params,
         )
     }
+    stops: dict[int, list[Any]] = {}
+    for session_id, reason in c.execute(
+        f"SELECT session_id, reason FROM stops {chosen} ORDER BY session_id, seq", params
+    ):
+        stops.setdefault(session_id, []).append(reason)
     no_sets = (0, None, None, 0, None, None)
     parse = from_db_time
     out: list[SessionSummary] = []
@@ -176,6 +186,7 @@ def select_summaries(
                 note,
                 left,
                 right,
+                tuple(stops.get(session_id, ())),
             )
         )
     return out
@@ -212,7 +223,7 @@ def select_progress(
 
 
 def select_snapshots(c: sqlite3.Connection) -> list[SessionSnapshot]:
-    """Every session with its sets and ratings, oldest first (ties by uuid)."""
+    """Every session with its sets, ratings and stops, oldest first (ties by uuid)."""
     sessions = [
         session_of(r)
         for r in c.execute(f"SELECT {SESSION_COLUMNS} FROM sessions s ORDER BY started_at, uuid")
@@ -225,14 +236,23 @@ def select_snapshots(c: sqlite3.Connection) -> list[SessionSnapshot]:
     for r in c.execute(f"SELECT {RATING_COLUMNS} FROM ratings ORDER BY session_id, {RATING_ORDER}"):
         rating = rating_of(r)
         ratings.setdefault(rating.session_id, []).append(rating)
+    stops: dict[int, list[StopRow]] = {}
+    for r in c.execute(f"SELECT {STOP_COLUMNS} FROM stops ORDER BY session_id, seq"):
+        stop = stop_of(r)
+        stops.setdefault(stop.session_id, []).append(stop)
     return [
-        SessionSnapshot(s, tuple(sets.get(s.id, ())), tuple(ratings.get(s.id, ())))
+        SessionSnapshot(
+            s,
+            tuple(sets.get(s.id, ())),
+            tuple(ratings.get(s.id, ())),
+            tuple(stops.get(s.id, ())),
+        )
         for s in sessions
     ]
 
 
 def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: bool) -> None:
-    """Write a session with its sets and ratings; new ids unless ``keep_ids``."""
+    """Write a session with its sets, ratings and stops; new ids unless ``keep_ids``."""
     s = snap.session
     cur = c.execute(
         _insert_into("sessions", _SESSION_FIELDS),
@@ -274,4 +294,20 @@ def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: b
     c.executemany(
         _insert_into("ratings", _RATING_FIELDS),
         [(session_id, r.side, r.moment, r.value, to_db_time(r.recorded_at)) for r in snap.ratings],
+    )
+    c.executemany(
+        _insert_into("stops", _STOP_FIELDS),
+        [
+            (
+                t.id if keep_ids else None,
+                session_id,
+                t.seq,
+                t.side,
+                t.level,
+                t.breath,
+                t.reason,
+                to_db_time(t.recorded_at),
+            )
+            for t in snap.stops
+        ],
     )

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final, Protocol
 
-from psoas_timer.core.vocab import Moment, SessionStatus, SetOutcome, Side, Sides, sides_of
+from psoas_timer.core.vocab import (
+    Moment,
+    SessionStatus,
+    SetOutcome,
+    Side,
+    Sides,
+    StopReason,
+    sides_of,
+)
 
 
 def to_db_time(value: datetime) -> str:
@@ -74,8 +82,21 @@ class SetRecord:
     released_at_s: float | None = None
 
 
-# The fields of Session, SetRow and Rating are the columns of their tables, in
-# order: the queries list their columns from these fields (store.queries).
+class StopLike(Protocol):
+    """What :meth:`Store.record_stop` needs; the engine's ``StopEvent`` fits as it is."""
+
+    @property
+    def side(self) -> Side: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def breath(self) -> int | None: ...
+    @property
+    def reason(self) -> StopReason: ...
+
+
+# The fields of Session, SetRow, Rating and StopRow are the columns of their
+# tables, in order: the queries list their columns from these fields (store.queries).
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +144,20 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class StopRow:
+    """Stop was pressed: on which side and level, in which breath of a set, and why."""
+
+    id: int
+    session_id: int
+    seq: int  # 1-based order among the session's stops
+    side: Side
+    level: int
+    breath: int | None  # the breath under way when a set was stopped; None outside a set
+    reason: StopReason
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSnapshot:
     """A session with everything hanging off it, in stored order.
 
@@ -133,6 +168,7 @@ class SessionSnapshot:
     session: Session
     sets: tuple[SetRow, ...]
     ratings: tuple[Rating, ...]
+    stops: tuple[StopRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +197,7 @@ class SessionSummary:
     note: str
     left: SideSummary
     right: SideSummary
+    stops: tuple[StopReason, ...] = ()  # why each Stop was pressed, in order
 
     def side(self, side: Side) -> SideSummary:
         return self.left if side == "left" else self.right
@@ -185,3 +222,4 @@ class MergeResult:
     sessions_skipped: int
     sets_added: int
     ratings_added: int
+    stops_added: int = 0

@@ -40,6 +40,7 @@ from psoas_timer.store.checks import (
     check_text,
     rating_problem,
     set_problems,
+    stop_problems,
 )
 from psoas_timer.store.errors import (
     CorruptDatabaseError,
@@ -54,6 +55,7 @@ from psoas_timer.store.queries import (
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
+    STOP_COLUMNS,
     insert_snapshot,
     rating_of,
     select_progress,
@@ -61,6 +63,7 @@ from psoas_timer.store.queries import (
     select_summaries,
     session_of,
     set_of,
+    stop_of,
     where_clause,
 )
 from psoas_timer.store.records import (
@@ -71,6 +74,8 @@ from psoas_timer.store.records import (
     SessionSummary,
     SetLike,
     SetRow,
+    StopLike,
+    StopRow,
     from_db_time,
     to_db_time,
 )
@@ -239,6 +244,28 @@ class Store:
             )
             return cast(int, cur.lastrowid)
 
+    def record_stop(
+        self, session_id: int, stop: StopLike, recorded_at: datetime | None = None
+    ) -> int:
+        """Log a Stop and why, as the next stop of the session; return its id."""
+        problems = stop_problems(stop)
+        if problems:
+            raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
+        when = self._now(recorded_at)
+        with self.transaction("save the stop"):
+            problems = stop_problems(stop, self._sides_of(session_id))
+            if problems:
+                raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
+            (seq,) = self._conn.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM stops WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            cur = self._conn.execute(
+                "INSERT INTO stops (session_id, seq, side, level, breath, reason, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, seq, stop.side, stop.level, stop.breath, stop.reason, when),
+            )
+            return cast(int, cur.lastrowid)
+
     def record_rating(
         self,
         session_id: int,
@@ -370,15 +397,27 @@ class Store:
             ]
         )
 
+    def stops(self, session_id: int) -> list[StopRow]:
+        return self._read(
+            lambda c: [
+                stop_of(r)
+                for r in c.execute(
+                    f"SELECT {STOP_COLUMNS} FROM stops WHERE session_id = ? ORDER BY seq",
+                    (session_id,),
+                )
+            ]
+        )
+
     def snapshot(self, session_id: int) -> SessionSnapshot:
         return SessionSnapshot(
             self.session(session_id),
             tuple(self.sets(session_id)),
             tuple(self.ratings(session_id)),
+            tuple(self.stops(session_id)),
         )
 
     def snapshots(self) -> list[SessionSnapshot]:
-        """Every session with its sets and ratings, oldest first (ties by uuid)."""
+        """Every session with its sets, ratings and stops, oldest first (ties by uuid)."""
         return self._read(select_snapshots)
 
     def sessions(
@@ -415,7 +454,7 @@ class Store:
     # -- delete, undo, import
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
-        """Delete a session with its sets and ratings; the snapshot undoes it."""
+        """Delete a session with everything logged in it; the snapshot undoes it."""
         with self.transaction("delete the session"):
             snap = self.snapshot(session_id)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -437,7 +476,7 @@ class Store:
 
         Ids in the snapshots are ignored; new ones are assigned.
         """
-        added = skipped = sets = ratings = 0
+        added = skipped = sets = ratings = stops = 0
         with self.transaction("import the sessions"):
             for snap in snapshots:
                 known = self._conn.execute(
@@ -450,4 +489,5 @@ class Store:
                 added += 1
                 sets += len(snap.sets)
                 ratings += len(snap.ratings)
-        return MergeResult(added, skipped, sets, ratings)
+                stops += len(snap.stops)
+        return MergeResult(added, skipped, sets, ratings, stops)

@@ -22,6 +22,7 @@ from psoas_timer.core.vocab import (
     RATING_MIN,
     SIDES_VALUES,
     STATUS_VALUES,
+    STOP_REASON_VALUES,
     sides_of,
 )
 from psoas_timer.store import (
@@ -33,6 +34,7 @@ from psoas_timer.store import (
     SetRecord,
     SetRow,
     Sides,
+    StopRow,
     Store,
     StoreWriteError,
     export_csv,
@@ -113,6 +115,10 @@ def fill(store: Store) -> None:
                 ),
             )
             store.record_set(sid, SetRecord(side, 1, "+book under", 20, 3, 12.5, "backed_off", 0.1))
+            if n % 3 == 0:
+                store.record_set(sid, SetRecord(side, 0, "Base set", 15, 4, 41.0, "stopped"))
+                reason = STOP_REASON_VALUES[n % len(STOP_REASON_VALUES)]
+                store.record_stop(sid, StopRow(0, 0, 0, side, 0, 5 if n % 2 else None, reason, T0))
             store.record_rating(sid, side, "after", n % 4)
         store.set_note(sid, note)
         if n % 4:
@@ -154,8 +160,16 @@ def without_ids(snapshots: list[SessionSnapshot]) -> list[tuple[object, ...]]:
     def rating(r: Rating) -> tuple[object, ...]:
         return (r.side, r.moment, r.value, r.recorded_at)
 
+    def stop(t: StopRow) -> tuple[object, ...]:
+        return (t.seq, t.side, t.level, t.breath, t.reason, t.recorded_at)
+
     return [
-        (session(s.session), [set_row(t) for t in s.sets], [rating(r) for r in s.ratings])
+        (
+            session(s.session),
+            [set_row(t) for t in s.sets],
+            [rating(r) for r in s.ratings],
+            [stop(t) for t in s.stops],
+        )
         for s in snapshots
     ]
 
@@ -305,8 +319,10 @@ def test_reordered_columns_quoting_blank_lines_and_lf_are_fine(
 
 def test_other_spellings_of_times_and_numbers_are_normalised(empty: Store, tmp_path: Path) -> None:
     uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    # Written by hand in the header of a file from before stops were logged.
+    old_columns = [name for name in CSV_COLUMNS if name not in ("breath", "reason")]
     lines = [
-        ",".join(CSV_COLUMNS),
+        ",".join(old_columns),
         f"session,{uuid.upper()},2024-05-01T09:30:00.75+02:00,2024-05-01 08:00:00+00:00,"
         "ball,prone,left,completed,,,,,,,,,,,,,,,",
         f"set,{uuid},,,,,,,,1,left,0,Base,15,15,007,30,90,0,completed,,,2024-05-01T07:40:00Z",
@@ -342,7 +358,7 @@ def good_json(store: Store) -> dict[str, object]:
     ("edit", "where", "field"),
     [
         (lambda d: d.update(format="other"), "document", "format"),
-        (lambda d: d.update(version=2), "document", "version"),
+        (lambda d: d.update(version=3), "document", "version"),
         (lambda d: d.update(sessions={}), "document", "sessions"),
         (lambda d: d["sessions"][1].update(sides="up"), "sessions[1]", "sides"),
         (lambda d: d["sessions"][1].pop("note"), "sessions[1]", "note"),
@@ -488,7 +504,21 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
             for moment in MOMENT_VALUES
             if draw(st.booleans())
         ]
-        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings)))
+        stops = [
+            StopRow(
+                0,
+                0,
+                seq,
+                draw(st.sampled_from(sides_of(sides))),
+                draw(st.integers(0, 5)),
+                draw(st.none() | st.integers(1, 40)),
+                draw(st.sampled_from(STOP_REASON_VALUES)),
+                draw(times),
+            )
+            for seq in draw(st.lists(st.integers(1, 9), unique=True, max_size=2))
+        ]
+        stops.sort(key=lambda t: t.seq)
+        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings), tuple(stops)))
     return out
 
 
@@ -508,3 +538,62 @@ def test_any_log_round_trips_through_csv_and_json(logged: list[SessionSnapshot])
             import_file(b, root / "a.csv")
             assert csv_text(b) == text
             assert json_text(b) == json_text(a)
+
+
+# -- stops ---------------------------------------------------------------------
+
+
+def test_stops_are_their_own_records_in_both_formats(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    rows = list(csv.DictReader(io.StringIO(csv_text(store), newline="")))
+    stops = [row for row in rows if row["record"] == "stop"]
+    expected = sum(len(sides_of(("left", "right", "both")[n % 3])) for n in range(0, 14, 3))
+    assert len(stops) == expected
+    first = stops[0]
+    assert (first["seq"], first["side"], first["level"], first["reason"]) == (
+        "1",
+        "left",
+        "0",
+        "pulse",
+    )
+    assert first["breath"] == "" and first["value"] == "" and first["outcome"] == ""
+    assert {row["outcome"] for row in rows if row["record"] == "set"} >= {"stopped"}
+    document = json.loads(json_text(store))
+    listed = [stop for session in document["sessions"] for stop in session["stops"]]
+    assert len(listed) == expected and listed[0]["breath"] is None
+    assert document["version"] == 2
+
+
+def test_a_file_from_before_stops_were_logged_still_imports(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    sid = store.start_session("ball", "prone", "left", T0)
+    store.record_rating(sid, "left", "before", 5)
+    document = json.loads(json_text(store))
+    document["version"] = 1
+    for session in document["sessions"]:
+        del session["stops"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(document))
+    assert import_file(empty, path).sessions_added == 1
+    assert [r.value for r in empty.ratings(empty.sessions()[0].id)] == [5]
+    # A version 2 file must list its stops, even when there are none.
+    document["version"] = 2
+    path.write_text(json.dumps(document))
+    with pytest.raises(ImportFileError, match="stops"):
+        import_file(empty, path)
+
+
+def test_a_stop_on_a_side_the_session_does_not_cover_is_refused(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    sid = store.start_session("ball", "prone", "left", T0)
+    store.record_stop(sid, StopRow(0, 0, 0, "left", 1, 3, "tingling", T0))
+    with pytest.raises(ValueError, match="side"):
+        store.record_stop(sid, StopRow(0, 0, 0, "right", 0, None, "pulse", T0))
+    text = csv_text(store).replace(",,1,left,1,", ",,1,right,1,")
+    assert ",,1,right,1," in text
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(ImportFileError, match="side"):
+        import_file(empty, path)

@@ -19,6 +19,7 @@ from psoas_timer.store import (
     NewerSchemaError,
     SessionNotFoundError,
     SetRecord,
+    StopRow,
     Store,
     StoreError,
     StoreWriteError,
@@ -154,6 +155,40 @@ def test_a_v1_log_built_by_hand_opens_with_its_data(tmp_path: Path) -> None:
     assert schema_of(old) == schema_of(fresh)
 
 
+def test_version_2_keeps_every_v1_row_and_id_and_adds_the_stops(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    build_v1(old)
+    conn = sqlite3.connect(old, isolation_level=None)
+    # A set deleted in v1 had id 9: the rebuilt table must never hand 9 out again.
+    conn.execute("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'sets'")
+    conn.close()
+    with Store.open(old) as s:
+        (row,) = s.sets(7)
+        assert (row.id, row.outcome, row.released_breath) == (1, "completed", 6)
+        for outcome in ("released", "time_limit", "stopped"):
+            s.record_set(7, SetRecord("left", 0, "Base set", 15, 4, 40.0, outcome))
+        assert [t.id for t in s.sets(7)] == [1, 10, 11, 12]
+        s.record_stop(7, StopRow(0, 0, 0, "left", 0, 5, "tingling", datetime.now(UTC)))
+        assert [(t.seq, t.breath, t.reason) for t in s.stops(7)] == [(1, 5, "tingling")]
+    conn = sqlite3.connect(old)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO stops (session_id, seq, side, level, reason, recorded_at) "
+                "VALUES (7, 2, 'left', 0, 'boredom', '2023-01-02T08:05:00Z')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("UPDATE sets SET outcome = 'abandoned' WHERE id = 1")
+    finally:
+        conn.close()
+    # Deleting the session deletes its stops too.
+    with Store.open(old) as s:
+        snapshot = s.delete_session(7)
+        assert len(snapshot.stops) == 1
+        s.restore_session(snapshot)
+        assert len(s.stops(7)) == 1
+
+
 ADD_MOOD = Migration(
     2,
     "sessions get a mood",
@@ -237,7 +272,7 @@ def test_a_newer_log_this_sqlite_cannot_parse_is_still_called_newer(tmp_path: Pa
         "INSERT INTO sqlite_master VALUES "
         "('table', 'future', 'future', 0, 'CREATE TABLE future (x) WITH SOMETHING NEW')"
     )
-    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     before = path.read_bytes()
     with pytest.raises(NewerSchemaError):

@@ -70,6 +70,17 @@ def _csv_rows(snapshots: Iterable[SessionSnapshot]) -> Iterator[list[str]]:
                 value=str(r.value),
                 recorded_at=to_db_time(r.recorded_at),
             )
+        for stop in snap.stops:
+            yield row(
+                record="stop",
+                session_uuid=s.uuid,
+                seq=str(stop.seq),
+                side=stop.side,
+                level=str(stop.level),
+                breath="" if stop.breath is None else str(stop.breath),
+                reason=stop.reason,
+                recorded_at=to_db_time(stop.recorded_at),
+            )
 
 
 def export_csv(store: Store, fp: TextIO) -> int:
@@ -125,6 +136,17 @@ def _json_document(snapshots: Iterable[SessionSnapshot]) -> dict[str, object]:
                         "recorded_at": to_db_time(r.recorded_at),
                     }
                     for r in snap.ratings
+                ],
+                "stops": [
+                    {
+                        "seq": t.seq,
+                        "side": t.side,
+                        "level": t.level,
+                        "breath": t.breath,
+                        "reason": t.reason,
+                        "recorded_at": to_db_time(t.recorded_at),
+                    }
+                    for t in snap.stops
                 ],
             }
             for snap in snapshots

@@ -5,11 +5,12 @@ CSV format
 
 UTF-8 without a byte order mark (one is accepted on import), comma separated,
 ``\\r\\n`` line ends, RFC 4180 quoting. The first row is this header, always
-all 23 columns (on import they may come in any order)::
+all 25 columns (on import they may come in any order, and a file written
+before stops were logged may leave out ``breath`` and ``reason``)::
 
     record,session_uuid,started_at,ended_at,tool_id,position_id,sides,status,note,
     seq,side,level,variant_name,breaths_planned,breaths_done,released_breath,
-    released_at_s,duration_s,paused_s,outcome,moment,value,recorded_at
+    released_at_s,duration_s,paused_s,outcome,moment,value,breath,reason,recorded_at
 
 Then one row per record. ``record`` says which kind; a row fills only the
 columns of its kind and leaves every other column empty:
@@ -28,20 +29,29 @@ columns of its kind and leaves every other column empty:
     seconds into the set; that breath is at most one past ``breaths_done``
     and at most ``breaths_planned``), ``duration_s``, ``paused_s``,
     ``outcome`` (``completed`` | ``backed_off`` | ``ended_early`` |
-    ``skipped``), ``recorded_at``.
+    ``skipped`` | ``released``: the muscle let go and the set ended with that
+    breath | ``time_limit``: the side's limit on time under pressure was
+    reached | ``stopped``: Stop was pressed), ``recorded_at``.
 ``rating``
     ``session_uuid``, ``side``, ``moment`` (``before`` | ``after``), ``value``
     (whole number 0-10), ``recorded_at``. One per session, side and moment.
+``stop``
+    Stop was pressed (something felt wrong): ``session_uuid``, ``seq``
+    (1-based order among the session's stops, unique in it), ``side``,
+    ``level`` (the pressure level at the time), ``breath`` (the breath under
+    way when a set was stopped; empty outside a set), ``reason`` (``pulse`` |
+    ``tingling`` (or numbness) | ``sharp_pain`` (sharp or shooting) | ``dizzy``
+    (dizzy or sick) | ``other`` | ``not_given``), ``recorded_at``.
 
 ``tool_id``, ``position_id`` and ``variant_name`` hold at most 200
 characters, ``note`` at most 10,000. Times are ISO 8601 with a UTC offset;
 the export writes UTC to the second (``2024-05-01T07:30:00Z``). Seconds are
 decimal numbers written in Python's shortest exact form, so they read back
-to the same value. Sets and ratings may come anywhere in the file, but their
-session row must be in it, and their side must be one the session covers.
-Exports list each session row followed by its sets (by ``seq``) and its
-ratings (left before, left after, right before, right after), sessions
-oldest first.
+to the same value. Sets, ratings and stops may come anywhere in the file, but
+their session row must be in it, and their side must be one the session
+covers. Exports list each session row followed by its sets (by ``seq``), its
+ratings (left before, left after, right before, right after) and its stops
+(by ``seq``), sessions oldest first.
 
 Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
 ``note``) that begins with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
@@ -52,10 +62,12 @@ exactly one leading ``'`` from those cells, so the round trip is exact.
 JSON format
 ===========
 
-``{"format": "psoas-timer-log", "version": 1, "sessions": [...]}``, each session
+``{"format": "psoas-timer-log", "version": 2, "sessions": [...]}``, each session
 an object with the session columns above (``uuid`` for ``session_uuid``) plus
-``sets`` and ``ratings`` lists of objects with the set and rating columns;
-``null`` for an empty optional value. No formula escaping.
+``sets``, ``ratings`` and ``stops`` lists of objects with the set, rating and
+stop columns; ``null`` for an empty optional value. No formula escaping.
+Version 1 files (written before stops were logged, without ``stops``) import
+as they are.
 
 Import
 ======
@@ -73,10 +85,12 @@ from __future__ import annotations
 from typing import Final, Literal
 
 Format = Literal["csv", "json"]
-RecordKind = Literal["session", "set", "rating"]
+RecordKind = Literal["session", "set", "rating", "stop"]
 
 JSON_FORMAT_NAME: Final = "psoas-timer-log"
-JSON_VERSION: Final = 1
+JSON_VERSION: Final = 2
+#: Versions the importer reads: 1 has no stops.
+JSON_VERSIONS: Final = (1, 2)
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "record",
@@ -101,8 +115,12 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "outcome",
     "moment",
     "value",
+    "breath",
+    "reason",
     "recorded_at",
 )
+#: Columns a file written before stops were logged does not have.
+CSV_LATER_COLUMNS: Final = frozenset(("breath", "reason"))
 
 SESSION_FIELDS: Final = (
     "started_at",
@@ -128,15 +146,18 @@ SET_FIELDS: Final = (
     "recorded_at",
 )
 RATING_FIELDS: Final = ("side", "moment", "value", "recorded_at")
+STOP_FIELDS: Final = ("seq", "side", "level", "breath", "reason", "recorded_at")
 #: The columns each kind of CSV row may fill; every other column stays empty.
 CSV_RECORDS: Final[dict[RecordKind, frozenset[str]]] = {
     "session": frozenset(("record", "session_uuid", *SESSION_FIELDS)),
     "set": frozenset(("record", "session_uuid", *SET_FIELDS)),
     "rating": frozenset(("record", "session_uuid", *RATING_FIELDS)),
+    "stop": frozenset(("record", "session_uuid", *STOP_FIELDS)),
 }
-JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings"))
+JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings", "stops"))
 JSON_SET_KEYS: Final = frozenset(SET_FIELDS)
 JSON_RATING_KEYS: Final = frozenset(RATING_FIELDS)
+JSON_STOP_KEYS: Final = frozenset(STOP_FIELDS)
 
 #: How a cell starts that a spreadsheet would run (see "Spreadsheet safety" above).
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "'")

@@ -15,12 +15,15 @@ from typing import Final
 from psoas_timer.store.errors import StoreError
 from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
+    CSV_LATER_COLUMNS,
     CSV_RECORDS,
     JSON_FORMAT_NAME,
     JSON_RATING_KEYS,
     JSON_SESSION_KEYS,
     JSON_SET_KEYS,
+    JSON_STOP_KEYS,
     JSON_VERSION,
+    JSON_VERSIONS,
     Format,
     RecordKind,
 )
@@ -34,6 +37,7 @@ from psoas_timer.store.exchange.reader import (
     read_rating,
     read_session,
     read_set,
+    read_stop,
 )
 from psoas_timer.store.records import SessionSnapshot
 from psoas_timer.store.store import Store
@@ -125,7 +129,7 @@ def _read_csv(data: bytes) -> list[SessionSnapshot]:
         if kind == "session":
             sessions.append(read_session(reader, "session_uuid"))
         else:
-            read = read_set if kind == "set" else read_rating
+            read = {"set": read_set, "rating": read_rating, "stop": read_stop}[kind]
             children.append(read(reader, reader.uuid("session_uuid")))
     snapshots = assemble(sessions, children)
     if issues:
@@ -168,7 +172,7 @@ def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
         elif header.index(name) != index:
             issues.append(ImportIssue(where, name, "the column appears twice", line))
     for name in CSV_COLUMNS:
-        if name not in header:
+        if name not in header and name not in CSV_LATER_COLUMNS:
             issues.append(ImportIssue(where, name, "missing column", line))
     return issues
 
@@ -192,7 +196,7 @@ def _csv_record(
     if not reader.ok:
         return None
     for name in CSV_COLUMNS:
-        if values[name] and name not in CSV_RECORDS[kind]:
+        if values.get(name) and name not in CSV_RECORDS[kind]:
             reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
     return kind, reader
 
@@ -212,7 +216,7 @@ def _read_json(data: bytes) -> list[SessionSnapshot]:
         issues.append(ImportIssue("document", "format", f"expected {JSON_FORMAT_NAME!r}"))
         raise ImportFileError(None, issues)
     version = doc.get("version")
-    if version != JSON_VERSION:
+    if version not in JSON_VERSIONS:
         issues.append(
             ImportIssue(
                 "document",
@@ -245,12 +249,15 @@ def _read_json(data: bytes) -> list[SessionSnapshot]:
             continue
         parsed = read_session(reader, "uuid")
         sessions.append(parsed)
-        for kind, keys in (("sets", JSON_SET_KEYS), ("ratings", JSON_RATING_KEYS)):
+        parts = (("sets", JSON_SET_KEYS), ("ratings", JSON_RATING_KEYS), ("stops", JSON_STOP_KEYS))
+        for kind, keys in parts:
+            if kind == "stops" and version == 1 and kind not in reader.values:
+                continue  # written before stops were logged
             items = reader.values.get(kind)
             if not isinstance(items, list):
                 reader.fail(kind, "expected a list")
                 continue
-            read = read_set if kind == "sets" else read_rating
+            read = {"sets": read_set, "ratings": read_rating, "stops": read_stop}[kind]
             for j, item in enumerate(items):
                 child = reader_of(item, f"{where}.{kind}[{j}]", keys)
                 if child is None:

@@ -26,12 +26,20 @@ from psoas_timer.core.vocab import (
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
+    STOP_REASON_VALUES,
     sides_of,
 )
 from psoas_timer.store.checks import NAME_MAX, NOTE_MAX, set_problems
 from psoas_timer.store.errors import StoreError
-from psoas_timer.store.exchange.format import unescape_cell
-from psoas_timer.store.records import Rating, Session, SessionSnapshot, SetRow, to_db_time
+from psoas_timer.store.exchange.format import CSV_LATER_COLUMNS, unescape_cell
+from psoas_timer.store.records import (
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRow,
+    StopRow,
+    to_db_time,
+)
 
 _MAX_LISTED: Final = 25
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -106,6 +114,8 @@ class RecordReader:
 
     def _raw(self, name: str) -> object:
         if name not in self.values:
+            if self.from_csv and name in CSV_LATER_COLUMNS:
+                return None  # a file from before the column existed
             self.fail(name, "missing")
             return None
         value = self.values[name]
@@ -230,11 +240,11 @@ class ParsedSession:
 
 @dataclass
 class ParsedChild:
-    """A set or a rating, and the uuid of the session it says it belongs to."""
+    """A set, a rating or a stop, and the uuid of the session it says it belongs to."""
 
     reader: RecordReader
     uuid: str
-    value: SetRow | Rating
+    value: SetRow | Rating | StopRow
     parent: ParsedSession | None = None  # where the nesting says (JSON)
 
 
@@ -292,6 +302,20 @@ def read_rating(f: RecordReader, uuid: str) -> ParsedChild:
     return ParsedChild(f, uuid, rating)
 
 
+def read_stop(f: RecordReader, uuid: str) -> ParsedChild:
+    stop = StopRow(
+        id=0,
+        session_id=0,
+        seq=f.whole("seq", 1),
+        side=f.choice("side", SIDE_VALUES),
+        level=f.whole("level", 0),
+        breath=f.opt_whole("breath", 1),
+        reason=f.choice("reason", STOP_REASON_VALUES),
+        recorded_at=f.time("recorded_at"),
+    )
+    return ParsedChild(f, uuid, stop)
+
+
 def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list[SessionSnapshot]:
     """Check what spans records and build the snapshots; problems go to the readers' lists."""
     first_of: dict[str, ParsedSession] = {}
@@ -306,6 +330,7 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
             first_of[uuid] = s
     sets: dict[str, list[SetRow]] = {}
     ratings: dict[str, list[Rating]] = {}
+    stops: dict[str, list[StopRow]] = {}
     seen: dict[tuple[object, ...], str] = {}
     for c in children:
         if not c.uuid:
@@ -326,6 +351,9 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
         if isinstance(value, SetRow):
             key: tuple[object, ...] = ("set", c.uuid, value.seq)
             name, label = "seq", f"set {value.seq} of this session"
+        elif isinstance(value, StopRow):
+            key = ("stop", c.uuid, value.seq)
+            name, label = "seq", f"stop {value.seq} of this session"
         else:
             key = ("rating", c.uuid, value.side, value.moment)
             name, label = "moment", f"the {value.side} {value.moment} rating of this session"
@@ -336,6 +364,8 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
                 seen[key] = c.reader.where
         if isinstance(value, SetRow):
             sets.setdefault(c.uuid, []).append(value)
+        elif isinstance(value, StopRow):
+            stops.setdefault(c.uuid, []).append(value)
         else:
             ratings.setdefault(c.uuid, []).append(value)
     return [
@@ -348,6 +378,7 @@ def assemble(sessions: list[ParsedSession], children: list[ParsedChild]) -> list
                     key=lambda r: (SIDE_VALUES.index(r.side), MOMENT_VALUES.index(r.moment)),
                 )
             ),
+            tuple(sorted(stops.get(uuid, ()), key=lambda t: t.seq)),
         )
         for uuid, s in first_of.items()
     ]
