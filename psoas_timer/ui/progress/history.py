@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.narration import STOP_REASON_TEXT
 from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import (
@@ -72,11 +73,12 @@ COLUMNS: Final = (
     Column("Right after", "right", "after"),
     Column("Let go at breath"),
     Column("Sets"),
+    Column("Stops"),
     Column("Status"),
     Column("Note"),
 )
 COL_DATE, COL_TOOL, COL_SIDES = 0, 1, 2
-COL_RELEASE, COL_SETS, COL_STATUS, COL_NOTE = 7, 8, 9, 10
+COL_RELEASE, COL_SETS, COL_STOPS, COL_STATUS, COL_NOTE = 7, 8, 9, 10, 11
 STATUS_TEXT: Final = {
     "running": "Running",
     "completed": "Completed",
@@ -175,6 +177,8 @@ class HistoryModel(QAbstractTableModel):
             return self._sort_key(s, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NOTE and s.note:
             return s.note
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_STOPS and s.stops:
+            return "Stop was pressed: " + self._text(s, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -191,6 +195,8 @@ class HistoryModel(QAbstractTableModel):
             return "" if breath is None else str(breath)
         if col == COL_SETS:
             return str(s.set_count)
+        if col == COL_STOPS:
+            return "; ".join(STOP_REASON_TEXT[reason].lower() for reason in s.stops)
         if col == COL_STATUS:
             return STATUS_TEXT.get(s.status, s.status)
         if col == COL_NOTE:
@@ -205,6 +211,8 @@ class HistoryModel(QAbstractTableModel):
             return -1 if breath is None else breath
         if col == COL_SETS:
             return s.set_count
+        if col == COL_STOPS:
+            return len(s.stops)
         return self._text(s, col).casefold()
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
