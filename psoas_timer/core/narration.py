@@ -305,10 +305,12 @@ def stretch_hold(stretch: Stretch, side: Side | None, repetition: int, more_side
     shown = f"{stretch.steps[-1]} {after}"
     if stretch.caution:
         shown = f"{shown}\n\n⚠ {stretch.caution}"
+    hold = stretch.steps[-1]
+    said = hold if hold.lower().startswith("hold") else f"Hold the stretch. {hold}"
     return Words(
         f"{stretch.name}{there} — hold {repetition} of {stretch.repetitions}",
         shown,
-        f"Hold the stretch. {stretch.steps[-1]} {after}",
+        f"{said} {after}",
         label=f"{stretch.name}{there}",
     )
 

@@ -146,10 +146,17 @@ def main() -> int:
     ticks.start()
     engine = page.start(plan)
 
+    quiet_since: list[float] = []
+
     def over() -> None:
-        if engine.state is State.FINISHED and not voice.busy:
-            QTimer.singleShot(1500, app.quit)  # let the last words ring out
+        # Over once the session has ended and nothing is said or due for 1.5 s.
+        if engine.state is not State.FINISHED or voice.busy or page.speaker.next_due():
+            quiet_since.clear()
+        elif not quiet_since:
+            quiet_since.append(time.monotonic())
+        elif time.monotonic() - quiet_since[0] > 1.5:
             watch.stop()
+            app.quit()
 
     watch = QTimer()
     watch.setInterval(200)

@@ -273,7 +273,10 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
 
 # -- a whole session, heard --------------------------------------------------------
 
-LOUD = 0.02 * 32767
+#: Sound, relative to the loudest moment of the same sentence: a recording through
+#: the sound server is quieter than espeak-ng's own output, and its softest
+#: sounds would otherwise fall below a fixed threshold and shorten it.
+LOUD_SHARE = 0.06
 
 
 @pytest.fixture
@@ -323,8 +326,10 @@ def loud_span(signal: np.ndarray, rate: int) -> tuple[float, float] | None:
     """Seconds from the start of ``signal`` to its first and last sound."""
     hop = int(0.01 * rate)
     frames = np.abs(signal[: len(signal) // hop * hop]).reshape(-1, hop).max(axis=1)
-    found = np.nonzero(frames > LOUD)[0]
-    return None if not len(found) else (found[0] * 0.01, (found[-1] + 1) * 0.01)
+    if not len(frames) or frames.max() < 0.01 * 32767:
+        return None
+    found = np.nonzero(frames > LOUD_SHARE * frames.max())[0]
+    return found[0] * 0.01, (found[-1] + 1) * 0.01
 
 
 def spoken_alone(text: str) -> float:
@@ -349,10 +354,18 @@ def heard_session(
         start = max(0, int((at - origin) * RATE))
         rings = len(CUE_SHAPES[name]()) / RATE + 0.02
         quiet[start : start + int(rings * RATE)] = 0
-    ends = dict(report["finished"])
+    # Said one after another: the n-th time a sentence is handed over ends with
+    # the n-th time it is finished.
+    ends: dict[str, list[float]] = {}
+    for text, at in report["finished"]:
+        ends.setdefault(text, []).append(at)
     heard = []
-    for text, handed in report["handed"]:
-        start, end = int((handed - origin) * RATE), int((ends[text] - origin + 0.3) * RATE)
+    handed_at = [at for _, at in report["handed"]]
+    for index, (text, handed) in enumerate(report["handed"]):
+        finished = ends[text].pop(0) + 0.3
+        if index + 1 < len(handed_at):
+            finished = min(finished, handed_at[index + 1])
+        start, end = int((handed - origin) * RATE), int((finished - origin) * RATE)
         span = loud_span(quiet[start:end], RATE)
         assert span is not None, f"not heard: {text}"
         heard.append((text, handed + span[0], span[1] - span[0], spoken_alone(text)))
@@ -400,7 +413,8 @@ def test_every_sentence_is_heard_whole_and_never_over_a_tone(speech_into: dict[s
     assert any(text.startswith("Extra pressure 1: Glute squeeze") for text in texts)
     for text, _, length, alone in heard:
         # A sentence cut off is heard for much less time than it takes alone.
-        assert length >= 0.85 * alone, (text, length, alone)
+        assert length >= min(0.85 * alone, alone - 0.25), (text, length, alone)
+        assert length <= 1.25 * alone + 0.3, (text, length, alone)  # it is this sentence
     stop_lines = [text for text in texts if report["stop_line"] in text]
     assert len(stop_lines) == 2  # getting into position, and before extra pressure 1
     cue_times = [at for _, at in report["cues"]]

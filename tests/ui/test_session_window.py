@@ -80,11 +80,15 @@ def test_whole_two_sided_ql_claw_session_by_keys(
     assert page.centre.currentWidget() is page.choices
     assert page.choices.status.text() == "Waiting for your answer"
     assert [b.text() for b in page.choices.buttons] == [
-        "Yes: extra pressure 1   (Enter)",
+        "Yes: Extra pressure 1 of 3 — Glute squeeze, leg locked   (Enter)",
         "One more set at this level   (Space)",
         "Come off the tool and rate   (←)",
     ]
     assert "Squeeze the buttock" in page.choices.body.text()  # what yes would bring
+    assert (
+        page.diagram.isVisible()
+        and page.diagram.source == engine.plan.set_step("left", 1).picture.source
+    )
     qtbot.keyClick(page, Qt.Key.Key_Return)
     assert engine.step.kind is StepKind.TRANSITION
     assert page.title.text() == "Next: Extra pressure 1 of 3 — Glute squeeze, leg locked"
@@ -186,8 +190,10 @@ def test_hands_free_goes_on_after_ten_seconds_unless_stopped(
     run_until(window, clock, kind_is(window, StepKind.QUESTION), limit=200)
     run_for(window, clock, 3)
     assert page.choices.status.text().startswith("Going on in")
+    assert page.choices.buttons[0].text() == "Stay at this level and be asked   (←)"
     qtbot.mouseClick(page, Qt.MouseButton.LeftButton)  # a click keeps this level
     assert engine.step.kind is StepKind.QUESTION and engine.step.duration is None
+    assert page.choices.buttons[-1].text() == "Come off the tool and rate   (←)"
     run_for(window, clock, 60)
     assert engine.step.kind is StepKind.QUESTION
     assert page.choices.status.text() == "Waiting for your answer"
@@ -389,3 +395,59 @@ def test_a_cue_timer_waking_early_plays_its_cue_once(
     assert len(played) == 1
     assert page.engine is not None
     page.engine.end()
+
+
+def test_release_in_the_left_base_set_goes_straight_to_the_left_after_rating(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock)
+    start(window, qtbot)
+    page = window.session
+    engine = page.engine
+    assert engine is not None
+    run_until(window, clock, kind_is(window, StepKind.RATING))
+    qtbot.keyClick(page, Qt.Key.Key_6)
+    run_for(window, clock, 31)  # breath 4
+    qtbot.keyClick(page, Qt.Key.Key_R)
+    run_until(window, clock, kind_is(window, StepKind.RATING), limit=60)
+    assert (engine.step.side, engine.step.moment) == ("left", "after")
+    kinds = [step.kind for step in engine.steps[: engine.index]]
+    assert StepKind.QUESTION not in kinds and StepKind.TRANSITION not in kinds
+    (result,) = engine.results
+    assert (result.outcome, result.released_breath, result.breaths_done) == ("released", 4, 4)
+    engine.end()
+
+
+def test_a_level_that_changes_the_set_up_waits_and_reminds(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock, TEST_SETTINGS.with_changes(pressure_minutes=15))
+    said: list[str] = []
+    original = window.voice.say
+
+    def say(text: str, *, interrupt: bool = False) -> None:
+        said.append(text)
+        original(text, interrupt=interrupt)
+
+    monkeypatch.setattr(window.voice, "say", say)
+    start(window, qtbot, sides="left")
+    page = window.session
+    engine = page.engine
+    assert engine is not None
+    run_until(window, clock, kind_is(window, StepKind.RATING))
+    qtbot.keyClick(page, Qt.Key.Key_6)
+    for _ in range(3):  # yes, three times, to the tool on a book
+        run_until(window, clock, kind_is(window, StepKind.QUESTION))
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert engine.step.kind is StepKind.TRANSITION and engine.step.level == 3
+    assert engine.remaining() is None
+    run_for(window, clock, 65)
+    assert engine.step.kind is StepKind.TRANSITION
+    assert (page.ring._word, page.ring._count) == ("Ready?", "Enter")
+    reminders = [text for text in said if text == engine.step.words.remind]
+    assert len(reminders) == 2  # every 30 s
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    assert engine.step.kind is StepKind.SET and engine.step.level == 3
+    engine.end()

@@ -657,3 +657,29 @@ def test_the_real_speech_dispatcher_is_set_to_british_english_with_a_plain_voice
         assert name.startswith("English") and "+" not in name, name
     finally:
         voice.shutdown()
+
+
+def test_words_due_at_a_breath_tone_wait_until_it_has_rung_out(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock)
+    said: list[tuple[float, str]] = []
+    monkeypatch.setattr(
+        window.voice, "say", lambda text, interrupt=False: said.append((clock.now(), text))
+    )
+    start(window, qtbot, sides="left")
+    page = window.session
+    run_until(window, clock, StepKind.RATING)
+    page.rate(4)
+    set_start = clock.now()
+    clock.set(set_start + 20.001)  # breath 3 has just begun; its tone may not have played yet
+    page.refresh()
+    page.release()
+    run_for(window, clock, 2, step=0.05)
+    (released,) = [at for at, text in said if text.startswith("Released.")]
+    assert released >= set_start + 20 + CUE_CLEAR_S - 1e-6
+    # And the count that no longer holds is not said: the set ends with this breath.
+    assert not [text for _, text in said if "breaths left" in text]
+    assert page.engine is not None
+    page.engine.end()

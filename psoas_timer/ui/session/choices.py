@@ -29,11 +29,7 @@ class ChoicePanel(QWidget):
         self.setAccessibleName("Choice")
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
-        self.question = QLabel()
-        self.question.setObjectName("choiceQuestion")
-        self.question.setWordWrap(True)
-        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.question)
+        # The question itself is the page's heading, in its largest type.
         self.status = QLabel()
         self.status.setObjectName("choiceStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -52,7 +48,6 @@ class ChoicePanel(QWidget):
         self._pixels = 24
 
     def show_choices(self, question: str, body: str, choices: Sequence[Choice]) -> None:
-        self.question.setText(question)
         self.body.setText(body)
         self.body.setVisible(bool(body))
         self.setAccessibleDescription(question)
@@ -80,7 +75,6 @@ class ChoicePanel(QWidget):
         """Size the question for reading from the floor; the rest in proportion."""
         self._pixels = pixels
         for label, size, bold in (
-            (self.question, pixels, True),
             (self.status, int(pixels * 0.75), True),
             (self.body, max(14, int(pixels * 0.6)), False),
         ):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.engine import SessionEngine
-from psoas_timer.core.narration import STOP_REASON_TEXT, level_name
+from psoas_timer.core.narration import STOP_REASON_TEXT, level_title
 from psoas_timer.core.plan import Answer, SessionPlan, Step, StepKind
 from psoas_timer.core.summary import SideReport
 from psoas_timer.core.vocab import STOP_REASON_CHOICES
@@ -38,8 +38,8 @@ from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.rating import RatingPanel
 from psoas_timer.ui.widgets.ring import PacingRing
 
-#: Steps whose centre is a choice or the rating: no picture and no instruction beside them.
-_WIDE = (StepKind.RATING, StepKind.QUESTION, StepKind.STOP_REASON, StepKind.STOP_ADVICE)
+#: Steps whose centre is a choice or the rating, with their words in it, not beside it.
+_CHOICES = (StepKind.QUESTION, StepKind.STOP_REASON, StepKind.STOP_ADVICE)
 
 
 class SessionLayout(QWidget):
@@ -257,26 +257,30 @@ class SessionLayout(QWidget):
 
     def show_step(self, engine: SessionEngine, step: Step) -> None:
         plan = engine.plan
-        wide = step.kind in _WIDE
+        choice = step.kind in _CHOICES
+        rating = step.kind is StepKind.RATING
         self.title.setText(step.title)
         self.side.setText(plan.where(step.side))
         self.instruction.setText(step.instruction)
-        self.instruction.setVisible(not wide and bool(step.instruction))
+        # A choice and the rating scale carry their own words.
+        self.instruction.setVisible(not (choice or rating) and bool(step.instruction))
         self.cue.setText("")
+        # A rating needs no picture: the scale gets the whole width. "More pressure?"
+        # shows what yes would bring.
         picture = step.picture
         self.diagram.set_diagram(picture.source, picture.side, picture.view)
-        shown = picture.source is not None and not wide
+        shown = picture.source is not None and not rating
         self.diagram.setVisible(shown)
         self.diagram_caption.setText(picture.caption)
         self.diagram_caption.setVisible(shown and bool(picture.caption))
         # "Stop and move the tool" means nothing off the tool.
         self.safety.setVisible(step.on_tool)
         self.stop_button.setVisible(step.on_tool)
-        self._middle.setStretch(1, 0 if wide or not shown else 2)
-        if step.kind is StepKind.RATING:
+        self._middle.setStretch(1, 2 if shown else 0)
+        if rating:
             self.rating.set_question(step.instruction)
             self.centre.setCurrentWidget(self.rating)
-        elif wide:
+        elif choice:
             self.centre.setCurrentWidget(self.choices)
         else:
             self.centre.setCurrentWidget(self.ring)
@@ -284,16 +288,19 @@ class SessionLayout(QWidget):
         self.setAccessibleDescription(f"{step.title}. {plan.where(step.side)}")
 
     def show_question(
-        self, step: Step, answer: Callable[[Answer], object], stay: Callable[[], object]
+        self,
+        plan: SessionPlan,
+        step: Step,
+        answer: Callable[[Answer], object],
+        stay: Callable[[], object],
     ) -> None:
         """The question after a set: yes, one more set at this level, or come off."""
         choices: list[Choice] = []
         if step.duration is not None:  # hands-free: going on by itself unless stopped
             choices.append(Choice("Stay at this level and be asked", "←", stay))
         if step.ahead is not None:
-            choices.append(
-                Choice(f"Yes: {level_name(step.ahead).lower()}", "Enter", lambda: answer("more"))
-            )
+            ahead = level_title(plan.position, step.ahead)
+            choices.append(Choice(f"Yes: {ahead}", "Enter", lambda: answer("more")))
             again_keys = "Space"
         else:
             again_keys = "Enter or Space"
@@ -343,4 +350,6 @@ def _upcoming(engine: SessionEngine, step: Step) -> str:
     if step.kind in (StepKind.QUESTION, StepKind.STOP_REASON, StepKind.STOP_ADVICE):
         return ""
     following = engine.upcoming()
-    return f"Then: {following.words.name}" if following is not None else ""
+    if following is None or following.words.name == step.words.name:
+        return ""  # the words before a set already name it
+    return f"Then: {following.words.name}"

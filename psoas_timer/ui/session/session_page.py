@@ -95,7 +95,8 @@ class SessionPage(SessionLayout):
         # The summary's words, once a tone still ringing at the end has rung out.
         self._last_words = QTimer(self)
         self._last_words.setSingleShot(True)
-        self._last_words.timeout.connect(self.speaker.flush)
+        self._last_words.setTimerType(Qt.TimerType.PreciseTimer)
+        self._last_words.timeout.connect(lambda: self.speaker.flush(everything=True))
         self.rating.rated.connect(self.rate)
         self.rating.skipped.connect(self.next_step)
         self.stop_button.clicked.connect(self.stop_set)
@@ -241,7 +242,8 @@ class SessionPage(SessionLayout):
             if remaining is None:  # a change of set-up takes as long as it takes
                 word, count, fraction = ("Paused" if paused else "Ready?"), "Enter", 1.0
             elif engine.waiting_for_words:
-                word, count, fraction = ("Paused" if paused else "Listen"), "", 1.0
+                words = "Listen" if self.voice.will_speak else "Read"
+                word, count, fraction = ("Paused" if paused else words), "", 1.0
             else:
                 duration = engine.step_duration() or 1.0
                 word = "Paused" if paused else _RING_WORDS[step.kind]
@@ -259,11 +261,13 @@ class SessionPage(SessionLayout):
         if key != self._live_phase:
             self._live_phase = key
             self.announce(f"{current.phase.word}, breath {current.breath} of {breaths}")
-        left = breaths - current.breath + 1
+        engine = self.engine
+        assert engine is not None
+        # A release ends the set with its breath: the count is of the breaths still to come.
+        last = round((engine.step_duration() or 0.0) / engine.plan.pattern.cycle)
+        left = last - current.breath + 1
         if 1 <= left <= SAY_LAST_BREATHS and (index, current.breath) != self._announced_breath:
             self._announced_breath = (index, current.breath)
-            engine = self.engine
-            assert engine is not None
             # After the breath's tone, never over it.
             began = self.clock.now() - (engine.step_elapsed() - current.phase_start)
             text = breath_callout(left)
@@ -285,10 +289,13 @@ class SessionPage(SessionLayout):
             self._begin_step(event.index, event.step)
         elif isinstance(event, StepChanged):
             self.show_step(engine, event.step)
+            self._offer_choices(event.step)
             self.speaker.say(event.said, event.index)
             self.announce(event.said, assertive=True)
             self._schedule()
         elif isinstance(event, Released):
+            self.speaker.drop_due()  # "3 breaths left" no longer holds
+            self._announced_breath = (engine.index, event.breath)  # "finish this breath" says it
             self.speaker.say(released_now(), engine.index)
             self.notice.setText(f"Release marked at breath {event.breath}.")
         elif isinstance(event, BackedOff) and event.to_level < 0:
@@ -343,7 +350,7 @@ class SessionPage(SessionLayout):
         engine = self.engine
         assert engine is not None
         if step.kind is StepKind.QUESTION:
-            self.show_question(step, engine.answer, self.back_off)
+            self.show_question(engine.plan, step, engine.answer, self.back_off)
         elif step.kind is StepKind.STOP_REASON:
             self.show_stop_reasons(step, self.give_reason, self.next_step)
         elif step.kind is StepKind.STOP_ADVICE:
@@ -354,6 +361,7 @@ class SessionPage(SessionLayout):
         reports = session_reports(engine, self.history)
         self.show_summary(engine.plan, reports, session_over(completed).title)
         said = spoken_summary(reports, completed, engine.plan.centred)
+        self.speaker.drop_due()  # the words of a step cut short by the end go unsaid
         self.speaker.say(said, engine.index)  # after a tone still ringing, if any
         due = self.speaker.next_due()
         if due is not None:

@@ -89,6 +89,10 @@ class Speaker(QObject):
             self._due.append((at, index, text))
             self._due.sort()
 
+    def drop_due(self) -> None:
+        """Forget the words still to come for this step (the set now ends sooner)."""
+        self._due.clear()
+
     def urgent(self, text: str) -> None:
         """Say ``text`` at once, cutting short whatever is being said or waits."""
         self._due.clear()
@@ -114,10 +118,11 @@ class Speaker(QObject):
             if not self.voice.busy:
                 self.voice.say(remind)
 
-    def flush(self) -> None:
-        """Say whatever has come due, whichever step it was for (the session is over)."""
+    def flush(self, everything: bool = False) -> None:
+        """Say what has come due (``everything``: all that waits), whichever step it was
+        for: the session is over."""
         now = self.clock.now()
-        while self._due and self._due[0][0] <= now:
+        while self._due and (everything or self._due[0][0] <= now):
             self.voice.say(self._due.pop(0)[2])
 
     def next_due(self) -> float | None:
@@ -127,10 +132,19 @@ class Speaker(QObject):
     # -- internals ----------------------------------------------------------------
 
     def _clear_of_cues(self, at: float) -> float:
+        """``at``, or just after the breath tone it would have started with."""
         engine = self._engine
-        cue = engine.next_cue() if engine is not None else None
+        current = engine.pace() if engine is not None else None
+        if engine is None or current is None or current.done:
+            return at
+        # The tone of the phase under way may be ringing, or about to: its timer
+        # can fire a few milliseconds after the phase has begun.
+        began = self.clock.now() - (engine.step_elapsed() - current.phase_start)
+        if began - BEFORE_CUE_S <= at < began + CUE_CLEAR_S:
+            at = began + CUE_CLEAR_S
+        cue = engine.next_cue()
         if cue is not None and cue[0] - BEFORE_CUE_S <= at < cue[0] + CUE_CLEAR_S:
-            return cue[0] + CUE_CLEAR_S
+            at = cue[0] + CUE_CLEAR_S
         return at
 
     def _finished(self, text: str) -> None:
