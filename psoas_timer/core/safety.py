@@ -8,9 +8,11 @@ A test keeps the two copies word for word the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from psoas_timer.core.units import floor_distances
+from psoas_timer.core.vocab import StopReason
 
 # The aorta divides just below the navel and the common iliac arteries fan out
 # from there; 5 cm (about three finger-widths) from the navel to the tool's
@@ -38,6 +40,12 @@ class Safety:
     urgent: tuple[str, ...]
     disclaimer: str
     during_set: str
+    # What to do after Stop, for each reason a person can give.
+    stop_advice: Mapping[StopReason, str]
+
+    def advice(self, reason: StopReason) -> str:
+        """What to do after a stop for ``reason``; the general advice when none was given."""
+        return self.stop_advice.get(reason) or self.stop_advice["other"]
 
 
 def floor_problem(text: str) -> str | None:
@@ -124,4 +132,31 @@ BUILTIN_SAFETY = Safety(
         "start."
     ),
     during_set="Feel a pulse, tingling or sharp pain? Stop and move the tool.",
+    stop_advice={
+        "pulse": (
+            "Move the tool away from the pulse now and do not press on that spot again. The "
+            "main artery divides near the navel and the large leg vessels run along the groin "
+            "crease, so choose a spot further out next time, or leave it for today. A lump in "
+            "your belly that pulses needs urgent care."
+        ),
+        "tingling": (
+            "Come off the tool and let the feeling fade. Tingling or numbness in the groin or "
+            "thigh means a nerve is being pressed. Next time use less pressure, a little higher "
+            "or further out. If it has not faded within a few minutes, or it keeps coming back, "
+            "ask a doctor."
+        ),
+        "sharp_pain": (
+            "Come off the tool slowly. Sharp, shooting or electric pain is not the ache of a "
+            "tight muscle, so leave that spot alone for today. If the pain stays or gets worse, "
+            "ask a doctor."
+        ),
+        "dizzy": (
+            "Come off the tool, lie still and breathe normally until it passes, then sit up "
+            "slowly. If you feel faint or sick again, stop for today."
+        ),
+        "other": (
+            "Come off the tool and rest for a moment. Go on only if it feels right, with less "
+            "pressure. When in doubt, leave it for today and ask a health professional."
+        ),
+    },
 )

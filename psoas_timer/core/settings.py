@@ -32,7 +32,9 @@ from psoas_timer.core.vocab import (
     COUNTDOWN_LIMITS,
     DEFAULT_BREATHS,
     DEFAULT_COUNTDOWN,
+    DEFAULT_PRESSURE_MINUTES,
     DEFAULT_TRANSITION,
+    PRESSURE_MINUTES_LIMITS,
     SIDES_VALUES,
     TRANSITION_LIMITS,
     Bounds,
@@ -90,6 +92,9 @@ class Settings:
     reminder_days: tuple[Weekday, ...] = DEFAULT_DAYS
     reminder_time: str = DEFAULT_TIME
     cue_theme: CueTheme = DEFAULT_CUE_THEME  # which set of breath sounds (core/cue_sounds.py)
+    # Off: "More pressure?" waits for an answer. On: it goes on by itself after a countdown.
+    hands_free: bool = False
+    pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -97,11 +102,19 @@ class Settings:
         _check_int("countdown", self.countdown, COUNTDOWN_LIMITS)
         _check_int("transition", self.transition, TRANSITION_LIMITS)
         _check_int("volume", self.volume, VOLUME_LIMITS)
+        _check_int("pressure_minutes", self.pressure_minutes, PRESSURE_MINUTES_LIMITS)
         _check_choice("sides", self.sides, SIDES_VALUES)
         _check_choice("theme", self.theme, get_args(Theme))
         _check_choice("units", self.units, get_args(Units))
         _check_choice("cue_theme", self.cue_theme, tuple(CUE_THEMES))
-        for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
+        for name in (
+            "stretches",
+            "sound",
+            "voice",
+            "floor_mode",
+            "safety_acknowledged",
+            "hands_free",
+        ):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
         self._check_reminders()
@@ -136,6 +149,9 @@ class Settings:
             countdown=float(self.countdown),
             transition=float(self.transition),
             stretches=self.stretches,
+            units=self.units,
+            hands_free=self.hands_free,
+            pressure_minutes=self.pressure_minutes,
         )
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -160,7 +176,7 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
 #: A settings file is well under 1 KB; anything this big is not one.
 SETTINGS_MAX_BYTES: Final = 64 * 1024
 _PATTERN_FIELDS: Final = ("inhale", "hold_in", "exhale", "hold_out")
-_WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume")
+_WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume", "pressure_minutes")
 
 
 def _short(text: str, limit: int = 160) -> str:

@@ -3,6 +3,14 @@
 Speech goes through QtTextToSpeech when an engine answers; when none does, the app
 says so once and carries on with text only.
 
+Announcements are said one after another, each to its end: a new one waits for
+the one being said, unless it is urgent (Stop, pause), which cuts short what is
+being said and everything still waiting. The engine is set to the language the
+app's words are written in (:data:`psoas_timer.core.narration.LANGUAGE`), with a
+plain voice for it, whatever the computer's own locale: under ``LANG=C`` or
+``en_US`` speech-dispatcher would otherwise read English with a Bishnupriya
+Manipuri or a Caribbean voice.
+
 The engine lives on a :class:`~psoas_timer.services.worker.Worker` thread and is
 only ever called through it: a speech daemon that accepts connections and never
 answers (speech-dispatcher autospawned without a working sound server does that)
@@ -16,10 +24,13 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Q_ARG, QLocale, QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
+from psoas_timer.core.narration import LANGUAGE
 from psoas_timer.services import speechd
 from psoas_timer.services.worker import Worker, WorkerError
 
@@ -52,6 +63,26 @@ def available_engines() -> list[str]:
     return [name for name in QTextToSpeech.availableEngines() if name not in SILENT_ENGINES]
 
 
+def choose_locale(available: Sequence[QLocale], wanted: str, system: QLocale) -> QLocale | None:
+    """The engine's locale for text written in ``wanted`` (``en_GB``): that locale, else
+    the system's own if it has the same language, else the first of that language."""
+    target = QLocale(wanted)
+    same = [locale for locale in available if locale.language() == target.language()]
+    for locale in same:
+        if locale.name() == target.name():
+            return locale
+    for locale in same:
+        if locale.name() == system.name():
+            return locale
+    return min(same, key=lambda locale: locale.name()) if same else None
+
+
+def choose_voice(voices: Sequence[Any]) -> Any | None:
+    """A plain voice: espeak-ng's "+Name" variants are the same voice with another timbre."""
+    plain = [voice for voice in voices if "+" not in voice.name()]
+    return (plain or list(voices) or [None])[0]
+
+
 class _Phase(enum.Enum):
     IDLE = "idle"  # no engine asked for yet (or the last one was shut down)
     STARTING = "starting"  # made on the speech thread, not known to be ready
@@ -68,10 +99,12 @@ class _Reporter(QObject):
 
     state = Signal(str, str)  # QTextToSpeech.State name, the engine's error text
     created = Signal(str, str)  # the same, or SILENT, once the engine has been loaded
+    configured = Signal(str, str)  # the locale and voice it speaks with
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, language: str) -> None:
         super().__init__()
         self._engine = engine
+        self._language = language
 
     @Slot(str, float)
     def start(self, name: str, timeout_s: float) -> None:
@@ -91,6 +124,37 @@ class _Reporter(QObject):
 
     @Slot()
     def report(self) -> None:
+        if self._engine.state().name == "Error":
+            self.created.emit("Error", self._engine.errorString())
+            return
+        # The engine lists its locales and voices from what it read when it
+        # started; choosing among them never waits on the daemon. Setting them
+        # does, so that is queued like every other call that may wait.
+        locale = choose_locale(self._engine.availableLocales(), self._language, QLocale.system())
+        if locale is not None and locale != self._engine.locale():
+            QMetaObject.invokeMethod(
+                self._engine,
+                "setLocale",
+                Qt.ConnectionType.QueuedConnection,
+                Q_ARG(QLocale, locale),
+            )
+        QMetaObject.invokeMethod(self, "pick_voice", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def pick_voice(self) -> None:
+        voice = choose_voice(self._engine.availableVoices())
+        if voice is not None and voice.name() != self._engine.voice().name():
+            QMetaObject.invokeMethod(
+                self._engine,
+                "setVoice",
+                Qt.ConnectionType.QueuedConnection,
+                Q_ARG(type(voice), voice),
+            )
+        QMetaObject.invokeMethod(self, "ready", Qt.ConnectionType.QueuedConnection)
+
+    @Slot()
+    def ready(self) -> None:
+        self.configured.emit(self._engine.locale().name(), self._engine.voice().name())
         self.created.emit(self._engine.state().name, self._engine.errorString())
 
 
@@ -99,7 +163,7 @@ class Voice(QObject):
 
     Every :meth:`say` shows its text (``spoken``) at once and is later followed
     by exactly one ``finished_speaking`` with the same text: when the engine has
-    said it, when a later announcement or :meth:`stop` cut it short, or, on the
+    said it, when an urgent announcement or :meth:`stop` cut it short, or, on the
     next turn of the event loop, when there is no voice to wait for.
     """
 
@@ -115,9 +179,13 @@ class Voice(QObject):
         watchdog_ms: int = 4000,
         per_word_ms: int = 400,
         create_ms: int = 2000,
+        language: str = LANGUAGE,
     ) -> None:
         super().__init__(parent)
         self._engine_name = engine
+        self._language = language
+        #: The locale and voice the engine speaks with, once it is ready.
+        self.speaking_as: tuple[str, str] | None = None
         self._enabled = True
         self._reported = False
         self._volume = 0.7
@@ -128,7 +196,7 @@ class Voice(QObject):
         self._worker: Worker | None = None
         self._tts: Any = None
         self._reporter: _Reporter | None = None
-        self._pending: str | None = None  # said while the engine was starting
+        self._waiting: deque[str] = deque()  # said, not yet handed to the engine
         self._current: str | None = None  # handed to the engine, not yet finished
         self._awaiting_start = False  # the engine has not yet begun speaking _current
         # Precise: a coarse timer may fire 5 % late, past the promised bound.
@@ -172,30 +240,44 @@ class Voice(QObject):
 
         return QTextToSpeech(NO_ENGINE)
 
-    def say(self, text: str) -> None:
-        self.spoken.emit(text)
-        self._speak(text)
+    @property
+    def will_speak(self) -> bool:
+        """Words said now will be spoken (or tried), and their end reported when heard."""
+        return self._enabled and self._phase is not _Phase.OFF
 
-    def _speak(self, text: str) -> None:
-        was_speaking = self._cut_short()
+    @property
+    def busy(self) -> bool:
+        """Something is being said or waits to be."""
+        return self._current is not None or bool(self._waiting)
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        """Say ``text`` after whatever is being said; ``interrupt``: at once, cutting that short."""
+        self.spoken.emit(text)
+        if interrupt:
+            self.stop()
         if not self._enabled or not text.strip():
             self._finish_later(text)
             return
         self._start_engine()
-        if self._phase is _Phase.STARTING:
-            self._pending = text
-        elif self._phase is _Phase.READY:
-            if was_speaking:
-                self._call("stop")
-            self._call("say", text)
-            self._current = text
-            self._awaiting_start = True
-            # Generous: about 3 words a second, plus time for the engine to wake up.
-            self._watchdog.start(self._watchdog_ms + self._per_word_ms * len(text.split()))
+        if self._phase in (_Phase.STARTING, _Phase.READY):
+            self._waiting.append(text)
+            self._next()
         else:
             self._finish_later(text)
 
+    def _next(self) -> None:
+        """Hand the next waiting announcement to a ready engine that is saying nothing."""
+        if self._phase is not _Phase.READY or self._current is not None or not self._waiting:
+            return
+        text = self._waiting.popleft()
+        self._call("say", text)
+        self._current = text
+        self._awaiting_start = True
+        # Generous: about 3 words a second, plus time for the engine to wake up.
+        self._watchdog.start(self._watchdog_ms + self._per_word_ms * len(text.split()))
+
     def stop(self) -> None:
+        """Cut short what is being said and drop everything waiting."""
         self._watchdog.stop()
         if self._cut_short():
             self._call("stop")
@@ -236,12 +318,13 @@ class Voice(QObject):
             self._fail(f"Voice is off: the speech engine could not be started ({exc}).")
             return
         tts = self.create_engine()
-        reporter = _Reporter(tts)
+        reporter = _Reporter(tts, self._language)
         worker.adopt(tts)
         worker.adopt(reporter)
         tts.stateChanged.connect(reporter.forward_state)  # type: ignore[attr-defined]
         reporter.state.connect(self._engine_state)
         reporter.created.connect(self._engine_created)
+        reporter.configured.connect(self._configured)
         self._worker, self._tts, self._reporter = worker, tts, reporter
         self._phase = _Phase.STARTING
         worker.call(reporter, "start", name, self._create_ms / 1000)
@@ -271,9 +354,13 @@ class Voice(QObject):
             return
         self._phase = _Phase.READY
         self._call("setVolume", self._volume)
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            self._speak(pending)  # shown already, when it was said
+        self._next()  # what was said while it started
+
+    @Slot(str, str)
+    def _configured(self, locale: str, voice: str) -> None:
+        if self.sender() is self._reporter:
+            self.speaking_as = (locale, voice)
+            log.info("speaking %s with the voice %s", locale, voice)
 
     @Slot(str, str)
     def _engine_state(self, state: str, error: str) -> None:
@@ -284,22 +371,24 @@ class Voice(QObject):
         elif state == "Error":
             reason = f" ({error})" if error else ""
             self._fail(f"Voice is off: the speech engine reported an error{reason}.")
-        elif not self._awaiting_start:
+        elif not self._awaiting_start and self._current is not None:
             # Ready (or paused) after speaking what was last handed over. A Ready
             # that arrives before that began is the previous one being stopped.
             self._watchdog.stop()
-            self._cut_short()
+            done, self._current = self._current, None
+            self.finished_speaking.emit(done)
+            self._next()
 
     # -- bookkeeping ---------------------------------------------------------------
 
     def _cut_short(self) -> bool:
-        """End what is waiting or being spoken; True if the engine was given something."""
-        pending, self._pending = self._pending, None
+        """End what is being spoken and what waits; True if the engine was given something."""
         current, self._current = self._current, None
+        waiting = list(self._waiting)
+        self._waiting.clear()
         self._awaiting_start = False
-        for text in (pending, current):
-            if text is not None:
-                self.finished_speaking.emit(text)
+        for text in ([current] if current is not None else []) + waiting:
+            self.finished_speaking.emit(text)
         return current is not None
 
     def _finish_later(self, text: str) -> None:

@@ -20,8 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from psoas_timer.core.engine import SetResult
-from psoas_timer.core.plan import side_word
+from psoas_timer.core.events import SetResult, StopEvent
+from psoas_timer.core.narration import STOP_REASON_TEXT, where
 from psoas_timer.store import (
     Moment,
     NextDay,
@@ -31,13 +31,16 @@ from psoas_timer.store import (
     SetRow,
     Side,
     Sides,
+    StopRow,
     Store,
     StoreError,
     StoreWriteError,
     import_file,
 )
 
-SavedKind = Literal["session", "set", "rating", "end", "edit", "delete", "restore", "import"]
+SavedKind = Literal[
+    "session", "set", "rating", "stop", "end", "edit", "delete", "restore", "import"
+]
 
 
 class LogUnavailableError(StoreError):
@@ -60,7 +63,7 @@ class SavedItem:
 
     ``kind`` is ``"session"`` (the session row was created), ``"set"``,
     ``"rating"``, ``"end"`` (the session was closed with ``status``),
-    ``"edit"`` (a rating or note changed later, an unfinished session closed),
+    ``"stop"``, ``"edit"`` (a rating or note changed later, an unfinished session closed),
     ``"delete"``, ``"restore"`` (a deletion undone) or ``"import"``. Fields
     that do not apply to the kind are ``None``.
     """
@@ -109,7 +112,7 @@ class Deletion:
 
 Write = Callable[[Store], SavedItem]
 #: The typed content of a session event (see the module's docstring).
-Payload = SetRow | Rating | tuple[SessionStatus, datetime] | None
+Payload = SetRow | Rating | StopRow | tuple[SessionStatus, datetime] | None
 
 
 @dataclass(eq=False)
@@ -187,7 +190,7 @@ def set_finished(ref: SessionRef, result: SetResult, at: datetime) -> PendingCha
         recorded_at=at,
     )
     level = "base set" if result.level == 0 else f"extra pressure {result.level}"
-    what = f"{side_word(result.side).lower()}, {level}"
+    what = f"{where(result.side).lower()}, {level}"
 
     def write(store: Store) -> SavedItem:
         set_id = store.record_set(ref.get(), result, at)
@@ -210,7 +213,7 @@ def set_finished(ref: SessionRef, result: SetResult, at: datetime) -> PendingCha
 def rating_given(
     ref: SessionRef, side: Side, moment: Moment, value: int, at: datetime
 ) -> PendingChange:
-    what = f"{side_word(side)} {moment}, {value}/10"
+    what = f"{where(side)} {moment}, {value}/10"
 
     def write(store: Store) -> SavedItem:
         store.record_rating(ref.get(), side, moment, value, at)
@@ -226,6 +229,27 @@ def rating_given(
     }
     payload = Rating(0, side, moment, value, at)
     return PendingChange("rating", what, record, write, ref, payload=payload)
+
+
+def stop_recorded(ref: SessionRef, stop: StopEvent, at: datetime) -> PendingChange:
+    reason = STOP_REASON_TEXT[stop.reason].lower()
+    what = f"stop on the {stop.side} side ({reason})"
+
+    def write(store: Store) -> SavedItem:
+        store.record_stop(ref.get(), stop, at)
+        return SavedItem("stop", ref.get(), what, side=stop.side, level=stop.level)
+
+    record: dict[str, object] = {
+        "change": "stop",
+        "session_uuid": ref.uuid,
+        "side": stop.side,
+        "level": stop.level,
+        "breath": stop.breath,
+        "reason": stop.reason,
+        "recorded_at": stamp(at),
+    }
+    row = StopRow(0, 0, 0, stop.side, stop.level, stop.breath, stop.reason, at)
+    return PendingChange("stop", what, record, write, ref, payload=row)
 
 
 def session_ended(ref: SessionRef, completed: bool, at: datetime) -> PendingChange:

@@ -16,7 +16,8 @@ from typing import Protocol, TypeVar
 from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.vocab import NextDay, Sides
 from psoas_timer.store.checks import next_day_problems
-from psoas_timer.store.queries import insert_next_day, select_last_finished, select_next_day
+from psoas_timer.store.inserts import insert_next_day
+from psoas_timer.store.queries import select_last_finished, select_next_day
 from psoas_timer.store.records import NextDayCheck
 
 _T = TypeVar("_T")

@@ -28,6 +28,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from psoas_timer import APP_NAME
 from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.plan import StepKind
+from psoas_timer.core.vocab import STOP_REASON_CHOICES
 from psoas_timer.ui.held_keys import HeldShortcuts
 from psoas_timer.ui.widgets.rating import TEN_KEY
 
@@ -218,7 +219,9 @@ class SessionCommand(Enum):
     PAUSE = "toggle_pause"
     BACK_OFF = "back_off"
     RELEASE = "release"
+    STOP = "stop_set"
     RATE = "rate"  # with the value of the key pressed
+    REASON = "give_reason"  # a number key after Stop: what felt wrong
     END = "end_session"
     LEAVE = "leave"  # Enter or Esc once the session is over: back to the tools
 
@@ -245,33 +248,49 @@ _CLICKER_PAUSE = (Qt.Key.Key_B, Qt.Key.Key_Period)
 _CLICKER = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, *_CLICKER_PAUSE})
 _TEN = Qt.Key(ord(TEN_KEY))
 RATING_VALUES: Mapping[int, int] = {**{key: n for n, key in enumerate(_DIGITS)}, _TEN: 10}
+STOP_REASONS = len(STOP_REASON_CHOICES)  # answered with the keys 1 to 5
 
 SESSION_KEYS: tuple[SessionKey, ...] = (
     SessionKey(
         "Enter or →",
-        "start, or go on to the next step",
+        'start, or go on to the next step; at "More pressure?": yes',
         (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right),
         SessionCommand.NEXT,
         "next",
     ),
-    SessionKey("Space", "pause or resume", (Qt.Key.Key_Space,), SessionCommand.PAUSE, "pause"),
+    SessionKey(
+        "Space",
+        'pause or resume; at "More pressure?": one more set at this level',
+        (Qt.Key.Key_Space,),
+        SessionCommand.PAUSE,
+        "pause",
+    ),
     SessionKey(
         "←",
-        "back off one pressure level (at the base level: pause)",
+        "back off one pressure level (at the base level: pause); "
+        'at "More pressure?": come off the tool and rate',
         (Qt.Key.Key_Left,),
         SessionCommand.BACK_OFF,
         "back off",
     ),
     SessionKey(
         "R",
-        "mark the moment the muscle released (the breath number is logged)",
+        "mark the moment the muscle released (the breath number is logged; "
+        "that side's pressure ends with the breath)",
         (Qt.Key.Key_R,),
         SessionCommand.RELEASE,
         "released",
     ),
     SessionKey(
+        "S",
+        "stop: something felt wrong (ends the set at once and asks what)",
+        (Qt.Key.Key_S,),
+        SessionCommand.STOP,
+        "stop",
+    ),
+    SessionKey(
         f"0–9, {TEN_KEY}",
-        f"rate tenderness when asked ({TEN_KEY} = 10)",
+        f"rate tenderness when asked ({TEN_KEY} = 10); after Stop, 1–5 say what felt wrong",
         (*_DIGITS, _TEN),
         SessionCommand.RATE,
     ),
@@ -320,7 +339,11 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
     ),
 )
 
-CLICK = ("Click", "pause or resume during a set; go on at any other step")
+CLICK = (
+    "Click",
+    'pause or resume during a set; at "More pressure?": stop a hands-free countdown; '
+    "go on at other steps",
+)
 
 
 def _keymap(rows: Iterable[SessionKey]) -> dict[int, SessionKey]:
@@ -351,8 +374,12 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
         return SessionCommand.LEAVE if command in ends else None
     if event.key() == Qt.Key.Key_MediaPause and engine.state is State.PAUSED:
         return None
-    if command is SessionCommand.RATE and engine.step.kind is not StepKind.RATING:
-        return None
+    if command is SessionCommand.RATE:
+        kind = engine.step.kind
+        if kind is StepKind.STOP_REASON and 1 <= RATING_VALUES[event.key()] <= STOP_REASONS:
+            return SessionCommand.REASON
+        if kind is not StepKind.RATING:
+            return None
     return command
 
 

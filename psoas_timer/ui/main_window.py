@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +117,7 @@ class MainWindow(QMainWindow):
         self.saving.recovered.connect(self._saves_recovered)
         self.saving.refused.connect(lambda text: self.show_status(text, 15000))
         self.session.engine_started.connect(self.saving.attach)
+        self.session.set_log(self.saving)
         self.log_commands = LogCommands(self, self.saving, self.show_status)
         self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
@@ -202,8 +202,8 @@ class MainWindow(QMainWindow):
         if not self.settings.safety_acknowledged and not self.show_safety(first_run=True):
             return
         tool = self.catalog.tool(tool_id)
-        options = replace(self.settings.plan_options(), units=self.settings.units)
-        plan = build_plan(tool, position_id, sides, options, self.catalog.stretches)  # type: ignore[arg-type]
+        options, catalog = self.settings.plan_options(), self.catalog
+        plan = build_plan(tool, position_id, sides, options, catalog.stretches, catalog.safety)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.session)
         if self.settings.floor_mode:
             self.set_floor_mode(True)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from psoas_timer.core.catalog import load_catalog
 from psoas_timer.core.clock import MonotonicClock
-from psoas_timer.core.engine import Event, SessionFinished, SetFinished, StepStarted
+from psoas_timer.core.events import Event, SessionFinished, SetFinished, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
 from psoas_timer.services.sound import CuePlayer

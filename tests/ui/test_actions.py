@@ -102,7 +102,9 @@ def test_the_readme_parser_notices_a_difference() -> None:
 
 
 def test_the_hint_line_names_session_keys_from_the_table() -> None:
-    assert HINT_LINE == "Enter or → next · Space pause · ← back off · R released · Esc end"
+    assert HINT_LINE == (
+        "Enter or → next · Space pause · ← back off · R released · S stop · Esc end"
+    )
     for row in SESSION_KEYS:
         assert (row.label in HINT_LINE) is bool(row.hint)
 

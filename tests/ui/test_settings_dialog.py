@@ -45,6 +45,8 @@ CHANGED = Settings(
     reminder_days=("tue", "sat"),
     reminder_time="06:45",
     cue_theme="bowl",
+    hands_free=True,
+    pressure_minutes=9,
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -56,8 +58,10 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.breaths.setValue(settings.breaths)
     dialog.countdown.setValue(settings.countdown)
     dialog.transition.setValue(settings.transition)
+    dialog.pressure_minutes.setValue(settings.pressure_minutes)
     dialog.sides.setCurrentIndex(dialog.sides.findData(settings.sides))
     for check, wanted in (
+        (dialog.hands_free, settings.hands_free),
         (dialog.stretches, settings.stretches),
         (dialog.sound, settings.sound),
         (dialog.voice, settings.voice),
@@ -152,7 +156,7 @@ def test_every_setting_round_trips_and_is_saved(
     in_settings_dialog(window, lambda d: shown.append(d.result_settings()))
     assert shown == [CHANGED]
     # The new settings are in force: the dark palette, the breath pattern, the volume.
-    assert window.session._colours == DARK
+    assert window.session.colours == DARK
     assert window.settings.plan_options().pattern == BreathPattern(5.0, 1.5, 7.5, 0.5)
 
 
@@ -182,7 +186,7 @@ def test_cancel_changes_nothing(
     assert window.settings == QUICK_SETTINGS
     assert private_paths.settings.read_bytes() == before
     assert private_paths.settings.stat().st_mtime_ns == stamp
-    assert window.session._colours == LIGHT
+    assert window.session.colours == LIGHT
 
 
 def test_escape_is_cancel(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:

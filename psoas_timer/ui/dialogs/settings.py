@@ -34,7 +34,13 @@ from psoas_timer.core.pacing import (
     ring_fraction,
 )
 from psoas_timer.core.settings import VOLUME_LIMITS, Settings
-from psoas_timer.core.vocab import BREATHS_LIMITS, COUNTDOWN_LIMITS, TRANSITION_LIMITS
+from psoas_timer.core.vocab import (
+    BREATHS_LIMITS,
+    COUNTDOWN_LIMITS,
+    HANDS_FREE_SECONDS,
+    PRESSURE_MINUTES_LIMITS,
+    TRANSITION_LIMITS,
+)
 from psoas_timer.services.sound import CuePlayer
 from psoas_timer.ui.dialogs.plan_box import PlanBox
 from psoas_timer.ui.theme import Colours, colours_for
@@ -125,6 +131,24 @@ class SettingsDialog(QDialog):
         self.transition.setValue(settings.transition)
         self.transition.setAccessibleName("Pause between steps")
         form.addRow("Pause between steps:", self.transition)
+        self.pressure_minutes = QSpinBox()
+        self.pressure_minutes.setRange(*PRESSURE_MINUTES_LIMITS)
+        self.pressure_minutes.setSuffix(" min")
+        self.pressure_minutes.setValue(settings.pressure_minutes)
+        self.pressure_minutes.setAccessibleName("Most time under pressure on one side")
+        self.pressure_minutes.setToolTip(
+            "After this long on the tool the session says to come off and rate that side."
+        )
+        self.pressure_minutes.setAccessibleDescription(self.pressure_minutes.toolTip())
+        form.addRow("Most time under pressure per side:", self.pressure_minutes)
+        self.hands_free = QCheckBox("Carry me on hands-free")
+        self.hands_free.setChecked(settings.hands_free)
+        self.hands_free.setToolTip(
+            f'"More pressure?" goes on to the next level after {HANDS_FREE_SECONDS} seconds '
+            "unless you press ← or click. Off: it waits for your answer."
+        )
+        self.hands_free.setAccessibleDescription(self.hands_free.toolTip())
+        form.addRow("", self.hands_free)
         self.sides = QComboBox()
         for value, text in (("both", "Both, left first"), ("left", "Left"), ("right", "Right")):
             self.sides.addItem(text, value)
@@ -222,6 +246,8 @@ class SettingsDialog(QDialog):
         self.breaths.setValue(settings.breaths)
         self.countdown.setValue(settings.countdown)
         self.transition.setValue(settings.transition)
+        self.pressure_minutes.setValue(settings.pressure_minutes)
+        self.hands_free.setChecked(settings.hands_free)
         self.sides.setCurrentIndex(self.sides.findData(settings.sides))
         self.stretches.setChecked(settings.stretches)
         self.sound.setChecked(settings.sound)
@@ -299,6 +325,8 @@ class SettingsDialog(QDialog):
             breaths=self.breaths.value(),
             countdown=self.countdown.value(),
             transition=self.transition.value(),
+            pressure_minutes=self.pressure_minutes.value(),
+            hands_free=self.hands_free.isChecked(),
             sides=self.sides.currentData(),
             stretches=self.stretches.isChecked(),
             sound=self.sound.isChecked(),

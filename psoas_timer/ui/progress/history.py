@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.narration import STOP_REASON_TEXT
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.services.saving import SaveService
@@ -74,12 +75,13 @@ COLUMNS: Final = (
     Column("Right after", "right", "after"),
     Column("Let go at breath"),
     Column("Sets"),
+    Column("Stops"),
     Column("Status"),
     Column("Next day"),
     Column("Note"),
 )
 COL_DATE, COL_TOOL, COL_SIDES = 0, 1, 2
-COL_RELEASE, COL_SETS, COL_STATUS, COL_NEXT_DAY, COL_NOTE = 7, 8, 9, 10, 11
+COL_RELEASE, COL_SETS, COL_STOPS, COL_STATUS, COL_NEXT_DAY, COL_NOTE = 7, 8, 9, 10, 11, 12
 STATUS_TEXT: Final = {
     "running": "Running",
     "completed": "Completed",
@@ -181,6 +183,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NEXT_DAY and s.next_day is not None:
             when = local_time(s.next_day.recorded_at).strftime("%a %d %b %Y, %H:%M")
             return f"How the area felt a day or so after this session, asked on {when}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_STOPS and s.stops:
+            return "Stop was pressed: " + self._text(s, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -197,6 +201,8 @@ class HistoryModel(QAbstractTableModel):
             return "" if breath is None else str(breath)
         if col == COL_SETS:
             return str(s.set_count)
+        if col == COL_STOPS:
+            return "; ".join(STOP_REASON_TEXT[reason].lower() for reason in s.stops)
         if col == COL_STATUS:
             return STATUS_TEXT.get(s.status, s.status)
         if col == COL_NEXT_DAY:
@@ -214,6 +220,8 @@ class HistoryModel(QAbstractTableModel):
             return -1 if breath is None else breath
         if col == COL_SETS:
             return s.set_count
+        if col == COL_STOPS:
+            return len(s.stops)
         return self._text(s, col).casefold()
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
