@@ -40,6 +40,12 @@ from psoas_timer.core.vocab import (
     Bounds,
     Sides,
 )
+from psoas_timer.core.voices import (
+    DEFAULT_VOICE_RATE,
+    locale_problem,
+    name_problem,
+    rate_problem,
+)
 
 Theme = Literal["system", "light", "dark"]
 SETTINGS_VERSION = 1
@@ -95,6 +101,10 @@ class Settings:
     # Off: "More pressure?" waits for an answer. On: it goes on by itself after a countdown.
     hands_free: bool = False
     pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
+    # Empty: the plain voice for the language of the text (core/voices.py).
+    voice_name: str = ""
+    voice_locale: str = ""  # empty: the language of the text itself
+    voice_rate: float = DEFAULT_VOICE_RATE
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -118,6 +128,18 @@ class Settings:
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
         self._check_reminders()
+        self._check_voice()
+
+    def _check_voice(self) -> None:
+        for name, problem in (
+            ("voice_name", name_problem(self.voice_name)),
+            ("voice_locale", locale_problem(self.voice_locale)),
+            ("voice_rate", rate_problem(self.voice_rate)),
+        ):
+            if problem is not None:
+                raise SettingsError(problem, name)
+        # A file may hold 0 for 0.0; kept a float so equal settings compare equal.
+        object.__setattr__(self, "voice_rate", round(float(self.voice_rate), 2))
 
     def _check_reminders(self) -> None:
         if not isinstance(self.reminders, bool):

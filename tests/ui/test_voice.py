@@ -27,6 +27,7 @@ from psoas_timer.core.engine import State
 from psoas_timer.core.events import StepStarted
 from psoas_timer.core.plan import Step, StepKind
 from psoas_timer.services import voice as voice_module
+from psoas_timer.services import voice_engine
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
@@ -531,14 +532,14 @@ class _Named:
 def test_the_language_and_voice_chosen() -> None:
     gb, us, bn = QLocale("en_GB"), QLocale("en_US"), QLocale("bn_IN")
     system_c, system_us = QLocale("C"), QLocale("en_US")
-    assert voice_module.choose_locale([bn, us, gb], "en_GB", system_c) == gb
-    assert voice_module.choose_locale([bn, us], "en_GB", system_c) == us
-    assert voice_module.choose_locale([bn, QLocale("en_AU"), us], "en_GB", system_us) == us
-    assert voice_module.choose_locale([bn], "en_GB", system_us) is None
+    assert voice_engine.choose_locale([bn, us, gb], "en_GB", system_c) == gb
+    assert voice_engine.choose_locale([bn, us], "en_GB", system_c) == us
+    assert voice_engine.choose_locale([bn, QLocale("en_AU"), us], "en_GB", system_us) == us
+    assert voice_engine.choose_locale([bn], "en_GB", system_us) is None
     voices = [_Named("English (Caribbean)+Adam"), _Named("English (Great Britain)")]
-    chosen = voice_module.choose_voice(voices)
+    chosen = voice_engine.choose_voice(voices)
     assert chosen is not None and chosen.name() == "English (Great Britain)"
-    assert voice_module.choose_voice([]) is None
+    assert voice_engine.choose_voice([]) is None
 
 
 def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> None:

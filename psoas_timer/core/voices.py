@@ -1,0 +1,107 @@
+"""Which voice speaks the steps, and how fast: the choices, without the engine."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+#: The speaking rate, as the speech engine counts it (0 is its normal pace, ±1 its
+#: extremes); the extremes are hard to follow, so the choice stops short of them.
+VOICE_RATE_LIMITS: Final = (-0.6, 0.6)
+DEFAULT_VOICE_RATE: Final = 0.0
+#: The rate moves in tenths: finer steps cannot be heard apart.
+VOICE_RATE_STEP: Final = 0.1
+#: Longer than any voice name an engine gives; a longer one is no voice name.
+VOICE_NAME_MAX: Final = 120
+#: A locale as the engine names it: ``en`` or ``en_GB``.
+LOCALE_PATTERN: Final = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+SAMPLE_SENTENCE: Final = "Breathe in slowly. Let the tool sink in as you breathe out."
+#: What to install for speech, named for the systems that package it.
+INSTALL_DEBIAN: Final = "sudo apt install speech-dispatcher speech-dispatcher-espeak-ng"
+INSTALL_OTHER: Final = (
+    "install speech-dispatcher and a voice for it (such as espeak-ng) from your system's packages"
+)
+OS_RELEASE: Final = Path("/etc/os-release")
+
+
+@dataclass(frozen=True, order=True)
+class VoiceOption:
+    """One voice the engine offers: its name and the locale it speaks."""
+
+    locale: str
+    name: str
+
+    @property
+    def language(self) -> str:
+        return self.locale.split("_", 1)[0]
+
+
+def order_voices(voices: Iterable[VoiceOption], language: str) -> list[VoiceOption]:
+    """The voices of ``language`` (``en_GB``: its own locale first), then every other, by name.
+
+    Each voice appears once, however often the engine lists it.
+    """
+    wanted = language.split("_", 1)[0]
+
+    def rank(voice: VoiceOption) -> tuple[int, str, str]:
+        if voice.locale == language:
+            first = 0
+        elif voice.language == wanted:
+            first = 1
+        else:
+            first = 2
+        return (first, voice.locale, voice.name.casefold())
+
+    return sorted(set(voices), key=rank)
+
+
+def rate_problem(value: object) -> str | None:
+    """Why ``value`` is no speaking rate, or ``None``."""
+    low, high = VOICE_RATE_LIMITS
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected a number from {low:g} to {high:g}, got {value!r}"
+    if not math.isfinite(value) or not low <= value <= high:
+        return f"expected a number from {low:g} to {high:g}, got {value!r}"
+    return None
+
+
+def locale_problem(value: object) -> str | None:
+    """Why ``value`` is no locale name (empty: the language of the text), or ``None``."""
+    if value == "":
+        return None
+    if not isinstance(value, str) or LOCALE_PATTERN.fullmatch(value) is None:
+        return f"expected a locale such as en_GB, or nothing, got {value!r}"
+    return None
+
+
+def name_problem(value: object) -> str | None:
+    """Why ``value`` is no voice name (empty: the plain voice for the language), or ``None``."""
+    if not isinstance(value, str) or len(value) > VOICE_NAME_MAX or not value.isprintable():
+        return f"expected a voice name of at most {VOICE_NAME_MAX} characters"
+    return None
+
+
+def is_debian_like(os_release: str) -> bool:
+    """Whether an ``/etc/os-release`` text names Debian, Ubuntu or a system built on them."""
+    for line in os_release.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() in ("ID", "ID_LIKE"):
+            words = value.strip().strip("\"'").split()
+            if {"debian", "ubuntu"} & set(words):
+                return True
+    return False
+
+
+def speech_missing_text(os_release: Path = OS_RELEASE) -> str:
+    """One line: the steps will not be spoken, and what to install for speech here."""
+    try:
+        debian = is_debian_like(os_release.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        debian = False
+    how = f"To hear them, run: {INSTALL_DEBIAN}" if debian else f"To hear them, {INSTALL_OTHER}"
+    return f"No speech engine answers, so steps are shown but not spoken. {how}."
