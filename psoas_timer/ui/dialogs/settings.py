@@ -1,4 +1,4 @@
-"""Every setting, with a live preview of the breath pattern."""
+"""Every setting, on tabs, with a live preview of the breath pattern beside the breathing."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +43,9 @@ from psoas_timer.core.vocab import (
     TRANSITION_LIMITS,
 )
 from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
 from psoas_timer.ui.dialogs.plan_box import PlanBox
+from psoas_timer.ui.dialogs.voice_box import VoiceBox
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
 
@@ -64,15 +67,30 @@ class SettingsDialog(QDialog):
         clock: Clock | None = None,
         wall: WallClock = system_wall,
         cues: CuePlayer | None = None,
+        voice: Voice | None = None,
     ) -> None:
         super().__init__(parent)
         self._cues = cues
         self.setWindowTitle("Settings")
         self._initial = settings
         self._colours: Colours = colours_for(settings.theme)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # Tabs keep the dialog short enough for a laptop screen; Ctrl+Tab moves between them.
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Settings")
+        outer.addWidget(self.tabs)
+
+        def page(title: str) -> QFormLayout:
+            widget = QWidget()
+            form = QFormLayout(widget)
+            self.tabs.addTab(widget, title)
+            return form
+
+        breathing = QWidget()
+        layout = QHBoxLayout(breathing)
         form = QFormLayout()
         layout.addLayout(form, 3)
+        self.tabs.addTab(breathing, "Breathing")
 
         def seconds(name: str, value: float) -> QDoubleSpinBox:
             low, high = LIMITS[name]
@@ -119,6 +137,7 @@ class SettingsDialog(QDialog):
         self.breaths.setToolTip(f"{BREATHS_LIMITS[0]} to {BREATHS_LIMITS[1]} breaths")
         self.breaths.setAccessibleDescription(self.breaths.toolTip())
         form.addRow("Breaths per set:", self.breaths)
+        form = page("Session")
         self.countdown = QSpinBox()
         self.countdown.setRange(*COUNTDOWN_LIMITS)
         self.countdown.setSuffix(" s")
@@ -158,6 +177,7 @@ class SettingsDialog(QDialog):
         self.stretches = QCheckBox("Guide the stretches after the sets")
         self.stretches.setChecked(settings.stretches)
         form.addRow("", self.stretches)
+        form = page("Sound and voice")
         self.sound = QCheckBox("Breath sounds")
         self.sound.setChecked(settings.sound)
         form.addRow("", self.sound)
@@ -186,6 +206,9 @@ class SettingsDialog(QDialog):
         sound_row.addWidget(self.cue_theme, 1)
         sound_row.addWidget(self.test_sound)
         form.addRow("Sound set:", sound_row)
+        self.voice_box = VoiceBox(settings, voice)
+        form.addRow(self.voice_box)
+        form = page("Display")
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)
         form.addRow("", self.floor_mode)
@@ -203,7 +226,7 @@ class SettingsDialog(QDialog):
         form.addRow("Distances in:", self.units)
         self.plan = PlanBox(settings, wall)
         self.plan.changed.connect(self._pattern_changed)
-        form.addRow(self.plan)
+        self.tabs.insertTab(self.tabs.count() - 1, self.plan, "Reminders")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -213,7 +236,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self._restore)
-        form.addRow(self.buttons)
+        outer.addWidget(self.buttons)
 
         preview = QVBoxLayout()
         self.ring = PacingRing()
@@ -230,7 +253,12 @@ class SettingsDialog(QDialog):
         self._timer.setInterval(33)
         self._timer.timeout.connect(self._tick)
         self._pattern_changed()
-        self.finished.connect(lambda _result: self._timer.stop())
+        self.finished.connect(self._closed)
+
+    def _closed(self, result: int) -> None:
+        self._timer.stop()
+        if result != QDialog.DialogCode.Accepted:
+            self.voice_box.put_back()  # a voice tried with Test and not kept
 
     def showEvent(self, event: QShowEvent) -> None:
         self._timer.start()
@@ -258,6 +286,7 @@ class SettingsDialog(QDialog):
         self.units.setCurrentIndex(self.units.findData(settings.units))
         self.plan.show_settings(settings)
         self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
+        self.voice_box.show_settings(settings)
 
     def play_test_pair(self) -> None:
         """A breath in and a breath out of the sounds chosen, as a set will play them."""
@@ -337,4 +366,5 @@ class SettingsDialog(QDialog):
             units=self.units.currentData(),
             **self.plan.changes(),
             cue_theme=self.cue_theme.currentData(),
+            **self.voice_box.changes(),
         )

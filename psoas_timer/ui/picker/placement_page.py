@@ -26,6 +26,7 @@ from psoas_timer.core.catalog import Position, Stretch, Tool
 from psoas_timer.core.safety import STANDARD_CAUTIONS
 from psoas_timer.core.units import Units, render_distances
 from psoas_timer.core.vocab import Sides
+from psoas_timer.core.voices import speech_missing_text
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.diagram_key import DiagramKey
 
@@ -145,6 +146,22 @@ class PlacementPage(QWidget):
         buttons.addWidget(self.start)
         # Outside the scrolling text, so Start stays in view however long the steps are.
         text_and_buttons.addLayout(buttons)
+        # Beside Start, so that whoever relies on hearing the steps learns before starting.
+        self.speech_note = QLabel()
+        self.speech_note.setObjectName("speechNote")
+        self.speech_note.setWordWrap(True)
+        self.speech_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.speech_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speech_note.setAccessibleName("Spoken steps")
+        self.speech_note.hide()
+        text_and_buttons.insertWidget(text_and_buttons.count() - 1, self.speech_note)
+
+    def show_speech_missing(self, missing: bool) -> None:
+        """Say (or stop saying) that the steps will not be spoken, and what to install."""
+        if missing:
+            self.speech_note.setText(speech_missing_text())
+            self.speech_note.setAccessibleDescription(self.speech_note.text())
+        self.speech_note.setVisible(missing)
 
     def show_tool(
         self,

@@ -1,0 +1,142 @@
+"""The voice that speaks the steps: which one, how fast, and a sample to hear it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSlider, QWidget
+
+from psoas_timer.core.narration import LANGUAGE
+from psoas_timer.core.settings import Settings
+from psoas_timer.core.voices import (
+    SAMPLE_SENTENCE,
+    VOICE_RATE_LIMITS,
+    VOICE_RATE_STEP,
+    VoiceOption,
+    speech_missing_text,
+)
+from psoas_timer.services.voice import Voice
+
+PLAIN_VOICE = "The plain voice for the language"
+AS_WRITTEN = "As the steps are written"
+LOOKING = "Looking for the voices on this computer…"
+
+
+def _steps(rate: float) -> int:
+    return round(rate / VOICE_RATE_STEP)
+
+
+class VoiceBox(QWidget):
+    """Voice, its language, speaking rate and a Test button; the lists fill in when the
+    engine answers. The language is a variant of the one the steps are written in
+    (``en_US`` for English): the engine reads the steps in their own language."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        voice: Voice | None,
+        parent: QWidget | None = None,
+        language: str = LANGUAGE,
+    ) -> None:
+        super().__init__(parent)
+        self._voice = voice
+        self._initial = settings
+        self._language = language
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.choice = QComboBox()
+        self.choice.setAccessibleName("Voice")
+        self.choice.setToolTip("Voices of the language the steps are written in come first")
+        self.choice.setAccessibleDescription(self.choice.toolTip())
+        form.addRow("Voice:", self.choice)
+        self.language = QComboBox()
+        self.language.setAccessibleName("Language of the voice")
+        self.language.setToolTip(f"Which {language.split('_', maxsplit=1)[0]} the voice speaks")
+        self.language.setAccessibleDescription(self.language.toolTip())
+        form.addRow("Language of the voice:", self.language)
+        self.status = QLabel()
+        self.status.setObjectName("voiceStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setAccessibleName("Voices")
+        form.addRow("", self.status)
+        self.rate = QSlider(Qt.Orientation.Horizontal)
+        self.rate.setRange(_steps(VOICE_RATE_LIMITS[0]), _steps(VOICE_RATE_LIMITS[1]))
+        self.rate.setPageStep(2)
+        self.rate.setAccessibleName("Speaking rate")
+        self.rate.setToolTip("Left: slower. Right: faster. The middle is the voice's own pace.")
+        self.rate.setAccessibleDescription(self.rate.toolTip())
+        form.addRow("Speaking rate:", self.rate)
+        self.test = QPushButton("Test voice")
+        self.test.setAccessibleName("Test the voice")
+        self.test.setToolTip("Says a short sentence with the voice and rate chosen")
+        self.test.setEnabled(voice is not None)
+        self.test.clicked.connect(self.say_sample)
+        form.addRow("", self.test)
+        self.show_settings(settings)
+        self._asked = False
+        self.status.hide()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Asked only when seen: listing starts the speech engine, which nothing else
+        # in the settings needs.
+        if self._voice is not None and not self._asked:
+            self._asked = True
+            self.status.setText(LOOKING)
+            self.status.show()
+            self._voice.voices_listed.connect(self.show_voices)
+            self._voice.request_voices()
+        super().showEvent(event)
+
+    def _add_voice(self, name: str, locale: str = "") -> None:
+        if self.choice.findData(name) < 0:
+            text = PLAIN_VOICE if not name else f"{name} ({locale})" if locale else name
+            self.choice.addItem(text, name)
+
+    def _add_locale(self, locale: str) -> None:
+        if self.language.findData(locale) < 0:
+            text = locale or f"{AS_WRITTEN} ({self._language})"
+            self.language.addItem(text, locale)
+
+    def show_settings(self, settings: Settings) -> None:
+        # What was chosen stays in the lists even before (or without) the engine's answer.
+        self._add_voice("")
+        self._add_voice(settings.voice_name)
+        self._add_locale("")
+        self._add_locale(settings.voice_locale)
+        self.choice.setCurrentIndex(self.choice.findData(settings.voice_name))
+        self.language.setCurrentIndex(self.language.findData(settings.voice_locale))
+        self.rate.setValue(_steps(settings.voice_rate))
+
+    def show_voices(self, voices: list[VoiceOption]) -> None:
+        """The engine's voices (the steps' language first); none: say what to install."""
+        if not voices:
+            self.status.setText(speech_missing_text())
+            self.status.show()
+            return
+        language = self._language.split("_", 1)[0]
+        for option in voices:
+            self._add_voice(option.name, option.locale)
+            if option.language == language:
+                self._add_locale(option.locale)
+        self.status.hide()
+
+    def _shown(self) -> tuple[str, str, float]:
+        rate = round(self.rate.value() * VOICE_RATE_STEP, 2)
+        return self.choice.currentData(), self.language.currentData(), rate
+
+    def changes(self) -> dict[str, object]:
+        name, locale, rate = self._shown()
+        return {"voice_name": name, "voice_locale": locale, "voice_rate": rate}
+
+    def say_sample(self) -> None:
+        """The sample sentence, at once, with the voice and rate shown."""
+        if self._voice is not None:
+            self._voice.try_voice(SAMPLE_SENTENCE, *self._shown())
+
+    def put_back(self) -> None:
+        """The voice in use before the dialog was opened, after a Test that was not kept."""
+        if self._voice is not None:
+            self._voice.set_voice(self._initial.voice_name, self._initial.voice_locale)
+            self._voice.set_rate(self._initial.voice_rate)
