@@ -107,6 +107,8 @@ class Voice(QObject):
         self._rate = DEFAULT_VOICE_RATE
         self._choice = ("", "")  # the voice's name and locale; empty: the plain one
         self._want_list = False
+        # A new voice is being set up: words wait for it, or they would be said in the old one.
+        self._configuring = False
         self._watchdog_ms = watchdog_ms
         self._per_word_ms = per_word_ms
         self._create_ms = create_ms
@@ -162,6 +164,10 @@ class Voice(QObject):
         self._choice = (name, locale)
         if self._phase in (_Phase.STARTING, _Phase.READY) and self._reporter is not None:
             assert self._worker is not None
+            if self._phase is _Phase.READY:
+                self._configuring = True
+                # Setting a voice waits on the daemon: one that never answers is given up.
+                self._create_watchdog.start(self._create_ms)
             self._worker.call(self._reporter, "choose", name, locale)
 
     def request_voices(self) -> None:
@@ -238,6 +244,8 @@ class Voice(QObject):
         """Hand the next waiting announcement to a ready engine that is saying nothing."""
         if self._phase is not _Phase.READY or self._current is not None or not self._waiting:
             return
+        if self._configuring:
+            return
         text = self._waiting.popleft()
         self._call("say", text)
         self._current = text
@@ -256,6 +264,7 @@ class Voice(QObject):
         self.stop()
         # An engine still starting is given up too; its watchdog must not outlive it.
         self._create_watchdog.stop()
+        self._configuring = False
         self._release_engine(SHUTDOWN_WAIT_S)
         if self._phase is not _Phase.OFF:
             self._phase = _Phase.IDLE
@@ -335,6 +344,10 @@ class Voice(QObject):
         if self.sender() is self._reporter:
             self.speaking_as = (locale, voice)
             log.info("speaking %s with the voice %s", locale, voice)
+            if self._configuring and self._phase is _Phase.READY:
+                self._configuring = False
+                self._create_watchdog.stop()
+                self._next()
 
     @Slot(str, str)
     def _engine_state(self, state: str, error: str) -> None:
@@ -376,6 +389,7 @@ class Voice(QObject):
 
     def _fail(self, message: str) -> None:
         self._phase = _Phase.OFF
+        self._configuring = False
         self._watchdog.stop()
         self._create_watchdog.stop()
         if self._cut_short():
