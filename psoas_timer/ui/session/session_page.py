@@ -92,6 +92,10 @@ class SessionPage(SessionLayout):
         self._cue_timer.timeout.connect(self._on_cue_timer)
         self._pending_cue: Phase | None = None
         self._pending_at = 0.0
+        # A breath cue is played ahead of its boundary by the sound output's latency, so
+        # that it is heard on the boundary; these are the boundaries, in clock time.
+        self._pending_boundary = 0.0
+        self._cued_until = -math.inf
         # The summary's words, once a tone still ringing at the end has rung out.
         self._last_words = QTimer(self)
         self._last_words.setSingleShot(True)
@@ -129,6 +133,7 @@ class SessionPage(SessionLayout):
         self.speaker.attach(engine)
         self._announced_breath = (-1, 0)
         self._live_phase = None
+        self._cued_until = -math.inf
         self._finished = None
         self._end_said = None
         self.save_state.new_session()
@@ -160,19 +165,22 @@ class SessionPage(SessionLayout):
         engine = self.engine
         if engine is None or engine.state is not State.RUNNING:
             return
-        candidates: list[tuple[float, Phase | None]] = []
-        cue = engine.next_cue()
-        if cue is not None:
-            candidates.append((cue[0], cue[1].phase))
+        candidates: list[tuple[float, Phase | None, float]] = []
+        now = self.clock.now()
+        cue = engine.next_cue(after=max(now, self._cued_until))
+        if cue is not None and CUE_OF_PHASE.get(cue[1].phase) is not None:
+            ahead = self.cues.output_latency_s / self.clock.real_seconds(1.0)
+            candidates.append((cue[0] - ahead, cue[1].phase, cue[0]))
         for at in (engine.next_deadline(), self.speaker.next_due()):
             if at is not None:
-                candidates.append((at, None))
+                candidates.append((at, None, at))
         if not candidates:
             return
-        at, phase = min(candidates, key=lambda item: item[0])
+        at, phase, boundary = min(candidates, key=lambda item: item[0])
         self._pending_cue = phase
         self._pending_at = at
-        wait = self.clock.real_seconds(max(0.0, at - self.clock.now()))
+        self._pending_boundary = boundary
+        wait = self.clock.real_seconds(max(0.0, at - now))
         self._cue_timer.start(max(0, round(wait * 1000)))
 
     def _on_cue_timer(self) -> None:
@@ -190,6 +198,7 @@ class SessionPage(SessionLayout):
         before = engine.index
         engine.update()
         if phase is not None and engine.index == before:
+            self._cued_until = self._pending_boundary
             self._play_phase(phase)
         self.refresh()
         self._schedule()
