@@ -104,4 +104,4 @@ def speech_missing_text(os_release: Path = OS_RELEASE) -> str:
     except OSError:
         debian = False
     how = f"To hear them, run: {INSTALL_DEBIAN}" if debian else f"To hear them, {INSTALL_OTHER}"
-    return f"No speech engine answers, so steps are shown but not spoken. {how}."
+    return f"No speech engine is installed, so steps are shown but not spoken. {how}."

@@ -30,7 +30,12 @@ from typing import Any
 from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from psoas_timer.core.narration import LANGUAGE
-from psoas_timer.core.voices import DEFAULT_VOICE_RATE, VoiceOption, order_voices
+from psoas_timer.core.voices import (
+    DEFAULT_VOICE_RATE,
+    VoiceOption,
+    order_voices,
+    speech_missing_text,
+)
 from psoas_timer.services.voice_engine import (
     SILENT,
     Reporter,
@@ -107,6 +112,7 @@ class Voice(QObject):
         self._rate = DEFAULT_VOICE_RATE
         self._choice = ("", "")  # the voice's name and locale; empty: the plain one
         self._want_list = False
+        self._off_text = ""
         # A new voice is being set up: words wait for it, or they would be said in the old one.
         self._configuring = False
         self._watchdog_ms = watchdog_ms
@@ -132,6 +138,12 @@ class Voice(QObject):
     @property
     def available(self) -> bool:
         return self._phase is _Phase.READY
+
+    @property
+    def off_text(self) -> str:
+        """One line on why the steps are not spoken and, for a missing engine, what to
+        install; empty while the voice has not been given up."""
+        return self._off_text
 
     @property
     def broken(self) -> bool:
@@ -277,17 +289,20 @@ class Voice(QObject):
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:
-            self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).")
+            self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).", missing=True)
             return
         engines = available_engines()
         name = self._engine_name
         if name is None:
             if not engines:
-                self._fail("Voice is off: no speech engine is installed. Steps are shown as text.")
+                self._fail(
+                    "Voice is off: no speech engine is installed. Steps are shown as text.",
+                    missing=True,
+                )
                 return
             name = engines[0]
         elif name not in engines and name not in QTextToSpeech.availableEngines():
-            self._fail(f"Voice is off: the speech engine '{name}' is not installed.")
+            self._fail(f"Voice is off: the speech engine '{name}' is not installed.", missing=True)
             return
         worker = Worker("speech")
         try:
@@ -387,7 +402,9 @@ class Voice(QObject):
     def _finished(self, text: str) -> None:
         self.finished_speaking.emit(text)
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, *, missing: bool = False) -> None:
+        if self._phase is not _Phase.OFF:
+            self._off_text = speech_missing_text() if missing else message
         self._phase = _Phase.OFF
         self._configuring = False
         self._watchdog.stop()

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _show_speech_state(self) -> None:
-        self.placement.show_speech_missing(self.settings.voice and self.voice.broken)
+        self.placement.show_speech_off(self.voice.off_text if self.settings.voice else "")
 
     def show_progress(self) -> ProgressHistoryPage | None:
         if self._session_running():

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.settings import Settings, read_settings
-from psoas_timer.core.voices import SAMPLE_SENTENCE, VoiceOption
+from psoas_timer.core.voices import SAMPLE_SENTENCE, VoiceOption, is_debian_like
+from psoas_timer.services import voice as voice_module
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
@@ -216,3 +217,25 @@ def test_voice_settings_round_trip_and_bad_ones_reset_only_themselves() -> None:
     assert read_settings({"voice_rate": 1})[1].keys() == {"voice_rate"}
     assert read_settings({"voice_rate": True})[1].keys() == {"voice_rate"}
     assert read_settings({"voice_rate": 0})[0].voice_rate == 0.0
+
+
+def test_an_engine_that_does_not_answer_is_named_rather_than_sent_for(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(hang_in="setEngine")
+    voice = fake_voice(fake, create_ms=300)
+    dialog = SettingsDialog(QUICK_SETTINGS, voice=voice)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    show_voice_tab(dialog)
+    box = dialog.voice_box
+    qtbot.waitUntil(lambda: box.status.text() == voice_module.NOT_ANSWERING, timeout=3000)
+    assert voice.off_text == voice_module.NOT_ANSWERING
+    assert "install" not in box.status.text()
+
+
+def test_the_install_line_fits_the_system() -> None:
+    assert is_debian_like("ID=ubuntu\nID_LIKE=debian\n")
+    assert is_debian_like('ID=linuxmint\nID_LIKE="ubuntu debian"\n')
+    assert not is_debian_like("ID=fedora\n")
+    assert not is_debian_like("ID_LIKE=debianish\n")

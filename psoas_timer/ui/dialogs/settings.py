@@ -206,8 +206,13 @@ class SettingsDialog(QDialog):
         sound_row.addWidget(self.cue_theme, 1)
         sound_row.addWidget(self.test_sound)
         form.addRow("Sound set:", sound_row)
-        self.voice_box = VoiceBox(settings, voice)
-        form.addRow(self.voice_box)
+        self.voice_box = VoiceBox(settings, voice, form, self)
+        voice_page = self.tabs.widget(self.tabs.count() - 1)
+        self.tabs.currentChanged.connect(
+            lambda index: (
+                self.voice_box.ask_engine() if self.tabs.widget(index) is voice_page else None
+            )
+        )
         form = page("Display")
         self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
         self.floor_mode.setChecked(settings.floor_mode)

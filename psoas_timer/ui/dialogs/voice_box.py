@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSlider
 
 from psoas_timer.core.narration import LANGUAGE
 from psoas_timer.core.settings import Settings
@@ -26,7 +25,7 @@ def _steps(rate: float) -> int:
     return round(rate / VOICE_RATE_STEP)
 
 
-class VoiceBox(QWidget):
+class VoiceBox(QObject):
     """Voice, its language, speaking rate and a Test button; the lists fill in when the
     engine answers. The language is a variant of the one the steps are written in
     (``en_US`` for English): the engine reads the steps in their own language."""
@@ -35,15 +34,15 @@ class VoiceBox(QWidget):
         self,
         settings: Settings,
         voice: Voice | None,
-        parent: QWidget | None = None,
+        form: QFormLayout,
+        parent: QObject | None = None,
         language: str = LANGUAGE,
     ) -> None:
+        """The rows go into ``form``, lined up with the settings above them."""
         super().__init__(parent)
         self._voice = voice
         self._initial = settings
         self._language = language
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
         self.choice = QComboBox()
         self.choice.setAccessibleName("Voice")
         self.choice.setToolTip("Voices of the language the steps are written in come first")
@@ -78,16 +77,15 @@ class VoiceBox(QWidget):
         self._asked = False
         self.status.hide()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        # Asked only when seen: listing starts the speech engine, which nothing else
-        # in the settings needs.
+    def ask_engine(self) -> None:
+        """List the engine's voices (once). Asked only when they are to be seen:
+        listing starts the speech engine, which nothing else in the settings needs."""
         if self._voice is not None and not self._asked:
             self._asked = True
             self.status.setText(LOOKING)
             self.status.show()
             self._voice.voices_listed.connect(self.show_voices)
             self._voice.request_voices()
-        super().showEvent(event)
 
     def _add_voice(self, name: str, locale: str = "") -> None:
         if self.choice.findData(name) < 0:
@@ -112,7 +110,8 @@ class VoiceBox(QWidget):
     def show_voices(self, voices: list[VoiceOption]) -> None:
         """The engine's voices (the steps' language first); none: say what to install."""
         if not voices:
-            self.status.setText(speech_missing_text())
+            why = self._voice.off_text if self._voice is not None else ""
+            self.status.setText(why or speech_missing_text())
             self.status.show()
             return
         language = self._language.split("_", 1)[0]

@@ -26,7 +26,6 @@ from psoas_timer.core.catalog import Position, Stretch, Tool
 from psoas_timer.core.safety import STANDARD_CAUTIONS
 from psoas_timer.core.units import Units, render_distances
 from psoas_timer.core.vocab import Sides
-from psoas_timer.core.voices import speech_missing_text
 from psoas_timer.ui.widgets.diagram import DiagramView
 from psoas_timer.ui.widgets.diagram_key import DiagramKey
 
@@ -156,12 +155,11 @@ class PlacementPage(QWidget):
         self.speech_note.hide()
         text_and_buttons.insertWidget(text_and_buttons.count() - 1, self.speech_note)
 
-    def show_speech_missing(self, missing: bool) -> None:
-        """Say (or stop saying) that the steps will not be spoken, and what to install."""
-        if missing:
-            self.speech_note.setText(speech_missing_text())
-            self.speech_note.setAccessibleDescription(self.speech_note.text())
-        self.speech_note.setVisible(missing)
+    def show_speech_off(self, why: str) -> None:
+        """Say why the steps will not be spoken (and what to install); empty: hide it."""
+        self.speech_note.setText(why)
+        self.speech_note.setAccessibleDescription(why)
+        self.speech_note.setVisible(bool(why))
 
     def show_tool(
         self,
