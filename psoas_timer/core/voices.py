@@ -42,22 +42,15 @@ class VoiceOption:
 
 
 def order_voices(voices: Iterable[VoiceOption], language: str) -> list[VoiceOption]:
-    """The voices of ``language`` (``en_GB``: its own locale first), then every other, by name.
+    """The voices that can read text in ``language`` (``en_GB``), its own locale first.
 
-    Each voice appears once, however often the engine lists it.
+    Voices of other languages are left out, since the steps are read in their own
+    language; so are espeak-ng's "+Name" variants, the same voice with another
+    timbre (a hundred of them for each voice). Each voice appears once.
     """
     wanted = language.split("_", 1)[0]
-
-    def rank(voice: VoiceOption) -> tuple[int, str, str]:
-        if voice.locale == language:
-            first = 0
-        elif voice.language == wanted:
-            first = 1
-        else:
-            first = 2
-        return (first, voice.locale, voice.name.casefold())
-
-    return sorted(set(voices), key=rank)
+    chosen = {v for v in voices if v.language == wanted and "+" not in v.name}
+    return sorted(chosen, key=lambda v: (v.locale != language, v.locale, v.name.casefold()))
 
 
 def rate_problem(value: object) -> str | None:
