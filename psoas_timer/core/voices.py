@@ -90,11 +90,14 @@ def is_debian_like(os_release: str) -> bool:
     return False
 
 
-def speech_missing_text(os_release: Path = OS_RELEASE) -> str:
-    """One line: the steps will not be spoken, and what to install for speech here."""
+def speech_missing_text(
+    why: str = "No speech engine is installed, so steps are shown but not spoken.",
+    os_release: Path = OS_RELEASE,
+) -> str:
+    """One line: why the steps are not spoken, and what to install for speech here."""
     try:
         debian = is_debian_like(os_release.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         debian = False
     how = f"To hear them, run: {INSTALL_DEBIAN}" if debian else f"To hear them, {INSTALL_OTHER}"
-    return f"No speech engine is installed, so steps are shown but not spoken. {how}."
+    return f"{why} {how}."

@@ -344,7 +344,8 @@ class Voice(QObject):
             return
         if state == "Error":
             reason = f" ({error})" if error else ""
-            self._fail(f"Voice is off: the speech engine failed to start{reason}.")
+            # Most often no daemon to connect to: what to install is said with it.
+            self._fail(f"Voice is off: the speech engine failed to start{reason}.", missing=True)
             return
         self._phase = _Phase.READY
         self._call("setVolume", self._volume)
@@ -404,7 +405,7 @@ class Voice(QObject):
 
     def _fail(self, message: str, *, missing: bool = False) -> None:
         if self._phase is not _Phase.OFF:
-            self._off_text = speech_missing_text() if missing else message
+            self._off_text = speech_missing_text(message) if missing else message
         self._phase = _Phase.OFF
         self._configuring = False
         self._watchdog.stop()

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Slot
@@ -14,7 +15,13 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.settings import Settings, read_settings
-from psoas_timer.core.voices import SAMPLE_SENTENCE, VoiceOption, is_debian_like, order_voices
+from psoas_timer.core.voices import (
+    SAMPLE_SENTENCE,
+    VoiceOption,
+    is_debian_like,
+    order_voices,
+    speech_missing_text,
+)
 from psoas_timer.services import voice as voice_module
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.dialogs.settings import SettingsDialog
@@ -160,7 +167,7 @@ def test_with_no_speech_engine_the_list_says_what_to_install(qtbot: QtBot) -> No
     assert box.status.isHidden(), "nothing asked before the tab is shown"
     show_voice_tab(dialog)
     qtbot.waitUntil(lambda: "speech-dispatcher" in box.status.text(), timeout=3000)
-    assert box.status.isVisible() and "No speech engine" in box.status.text()
+    assert box.status.isVisible() and "is not installed" in box.status.text()
     # The choice saved stays as it was.
     assert dialog.result_settings() == QUICK_SETTINGS
     voice.shutdown()
@@ -175,7 +182,8 @@ def test_the_placement_page_says_when_the_steps_will_not_be_spoken(
     note: QLabel = window.placement.speech_note
     window.show_tool("ql-claw")
     qtbot.waitUntil(note.isVisible, timeout=2000)
-    assert "not spoken" in note.text() and "speech-dispatcher" in note.text()
+    assert note.text().startswith("Voice is off: no speech engine is installed")
+    assert "speech-dispatcher" in note.text()
     assert note.textFormat().name == "PlainText" and note.accessibleName()
     window.update_settings(window.settings.with_changes(voice=False))
     assert not note.isVisible(), "spoken steps are off: nothing is missing"
@@ -250,3 +258,18 @@ def test_espeak_timbres_and_other_languages_are_not_offered() -> None:
         VoiceOption("en_GB", "English (Scotland)"),
         VoiceOption("en_US", "English (America)"),
     ]
+
+
+def test_the_install_line_names_the_packages_on_debian_and_says_it_plainly_elsewhere(
+    tmp_path: Path,
+) -> None:
+    debian, fedora = tmp_path / "debian", tmp_path / "fedora"
+    debian.write_text("ID=debian\n", encoding="utf-8")
+    fedora.write_text("ID=fedora\n", encoding="utf-8")
+    assert "apt install speech-dispatcher speech-dispatcher-espeak-ng" in speech_missing_text(
+        os_release=debian
+    )
+    elsewhere = speech_missing_text("Voice is off.", os_release=fedora)
+    assert elsewhere.startswith("Voice is off. To hear them, install speech-dispatcher")
+    assert "apt" not in elsewhere
+    assert "apt" not in speech_missing_text(os_release=tmp_path / "missing")
