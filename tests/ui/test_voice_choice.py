@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,9 +31,10 @@ from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from tests.hangs import HELD_S, GuiTicks
 from tests.helpers import QUICK_SETTINGS
+from tests.ui.test_audio import ROOT, pulse, speech_into
 from tests.ui.test_voice import FakeEngine, FakeVoice, fake_voice
 
-__all__ = ["fake_voice"]  # the fixture, used by name
+__all__ = ["fake_voice", "pulse", "speech_into"]  # fixtures, used by name
 
 
 @pytest.fixture(scope="module")
@@ -273,3 +277,31 @@ def test_the_install_line_names_the_packages_on_debian_and_says_it_plainly_elsew
     assert elsewhere.startswith("Voice is off. To hear them, install speech-dispatcher")
     assert "apt" not in elsewhere
     assert "apt" not in speech_missing_text(os_release=tmp_path / "missing")
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_the_real_speech_dispatcher_lists_english_voices_and_speaks_with_the_one_chosen(
+    speech_into: dict[str, str],
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.voice_choice_driver"],
+        cwd=ROOT,
+        env={**speech_into, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["problems"] == [], report
+    voices = [tuple(voice) for voice in report["voices"]]
+    assert voices and all(locale.startswith("en_") for locale, _ in voices), voices
+    assert voices[0][0] == "en_GB" and not any("+" in name for _, name in voices), voices
+    chosen = tuple(report["chosen"])
+    assert chosen[0] != "en_GB"
+    # The sample was said to its end, by the voice chosen, in its English.
+    assert report["finished"] == SAMPLE_SENTENCE
+    assert tuple(report["after"]) == chosen, report
