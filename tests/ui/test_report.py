@@ -95,9 +95,11 @@ def test_the_report_lists_each_stop_with_its_side_and_reason(
     day = content.chosen[-3].day
     assert (
         f"{day:%a %d %b %Y}, QL Claw (ramp end): left side, tingling or numbness; "
-        "right side, dizzy or sick" in text
+        "right side, dizzy or sick"
+        in text
         or f"{day:%a %d %b %Y}, Massage ball: left side, tingling or numbness; "
-        "right side, dizzy or sick" in text
+        "right side, dizzy or sick"
+        in text
     ), text
 
 

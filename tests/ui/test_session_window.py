@@ -241,6 +241,28 @@ def test_the_stop_button_stops_like_s(qtbot: QtBot, make_window: Callable[..., M
     assert engine.state is State.FINISHED
 
 
+def test_esc_at_the_stop_advice_ends_without_a_second_question(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "psoas_timer.ui.prompts.confirm", lambda _parent, title, *_a, **_k: asked.append(title)
+    )
+    clock = FakeClock()
+    window = make_window(clock)
+    start(window, qtbot, sides="left")
+    page = window.session
+    engine = page.engine
+    assert engine is not None
+    qtbot.keyClick(page, Qt.Key.Key_S)
+    qtbot.keyClick(page, Qt.Key.Key_3)
+    assert engine.step.kind is StepKind.STOP_ADVICE
+    assert page.choices.buttons[1].text() == "End the session   (Esc)"
+    qtbot.keyClick(page, Qt.Key.Key_Escape)  # what the button says Esc does
+    assert engine.state is State.FINISHED
+    assert asked == []
+
+
 def test_pause_resume_back_off_released_and_end(
     qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
