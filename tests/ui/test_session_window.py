@@ -197,6 +197,7 @@ def test_stop_asks_why_gives_advice_and_the_export_carries_it(
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_5)
     run_for(window, clock, 14)  # breath 3
+    assert not page.hints.isHidden()
     qtbot.keyClick(page, Qt.Key.Key_S)
     assert engine.step.kind is StepKind.STOP_REASON
     assert page.centre.currentWidget() is page.choices
@@ -258,9 +259,11 @@ def test_esc_at_the_stop_advice_ends_without_a_second_question(
     qtbot.keyClick(page, Qt.Key.Key_3)
     assert engine.step.kind is StepKind.STOP_ADVICE
     assert page.choices.buttons[1].text() == "End the session   (Esc)"
+    assert page.hints.isHidden()  # the buttons name the keys that apply here
     qtbot.keyClick(page, Qt.Key.Key_Escape)  # what the button says Esc does
     assert engine.state is State.FINISHED
     assert asked == []
+    assert page.centre.currentWidget() is page.summary and page.hints.isHidden()
 
 
 def test_pause_resume_back_off_released_and_end(
