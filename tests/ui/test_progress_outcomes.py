@@ -253,9 +253,13 @@ def test_axis_labels_follow_their_text_and_never_take_a_unit_prefix(
 
 
 def test_every_chart_axis_is_a_plain_one(page: ProgressCharts) -> None:
-    for plot in page.tenderness.plots().values():
+    for key, plot in page.tenderness.plots().items():
         for name in ("left", "bottom", "top", "right"):
             assert isinstance(plot.getAxis(name), PlainAxis | PlainDateAxis), name
+        assert not plot.getAxis("top").isVisible() and not plot.getAxis("right").isVisible()
+        assert plot.getAxis("left").isVisible()
+        # Only the bottom chart of a column carries the dates.
+        assert plot.getAxis("bottom").isVisible() == key.startswith("carry"), key
 
 
 def test_more_than_a_year_in_view_shows_weekly_means(
