@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from psoas_timer.core.clock import Clock
+from psoas_timer.core.cue_timing import next_wake
 from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.events import (
     BackedOff,
@@ -92,10 +93,8 @@ class SessionPage(SessionLayout):
         self._cue_timer.timeout.connect(self._on_cue_timer)
         self._pending_cue: Phase | None = None
         self._pending_at = 0.0
-        # A breath cue is played ahead of its boundary by the sound output's latency, so
-        # that it is heard on the boundary; these are the boundaries, in clock time.
-        self._pending_boundary = 0.0
-        self._cued_until = -math.inf
+        self._pending_boundary = 0.0  # a breath cue plays ahead of it (core/cue_timing.py)
+        self._cued_until = -math.inf  # clock times only grow: never reset
         # The summary's words, once a tone still ringing at the end has rung out.
         self._last_words = QTimer(self)
         self._last_words.setSingleShot(True)
@@ -133,7 +132,6 @@ class SessionPage(SessionLayout):
         self.speaker.attach(engine)
         self._announced_breath = (-1, 0)
         self._live_phase = None
-        self._cued_until = -math.inf
         self._finished = None
         self._end_said = None
         self.save_state.new_session()
@@ -165,22 +163,14 @@ class SessionPage(SessionLayout):
         engine = self.engine
         if engine is None or engine.state is not State.RUNNING:
             return
-        candidates: list[tuple[float, Phase | None, float]] = []
         now = self.clock.now()
-        cue = engine.next_cue(after=max(now, self._cued_until))
-        if cue is not None and CUE_OF_PHASE.get(cue[1].phase) is not None:
-            ahead = self.cues.output_latency_s / self.clock.real_seconds(1.0)
-            candidates.append((cue[0] - ahead, cue[1].phase, cue[0]))
-        for at in (engine.next_deadline(), self.speaker.next_due()):
-            if at is not None:
-                candidates.append((at, None, at))
-        if not candidates:
+        ahead = self.cues.output_latency_s / self.clock.real_seconds(1.0)
+        wake = next_wake(engine, self.speaker.next_due(), now, self._cued_until, ahead)
+        if wake is None:
             return
-        at, phase, boundary = min(candidates, key=lambda item: item[0])
-        self._pending_cue = phase
-        self._pending_at = at
-        self._pending_boundary = boundary
-        wait = self.clock.real_seconds(max(0.0, at - now))
+        self._pending_cue, self._pending_at = wake.phase, wake.at
+        self._pending_boundary = wake.boundary
+        wait = self.clock.real_seconds(max(0.0, wake.at - now))
         self._cue_timer.start(max(0, round(wait * 1000)))
 
     def _on_cue_timer(self) -> None:
