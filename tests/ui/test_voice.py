@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +27,7 @@ from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S
 from tests.hangs import HELD_S, GuiTicks
-from tests.helpers import QUICK_SETTINGS
+from tests.helpers import QUICK_SETTINGS, run_driver
 from tests.qt_helpers import run_for, run_until, start_session
 from tests.speechd import private_speech_dispatcher
 
@@ -571,18 +568,9 @@ def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher: Path) -> None:
     # In a process of its own: the speech thread it gives up on is still waiting
     # inside libspeechd when the fixture stops the daemon, which crashes a process.
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.hung_voice_driver"],
-        cwd=root,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    report = run_driver(
+        "tests.ui.hung_voice_driver", {**os.environ, "QT_QPA_PLATFORM": "offscreen"}, 60
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["first_say_s"] < HELD_S, "starting the engine must not hold up the app"
     problems = report["problems"]
     if not problems and report["finished"]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,8 +27,8 @@ from psoas_timer.services.voice import Voice
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from tests.hangs import HELD_S, GuiTicks
-from tests.helpers import QUICK_SETTINGS
-from tests.ui.test_audio import ROOT, pulse, speech_into
+from tests.helpers import QUICK_SETTINGS, run_driver
+from tests.ui.test_audio import pulse, speech_into
 from tests.ui.test_voice import FakeEngine, FakeVoice, fake_voice
 
 __all__ = ["fake_voice", "pulse", "speech_into"]  # fixtures, used by name
@@ -285,17 +282,7 @@ def test_the_install_line_names_the_packages_on_debian_and_says_it_plainly_elsew
 def test_the_real_speech_dispatcher_lists_english_voices_and_speaks_with_the_one_chosen(
     speech_into: dict[str, str],
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.voice_choice_driver"],
-        cwd=ROOT,
-        env={**speech_into, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_driver("tests.ui.voice_choice_driver", speech_into, 90)
     assert report["problems"] == [], report
     voices = [tuple(voice) for voice in report["voices"]]
     assert voices and all(locale.startswith("en_") for locale, _ in voices), voices
