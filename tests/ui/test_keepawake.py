@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
@@ -149,6 +150,25 @@ def test_an_answer_that_comes_after_release_is_undone_at_once(
         assert len(desktop.named("portal.Inhibit")) == 2
         awake.release()
         qtbot.waitUntil(lambda: len(desktop.named("portal.Close")) == 2, timeout=5000)
+
+
+def test_let_go_of_just_after_an_answer_it_is_deleted_once(
+    qtbot: QtBot, bus: PrivateBus, connection: Connection
+) -> None:
+    with services(bus.address, "screensaver"):
+        awake = keep_awake(connection)
+        gone = weakref.ref(awake)
+        awake.acquire()
+        # Stop in the very turn of the event loop in which the answer came: the call's
+        # watcher is marked for deletion and its handler, which holds the object, not yet let go.
+        deadline = time.monotonic() + 5
+        while not awake.active and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+        assert awake.active
+        awake.release()
+        del awake
+        # Its watcher's deletion, the last hold on it, must not delete it twice.
+        qtbot.waitUntil(lambda: gone() is None, timeout=2000)
 
 
 def test_a_session_holds_it_while_paused_and_lets_go_when_it_ends(
