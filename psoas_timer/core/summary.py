@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from psoas_timer.core.narration import STOP_REASON_TEXT, where
+from psoas_timer.core.narration import stop_reason_phrase, where
 from psoas_timer.core.progress import is_meaningful_change
 from psoas_timer.core.vocab import Moment, Side, StopReason
 
@@ -137,7 +137,7 @@ def side_lines(report: SideReport, centred: bool) -> list[str]:
         f"Time in sets: {duration_text(now.set_seconds)}",
     ]
     if now.stops:
-        reasons = ", ".join(STOP_REASON_TEXT[reason].lower() for reason in now.stops)
+        reasons = ", ".join(stop_reason_phrase(reason) for reason in now.stops)
         lines.append(f"Stopped: {reasons}")
     last = report.last_time
     if last is None:

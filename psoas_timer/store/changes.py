@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from psoas_timer.core.events import SetResult, StopEvent
-from psoas_timer.core.narration import STOP_REASON_TEXT, where
+from psoas_timer.core.narration import stop_reason_phrase, where
 from psoas_timer.store import (
     Moment,
     NextDay,
@@ -232,7 +232,7 @@ def rating_given(
 
 
 def stop_recorded(ref: SessionRef, stop: StopEvent, at: datetime) -> PendingChange:
-    reason = STOP_REASON_TEXT[stop.reason].lower()
+    reason = stop_reason_phrase(stop.reason)
     what = f"stop on the {stop.side} side ({reason})"
 
     def write(store: Store) -> SavedItem:

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.dose import RestNote
 from psoas_timer.core.headline import (
-    RULE_TEXT,
     Headline,
     Verdict,
     headline_text,
+    rule_text,
     side_summary,
 )
 from psoas_timer.core.progress import SideProgress
@@ -36,7 +36,7 @@ class HeadlinePanel(QWidget):
             answer.setWordWrap(True)
             answer.setTextFormat(Qt.TextFormat.RichText)
             answer.setAccessibleName(f"{side.capitalize()} side: is it working?")
-            answer.setToolTip(RULE_TEXT)
+            answer.setToolTip(rule_text())
             summary = QLabel()
             summary.setWordWrap(True)
             summary.setAccessibleName(f"{side.capitalize()} side summary")
@@ -59,7 +59,7 @@ class HeadlinePanel(QWidget):
         self._colours = colours
 
     def show_side(self, side: Side, result: Headline, progress: SideProgress, shown: bool) -> None:
-        text = escape(headline_text(side.capitalize(), result))
+        text = escape(headline_text(side, result))
         colour = None
         if self._colours is not None:
             if result.verdict is Verdict.IMPROVED:

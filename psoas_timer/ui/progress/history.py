@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psoas_timer.core.narration import STOP_REASON_TEXT
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.services.saving import SaveService
@@ -202,7 +202,7 @@ class HistoryModel(QAbstractTableModel):
         if col == COL_SETS:
             return str(s.set_count)
         if col == COL_STOPS:
-            return "; ".join(STOP_REASON_TEXT[reason].lower() for reason in s.stops)
+            return "; ".join(stop_reason_phrase(reason) for reason in s.stops)
         if col == COL_STATUS:
             return STATUS_TEXT.get(s.status, s.status)
         if col == COL_NEXT_DAY:

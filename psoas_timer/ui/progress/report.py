@@ -33,7 +33,7 @@ from psoas_timer.core.compare import (
 )
 from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
-from psoas_timer.core.headline import RULE_TEXT, headline, headline_text, side_summary
+from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CARRY_TEXT,
@@ -164,8 +164,7 @@ def report_content(
         chosen=chosen,
         progress=progress,
         headlines={
-            side: headline_text(side.capitalize(), headline(progress.side(side).before))
-            for side in SIDE_VALUES
+            side: headline_text(side, headline(progress.side(side).before)) for side in SIDE_VALUES
         },
         summaries={side: side_summary(progress.side(side)) for side in SIDE_VALUES},
         methods_html=methods,
@@ -206,7 +205,7 @@ def first_page_html(content: ReportContent) -> str:
     for side in SIDE_VALUES:
         lines.append(f"<p><b>{escape(c.headlines[side])}</b><br>")
         lines.append(f"{side.capitalize()} side — {escape(c.summaries[side])}</p>")
-    lines.append(f"<p class=small>{escape(RULE_TEXT)}</p>")
+    lines.append(f"<p class=small>{escape(rule_text())}</p>")
     return "".join(lines)
 
 

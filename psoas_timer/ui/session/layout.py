@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.engine import SessionEngine
-from psoas_timer.core.narration import STOP_REASON_TEXT, level_title
+from psoas_timer.core.narration import level_title, stop_reason_text
 from psoas_timer.core.plan import Answer, SessionPlan, Step, StepKind
 from psoas_timer.core.summary import SideReport
 from psoas_timer.core.vocab import STOP_REASON_CHOICES
@@ -319,7 +319,7 @@ class SessionLayout(QWidget):
         self, step: Step, reason: Callable[[int], object], skip: Callable[[], object]
     ) -> None:
         choices = [
-            Choice(STOP_REASON_TEXT[name], str(number), partial(reason, number))
+            Choice(stop_reason_text(name), str(number), partial(reason, number))
             for number, name in enumerate(STOP_REASON_CHOICES, start=1)
         ]
         choices.append(Choice("Go on without saying", "Enter", skip))
