@@ -247,12 +247,12 @@ def compile_po(text: str) -> bytes:
     str_start = id_start + len(ids)
     offsets = b""
     position = 0
-    for key in keys:
-        offsets += struct.pack("<2I", len(key), id_start + position)
-        position += len(key) + 1
+    for name in keys:
+        offsets += struct.pack("<2I", len(name), id_start + position)
+        position += len(name) + 1
     position = 0
-    for key in keys:
-        value = catalog[key]
+    for name in keys:
+        value = catalog[name]
         offsets += struct.pack("<2I", len(value), str_start + position)
         position += len(value) + 1
     head = struct.pack("<7I", 0x950412DE, 0, len(keys), header, header + table, 0, 0)

@@ -51,11 +51,18 @@ def format_distance(low_cm: float, high_cm: float | None, units: Units, floor: b
     else:
         low, high = low_cm, high_cm
     if high is None:
-        return f"{_number(low)} {units}"
-    if high == low:
+        shown = _number(low)
+    elif high == low:
         # Two ends that round to one number are still a range, not an exact figure.
-        return f"{_about()} {_number(low)} {units}"
-    return f"{_number(low)}–{_number(high)} {units}"
+        shown = f"{_about()} {_number(low)}"
+    else:
+        shown = f"{_number(low)}–{_number(high)}"
+    return _in_units(shown, units)
+
+
+def _in_units(distance: str, units: Units) -> str:
+    """``distance`` followed by the unit's abbreviation ("Zoll" for inches in German)."""
+    return (_("{distance} cm") if units == "cm" else _("{distance} in")).format(distance=distance)
 
 
 def _is_floor(text: str, match: re.Match[str]) -> bool:
@@ -74,8 +81,10 @@ def render_distances(text: str, units: Units) -> str:
             floor=_is_floor(text, match),
         )
         about = f"{_about()} "
-        if text[: match.start()].lower().endswith(about.lower()):
-            shown = shown.removeprefix(about)
+        before = text[: match.start()].lower()
+        # The text's own "about" stands, in English (a person's own tool) or translated.
+        if before.endswith(("about ", about.lower())):
+            shown = shown.replace(about, "", 1)
         return shown
 
     return DISTANCE.sub(replace, text)

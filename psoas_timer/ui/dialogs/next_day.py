@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import FEELING_TEXT, LastSession, is_due
 from psoas_timer.core.vocab import NEXT_DAY_VALUES, NextDay
 from psoas_timer.services.saving import SaveService
@@ -55,7 +56,7 @@ class NextDayDialog(QDialog):
 
     def __init__(self, session: LastSession, tool_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Since your last session")
+        self.setWindowTitle(_("Since your last session"))
         self.choice = NextDayChoice.LATER
         self.feeling: NextDay | None = None
         self.lasting_soreness: bool | None = None
@@ -78,7 +79,7 @@ class NextDayDialog(QDialog):
             feeling_row.addWidget(button)
             self.feeling_buttons[feeling] = button
 
-        sore_text = QLabel("<b>Any bruising or soreness that lasted more than a day?</b>")
+        sore_text = QLabel(_("<b>Any bruising or soreness that lasted more than a day?</b>"))
         sore_text.setWordWrap(True)
         self.soreness_buttons: dict[bool, QPushButton] = {}
         soreness = QButtonGroup(self)
@@ -93,17 +94,19 @@ class NextDayDialog(QDialog):
             self.soreness_buttons[answer] = button
 
         self.advice = QLabel(
-            "If bruising or soreness lasts more than a day or two, use less pressure next time "
-            "or stop, as the safety notice says."
+            _(
+                "If bruising or soreness lasts more than a day or two, use less pressure next time "
+                "or stop, as the safety notice says."
+            )
         )
         self.advice.setWordWrap(True)
         self.advice.setVisible(False)
 
-        later = QPushButton("Ask me later (Esc)")
-        later.setAccessibleName("Ask me later: the question comes back at the next start")
+        later = QPushButton(_("Ask me later (Esc)"))
+        later.setAccessibleName(_("Ask me later: the question comes back at the next start"))
         later.clicked.connect(self.reject)
-        never = QPushButton("&Don't ask for this session (D)")
-        never.setAccessibleName("Don't ask about this session again (key D)")
+        never = QPushButton(_("&Don't ask for this session (D)"))
+        never.setAccessibleName(_("Don't ask about this session again (key D)"))
         never.clicked.connect(self.decline)
         # Enter must never decline by accident: it means "ask me later", which stores nothing.
         for button in (*self.feeling_buttons.values(), *self.soreness_buttons.values(), never):

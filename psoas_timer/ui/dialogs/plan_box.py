@@ -27,8 +27,10 @@ from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.calendar_file import FILE_NAME, calendar_text
 from psoas_timer.core.clock import WallClock, system_wall
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import _
 from psoas_timer.core.reminders import (
     WEEKDAY_NAMES,
+    WEEKDAY_SHORT,
     WEEKDAYS,
     Weekday,
     WeeklyPlan,
@@ -62,27 +64,27 @@ class PlanBox(QGroupBox):
     ) -> None:
         super().__init__("Remind me on a weekly plan", parent)
         self.setCheckable(True)
-        self.setAccessibleName("Weekly plan")
+        self.setAccessibleName(_("Weekly plan"))
         self._wall = wall
         layout = QVBoxLayout(self)
         days = QHBoxLayout()
         self.days: dict[Weekday, QCheckBox] = {}
-        for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True):
-            box = QCheckBox(name[:3])
-            box.setAccessibleName(name)
+        for day, name, short in zip(WEEKDAYS, WEEKDAY_NAMES, WEEKDAY_SHORT, strict=True):
+            box = QCheckBox(_(short))
+            box.setAccessibleName(_(name))
             box.toggled.connect(self._changed)
             days.addWidget(box)
             self.days[day] = box
         days.addStretch(1)
         layout.addLayout(days)
         row = QHBoxLayout()
-        at = QLabel("At:")
+        at = QLabel(_("At:"))
         self.time = QTimeEdit()
         self.time.setDisplayFormat("HH:mm")
-        self.time.setAccessibleName("Time of day")
+        self.time.setAccessibleName(_("Time of day"))
         self.time.timeChanged.connect(self._changed)
         at.setBuddy(self.time)
-        self.calendar = QPushButton("Add to my calendar…")
+        self.calendar = QPushButton(_("Add to my calendar…"))
         self.calendar.setToolTip(
             "Save the plan as a calendar file (.ics) for any calendar, "
             f"so it reminds you when {APP_NAME} is closed too"
@@ -97,7 +99,7 @@ class PlanBox(QGroupBox):
         self.note = QLabel()
         self.note.setObjectName("planBoxNote")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("About the weekly plan")
+        self.note.setAccessibleName(_("About the weekly plan"))
         # Room for two lines: a wrapped label in a form is otherwise given one and cut off.
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 2)
         layout.addWidget(self.note)

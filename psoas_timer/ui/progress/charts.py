@@ -34,6 +34,7 @@ from psoas_timer.core.clock import Clocks
 from psoas_timer.core.compare import asymmetry, compare_methods
 from psoas_timer.core.dose import by_level, rest_notes, side_dose
 from psoas_timer.core.headline import Headline, headline
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CarryOver,
@@ -120,13 +121,13 @@ class ProgressCharts(QWidget):
         self._shown = TABS[0]
 
         self.tool_box = QComboBox()
-        self.tool_box.setAccessibleName("Tool shown in the charts")
+        self.tool_box.setAccessibleName(_("Tool shown in the charts"))
         self.side_box = QComboBox()
-        self.side_box.setAccessibleName("Side shown in the charts")
+        self.side_box.setAccessibleName(_("Side shown in the charts"))
         for text, side in (("Both sides", None), ("Left side", "left"), ("Right side", "right")):
             self.side_box.addItem(text, side)
         self.range_box = QComboBox()
-        self.range_box.setAccessibleName("Date range shown in the charts")
+        self.range_box.setAccessibleName(_("Date range shown in the charts"))
         for date_range, text in RANGE_LABELS.items():
             self.range_box.addItem(text, date_range)
         self.range_box.setCurrentIndex(self.range_box.findData(DateRange.LAST_90_DAYS))
@@ -162,8 +163,8 @@ class ProgressCharts(QWidget):
         self._dose: DoseView | None = None
         self._compare: CompareView | None = None
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Progress charts")
-        self.tabs.addTab(tenderness_tab, "&Tenderness and carry-over")
+        self.tabs.setAccessibleName(_("Progress charts"))
+        self.tabs.addTab(tenderness_tab, _("&Tenderness and carry-over"))
         for title in ("D&ose", "&Which works for me"):
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
@@ -173,7 +174,7 @@ class ProgressCharts(QWidget):
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setAccessibleName("No progress to show")
+        self.empty.setAccessibleName(_("No progress to show"))
         self.body = QStackedWidget()
         self.body.addWidget(self.tabs)
         self.body.addWidget(self.empty)
@@ -291,7 +292,7 @@ class ProgressCharts(QWidget):
         ids = sorted({s.tool_id for s in self._sessions})
         self.tool_box.blockSignals(True)
         self.tool_box.clear()
-        self.tool_box.addItem("All tools", None)
+        self.tool_box.addItem(_("All tools"), None)
         for tool_id in ids:
             self.tool_box.addItem(self.tool_names.get(tool_id, tool_id), tool_id)
         index = self.tool_box.findData(chosen)

@@ -16,6 +16,7 @@ from psoas_timer.core.headline import (
     rule_text,
     side_summary,
 )
+from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import SideProgress
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.theme import Colours
@@ -48,7 +49,7 @@ class HeadlinePanel(QWidget):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.RichText)
-        self.notes.setAccessibleName("Notes about rest")
+        self.notes.setAccessibleName(_("Notes about rest"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)

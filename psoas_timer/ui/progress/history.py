@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
@@ -329,7 +330,7 @@ class RatingDelegate(QStyledItemDelegate):
         del option
         editor = QSpinBox(parent)
         editor.setRange(NOT_RATED, 10)
-        editor.setSpecialValueText("not rated")
+        editor.setSpecialValueText(_("not rated"))
         editor.setAccessibleName(f"{COLUMNS[index.column()].title} rating, 0 to 10")
         return editor
 
@@ -379,7 +380,7 @@ class HistoryView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
-        self.table.setAccessibleName("Session history")
+        self.table.setAccessibleName(_("Session history"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
@@ -401,11 +402,11 @@ class HistoryView(QWidget):
                 self.table.setItemDelegateForColumn(col, self._rating_delegate)
 
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
-        self.delete_button = QPushButton("&Delete session")
-        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_button = QPushButton(_("&Delete session"))
+        self.delete_button.setAccessibleName(_("Delete the selected session"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("&Undo")
-        self.undo_button.setAccessibleName("Undo the last deletion")
+        self.undo_button = QPushButton(_("&Undo"))
+        self.undo_button.setAccessibleName(_("Undo the last deletion"))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         # A method, not a lambda: the window's undo stack outlives this view, and
@@ -419,7 +420,7 @@ class HistoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
 
-        title = QLabel("<b>History</b> — double-click a rating or note to change it")
+        title = QLabel(_("<b>History</b> — double-click a rating or note to change it"))
         buttons = QHBoxLayout()
         buttons.addWidget(title)
         buttons.addStretch(1)

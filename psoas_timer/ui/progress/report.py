@@ -34,6 +34,7 @@ from psoas_timer.core.compare import (
 from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CARRY_TEXT,
@@ -290,7 +291,7 @@ def pdf_bytes(content: ReportContent) -> bytes:
     device.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
-    writer.setTitle("Psoas Timer progress report")
+    writer.setTitle(_("Psoas Timer progress report"))
     writer.setCreator("Psoas Timer")
     writer.setPageLayout(
         QPageLayout(

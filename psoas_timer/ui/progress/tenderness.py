@@ -14,6 +14,7 @@ from typing import Final
 
 import pyqtgraph as pg
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CARRY_TEXT,
@@ -159,7 +160,7 @@ class TendernessCharts:
 
     def __init__(self, tip: Tip, mark_tip: Tip, clicked: Clicked) -> None:
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName("Tenderness, drop and carry-over charts")
+        self.graphics.setAccessibleName(_("Tenderness, drop and carry-over charts"))
         self.sides: dict[Side, SideCharts] = {
             side: SideCharts(self.graphics, col, side, tip, mark_tip, clicked)
             for col, side in enumerate(SIDE_VALUES)
