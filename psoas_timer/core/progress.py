@@ -30,7 +30,7 @@ from enum import Enum
 from operator import itemgetter
 from typing import NamedTuple
 
-from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side
+from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side, StopReason
 
 #: A drop of this many points on the 0-10 scale counts as a meaningful change.
 MEANINGFUL_DROP_POINTS = 2
@@ -93,6 +93,8 @@ class ProgressSession(NamedTuple):
     #: bruising or soreness lasted more than a day. ``None`` when not answered.
     next_day: NextDay | None = None
     lasting_soreness: bool | None = None
+    #: Each time Stop was pressed: on which side, and why, in order.
+    stops: tuple[tuple[Side, StopReason], ...] = ()
 
     def side(self, side: Side) -> SideResult | None:
         return self.left if side == "left" else self.right

@@ -277,6 +277,11 @@ def select_progress(
         )
     }
     checks = select_next_day(c, clause, params)
+    stops: dict[int, list[tuple[str, str]]] = {}
+    for session_id, side, reason in c.execute(
+        f"SELECT session_id, side, reason FROM stops {chosen} ORDER BY session_id, seq", params
+    ):
+        stops.setdefault(session_id, []).append((side, reason))
     no_ratings = (None, None, None, None)
     no_sets = (None, None, None, None, None, None)
     out: list[ProgressSession] = []
@@ -315,6 +320,7 @@ def select_progress(
                     position_id,
                     None if check is None else check.feeling,
                     None if check is None else check.lasting_soreness,
+                    tuple(stops.get(session_id, ())),
                 ),
             )
         )

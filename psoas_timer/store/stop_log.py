@@ -6,53 +6,33 @@ it writes through.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol, TypeVar
 
-from psoas_timer.core.vocab import Sides
 from psoas_timer.store.checks import stop_problems
 from psoas_timer.store.inserts import insert_stop
+from psoas_timer.store.log_part import LogPart, refuse
 from psoas_timer.store.queries import STOP_COLUMNS, stop_of
 from psoas_timer.store.records import StopLike, StopRow
-
-_T = TypeVar("_T")
-
-
-class _Log(Protocol):
-    _conn: sqlite3.Connection
-
-    def now(self) -> datetime: ...
-    def transaction(self, action: str = ...) -> AbstractContextManager[None]: ...
-    def _read(self, fetch: Callable[[sqlite3.Connection], _T]) -> _T: ...
-    def _sides_of(self, session_id: int) -> Sides: ...
-
-
-def _refuse(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
 
 
 class StopLog:
     """Recording and reading stops."""
 
     def record_stop(
-        self: _Log, session_id: int, stop: StopLike, recorded_at: datetime | None = None
+        self: LogPart, session_id: int, stop: StopLike, recorded_at: datetime | None = None
     ) -> int:
         """Log a Stop and why, as the next stop of the session; return its id."""
-        _refuse(stop_problems(stop))
+        refuse(stop_problems(stop))
         when = self.now() if recorded_at is None else recorded_at
         with self.transaction("save the stop"):
-            _refuse(stop_problems(stop, self._sides_of(session_id)))
+            refuse(stop_problems(stop, self._sides_of(session_id)))
             (seq,) = self._conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM stops WHERE session_id = ?", (session_id,)
             ).fetchone()
             row = StopRow(0, session_id, seq, stop.side, stop.level, stop.breath, stop.reason, when)
             return insert_stop(self._conn, row)
 
-    def stops(self: _Log, session_id: int) -> list[StopRow]:
+    def stops(self: LogPart, session_id: int) -> list[StopRow]:
         return self._read(
             lambda c: [
                 stop_of(r)

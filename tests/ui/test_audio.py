@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import itertools
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +26,7 @@ from psoas_timer.services import sound
 from psoas_timer.services.sound import CuePlayer, cue_files
 from psoas_timer.services.voice import Voice
 from tests.hangs import HELD_S, mute_socket
+from tests.speechd import private_speech_dispatcher
 
 SINK = "nullsink"
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,44 +328,9 @@ LOUD_SHARE = 0.06
 @pytest.fixture
 def speech_into(pulse: dict[str, str]) -> Iterator[dict[str, str]]:
     """A private speech-dispatcher that speaks into the recorded null sink."""
-    binary = shutil.which("speech-dispatcher")
-    config = Path("/etc/speech-dispatcher")
-    if binary is None or shutil.which("espeak-ng") is None or not config.is_dir():
-        pytest.skip("speech-dispatcher and espeak-ng are not installed")
-    runtime = Path(tempfile.mkdtemp(prefix="pt-sd-"))
-    shutil.copytree(config, runtime / "conf")
-    with (runtime / "conf" / "speechd.conf").open("a", encoding="utf-8") as handle:
-        handle.write('\nAudioOutputMethod "pulse"\n')
-    socket = runtime / "speechd.sock"
     server = f"unix:{pulse['XDG_RUNTIME_DIR']}/pulse/native"
-    env = {**pulse, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime), "PULSE_SERVER": server}
-    daemon = subprocess.Popen(
-        [
-            binary,
-            *("--run-single", "--timeout", "0", "-c", "unix_socket", "-S", str(socket)),
-            *("-C", str(runtime / "conf"), "-L", str(runtime), "-P", str(runtime / "pid")),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its output modules share its process group
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not socket.exists():
-            if daemon.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("speech-dispatcher did not start within 10 s")
-            time.sleep(0.05)
+    with private_speech_dispatcher(pulse, server, needs_espeak=True) as socket:
         yield {**pulse, "SPEECHD_ADDRESS": f"unix_socket:{socket}", "PULSE_SERVER": server}
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait(timeout=5)
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def loud_span(signal: np.ndarray, rate: int) -> tuple[float, float] | None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,31 +20,16 @@ from psoas_timer.services.keepawake import (
     KeepAwake,
 )
 from psoas_timer.ui.main_window import MainWindow
-from tests.dbus_bus import PrivateBus, daemon
+from tests.dbus_bus import PrivateBus
 from tests.dbus_fakes import COOKIE
 from tests.qt_helpers import start_session
-from tests.ui.dbus_services import Connection, Stalls, private_bus, services, waited
+from tests.ui.dbus_services import Connection, Stalls, needs_dbus, private_bus, services, waited
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
-)
+pytestmark = needs_dbus
 
 PORTAL = "the desktop portal"
 SCREENSAVER = "the screensaver service"
 LOGIND = "logind"
-
-
-@pytest.fixture
-def bus() -> Iterator[PrivateBus]:
-    with private_bus() as started:
-        yield started
-
-
-@pytest.fixture
-def connection(bus: PrivateBus) -> Iterator[Connection]:
-    made = Connection(bus.address)
-    yield made
-    made.close()
 
 
 def keep_awake(session: Connection, system: Connection | None = None) -> KeepAwake:

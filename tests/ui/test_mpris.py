@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,13 +25,11 @@ from psoas_timer.core.engine import State
 from psoas_timer.core.plan import StepKind
 from psoas_timer.services.mpris import BUS_NAME, MprisPlayer, SessionControls
 from psoas_timer.ui.main_window import MainWindow
-from tests.dbus_bus import daemon, send
+from tests.dbus_bus import send
 from tests.qt_helpers import run_for, run_until, start_session
-from tests.ui.dbus_services import Connection, services
+from tests.ui.dbus_services import Connection, needs_dbus, services
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
-)
+pytestmark = needs_dbus
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
 ROOT = "org.mpris.MediaPlayer2"

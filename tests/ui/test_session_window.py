@@ -197,6 +197,7 @@ def test_stop_asks_why_gives_advice_and_the_export_carries_it(
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_5)
     run_for(window, clock, 14)  # breath 3
+    assert not page.hints.isHidden()
     qtbot.keyClick(page, Qt.Key.Key_S)
     assert engine.step.kind is StepKind.STOP_REASON
     assert page.centre.currentWidget() is page.choices
@@ -239,6 +240,30 @@ def test_the_stop_button_stops_like_s(qtbot: QtBot, make_window: Callable[..., M
     assert engine.stops[-1].reason == "not_given"
     qtbot.mouseClick(page.choices.buttons[1], Qt.MouseButton.LeftButton)  # end the session
     assert engine.state is State.FINISHED
+
+
+def test_esc_at_the_stop_advice_ends_without_a_second_question(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "psoas_timer.ui.prompts.confirm", lambda _parent, title, *_a, **_k: asked.append(title)
+    )
+    clock = FakeClock()
+    window = make_window(clock)
+    start(window, qtbot, sides="left")
+    page = window.session
+    engine = page.engine
+    assert engine is not None
+    qtbot.keyClick(page, Qt.Key.Key_S)
+    qtbot.keyClick(page, Qt.Key.Key_3)
+    assert engine.step.kind is StepKind.STOP_ADVICE
+    assert page.choices.buttons[1].text() == "End the session   (Esc)"
+    assert page.hints.isHidden()  # the buttons name the keys that apply here
+    qtbot.keyClick(page, Qt.Key.Key_Escape)  # what the button says Esc does
+    assert engine.state is State.FINISHED
+    assert asked == []
+    assert page.centre.currentWidget() is page.summary and page.hints.isHidden()
 
 
 def test_pause_resume_back_off_released_and_end(

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +31,7 @@ from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S
 from tests.hangs import HELD_S, GuiTicks
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import run_for, run_until, start_session
+from tests.speechd import private_speech_dispatcher
 
 VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 
@@ -562,60 +560,9 @@ def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> N
 def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private speech-dispatcher whose only audio output is a sound server that
     does not exist. Yields its socket; stopped (with its modules) afterwards."""
-    binary = shutil.which("speech-dispatcher")
-    config = Path("/etc/speech-dispatcher")
-    if binary is None or not (config / "speechd.conf").is_file():
-        pytest.skip("speech-dispatcher is not installed (apt install speech-dispatcher espeak-ng)")
-    runtime = Path(tempfile.mkdtemp(prefix="pt-speechd-"))
-    conf = runtime / "conf"
-    shutil.copytree(config, conf)
-    with (conf / "speechd.conf").open("a", encoding="utf-8") as handle:
-        handle.write('\nAudioOutputMethod "pulse"\n')
-    socket = runtime / "speechd.sock"
-    env = {
-        **os.environ,
-        "XDG_RUNTIME_DIR": str(runtime),
-        "HOME": str(runtime),
-        "PULSE_SERVER": f"unix:{runtime}/no-sound-server",
-    }
-    daemon = subprocess.Popen(
-        [
-            binary,
-            *("--run-single", "--timeout", "0", "-c", "unix_socket", "-S", str(socket)),
-            *("-C", str(conf), "-L", str(runtime), "-P", str(runtime / "pid")),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its output modules share its process group
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not socket.exists():
-            if daemon.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("speech-dispatcher did not start within 10 s")
-            time.sleep(0.05)
+    with private_speech_dispatcher(os.environ) as socket:
         monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{socket}")
         yield socket
-    finally:
-        # A voice given up while its engine was still starting leaves its thread in
-        # that call; it ends once the call returns. Killing the daemon under it
-        # first would crash libspeechd, and the whole test run with it.
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(
-            thread.name == "speech" for thread in threading.enumerate()
-        ):
-            time.sleep(0.05)
-        for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(daemon.pid, sig)
-                daemon.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 @pytest.mark.slow

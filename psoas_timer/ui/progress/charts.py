@@ -60,6 +60,7 @@ from psoas_timer.ui.progress.tenderness import (
     legend_html,
     mark_styles,
     next_day_events,
+    stop_events,
 )
 from psoas_timer.ui.theme import LIGHT, Colours
 
@@ -372,7 +373,7 @@ class ProgressCharts(QWidget):
             first = self.range_box.currentData().first_day(self._today())
             for s, charts in self.tenderness.sides.items():
                 charts.show(progress.side(s), shown=side in (None, s))
-                events = [
+                events = stop_events(self.chosen, s) + [
                     e
                     for e in self._events
                     if e.side in (None, s) and (first is None or e.day >= first)

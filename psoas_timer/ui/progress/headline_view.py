@@ -48,7 +48,7 @@ class HeadlinePanel(QWidget):
             self.summaries[side] = summary
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
         self.notes.setAccessibleName(_("Notes about rest"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -75,5 +75,6 @@ class HeadlinePanel(QWidget):
         self.summaries[side].setVisible(shown)
 
     def show_notes(self, notes: Sequence[RestNote]) -> None:
-        self.notes.setText("<br>".join(f"ⓘ {escape(n.text)}" for n in notes))
+        # A plain bullet: a circled "i" is missing from common Linux fonts.
+        self.notes.setText("\n".join(f"• {n.text}" for n in notes))
         self.notes.setVisible(bool(notes))

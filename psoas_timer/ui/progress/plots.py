@@ -158,6 +158,9 @@ def add_plot(
     axes["bottom"] = PlainDateAxis(utcOffset=0) if date_axis else PlainAxis("bottom")
     axes["left"] = WholeNumberAxis("left") if whole_numbers else PlainAxis("left")
     plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
+    # Given explicitly, pyqtgraph shows every axis; a chart has only left and bottom.
+    plot.hideAxis("top")
+    plot.hideAxis("right")
     plot.setTitle(title)
     plot.setObjectName(key)
     plot.setLabel("left", y_label)

@@ -35,6 +35,7 @@ from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
 from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CARRY_TEXT,
@@ -90,6 +91,8 @@ class ReportContent:
     checks_summary: str
     disclaimer: str
     tool_names: dict[str, str] = field(default_factory=dict)
+    #: Each session in which Stop was pressed: its day, tool, and on which side why.
+    stops: list[str] = field(default_factory=list)
 
 
 def report_content(
@@ -177,6 +180,12 @@ def report_content(
         checks_summary=checks_summary,
         disclaimer=disclaimer,
         tool_names=names,
+        stops=[
+            f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
+            + "; ".join(f"{side} side, {stop_reason_phrase(why)}" for side, why in s.stops)
+            for s in chosen
+            if s.stops
+        ],
     )
 
 
@@ -235,11 +244,16 @@ def second_page_html(content: ReportContent) -> str:
             + "</p>"
         )
     for note in c.notes:
-        lines.append(f"<p>ⓘ {escape(note.text)}</p>")
+        lines.append(f"<p>• {escape(note.text)}</p>")
     lines.append("<h2>Next-day checks</h2>")
     lines.append(f"<p>{escape(c.checks_summary)}</p>")
     if c.checks:
         lines.append("<p class=small>Latest: " + "<br>".join(escape(t) for t in c.checks) + "</p>")
+    lines.append("<h2>Sets stopped because something felt wrong</h2>")
+    if c.stops:
+        lines.append("<p>" + "<br>".join(escape(t) for t in c.stops) + "</p>")
+    else:
+        lines.append("<p>None in this period.</p>")
     lines += [
         "<h2>What the measures mean</h2>",
         f"<p class=small>{escape(DROP_TEXT)}<br>{escape(CARRY_TEXT)}</p>",

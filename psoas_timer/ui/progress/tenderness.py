@@ -15,6 +15,7 @@ from typing import Final
 import pyqtgraph as pg
 
 from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CARRY_TEXT,
@@ -188,13 +189,31 @@ class TendernessCharts:
             charts.style(colours)
 
 
+#: The kind of mark a Stop makes on the chart of its side.
+STOP_KIND: Final = "stop"
+
+
 def mark_styles(c: Colours) -> dict[str, MarkStyle]:
-    """Next-day marks: ▼ better (less tender), ● the same, ▲ worse."""
+    """Next-day marks: ▼ better (less tender), ● the same, ▲ worse; × a Stop."""
     return {
         "better": MarkStyle("t", c.exhale),
         "same": MarkStyle("o", c.track, 9),
         "worse": MarkStyle("t1", c.warning),
+        STOP_KIND: MarkStyle("x", c.warning, 13),
     }
+
+
+def stop_events(sessions: Sequence[ProgressSession], side: Side) -> list[DatedEvent]:
+    """A mark for each session in which Stop was pressed on ``side``, naming why."""
+    out: list[DatedEvent] = []
+    for s in sessions:
+        reasons = [stop_reason_phrase(reason) for where, reason in s.stops if where == side]
+        if reasons:
+            label = f"Stopped in the session of {s.day:%a} {s.day.day} {s.day:%b}: " + "; ".join(
+                reasons
+            )
+            out.append(DatedEvent(s.day, STOP_KIND, label, s.session_id, side))
+    return out
 
 
 def next_day_events(sessions: Sequence[ProgressSession], side: Side) -> list[DatedEvent]:
@@ -225,6 +244,7 @@ def legend_html(c: Colours) -> str:
             + " "
             + glyph.format(c.warning, "▲", "worse"),
             glyph.format(c.exhale, "◆", "drop") + " " + glyph.format(c.warning, "■", "carry-over"),
+            glyph.format(c.warning, "×", "Stop pressed (what felt wrong: hover the mark)"),
         ]
     )
     return f"{marks}<br><small>{DROP_TEXT}<br>{CARRY_TEXT}</small>"

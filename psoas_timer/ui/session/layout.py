@@ -292,6 +292,9 @@ class SessionLayout(QWidget):
         else:
             self.centre.setCurrentWidget(self.ring)
         self.upcoming.setText(_upcoming(engine, step))
+        # A choice names its own keys on its buttons, where the general line
+        # would say otherwise (Space is "one more set" there, not pause).
+        self.hints.setVisible(not choice)
         self.setAccessibleDescription(f"{step.title}. {plan.where(step.side)}")
 
     def show_question(
@@ -348,6 +351,7 @@ class SessionLayout(QWidget):
             widget.setVisible(False)
         self.safety.setVisible(False)
         self.stop_button.setVisible(False)
+        self.hints.setVisible(False)  # the session's keys no longer apply
         self._middle.setStretch(1, 0)
         self.upcoming.setText(_("Press Enter to go back to the tools."))
 

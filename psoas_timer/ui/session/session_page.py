@@ -442,7 +442,8 @@ class SessionPage(SessionLayout):
         engine = self.engine
         if engine is None or not engine.running:
             return
-        if confirm:
+        # Ending is one of the two answers the Stop advice offers: no second question.
+        if confirm and engine.step.kind is not StepKind.STOP_ADVICE:
             was_running = engine.state is State.RUNNING
             if was_running:
                 engine.pause()
