@@ -421,7 +421,7 @@ def bound_keys(actions: Mapping[str, QAction]) -> Callable[[ActionSpec], str]:
     """The keys really bound here, as this platform writes them (⌘ on macOS)."""
 
     def keys_of(spec: ActionSpec) -> str:
-        return " or ".join(
+        return _(" or ").join(
             sequence.toString(QKeySequence.SequenceFormat.NativeText)
             for sequence in actions[spec.id].shortcuts()
         )

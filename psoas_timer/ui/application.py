@@ -120,7 +120,7 @@ def run(
         return 0 if claim is Claim.RAISED else 1
     settings, settings_message = load_settings(paths.settings)
     # Before the catalog and the first widget: both are made in the chosen language.
-    install(choose_language(settings.language))
+    _install_qt_words(app, install(choose_language(settings.language)))
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
@@ -175,3 +175,13 @@ def run(
         stops.close()
         window.saving.close()  # the log in use now, which a restore may have replaced
         instance.release()
+
+
+def _install_qt_words(app: QApplication, language: str) -> None:
+    """Qt's own words (Ctrl, Close, Cancel) in ``language``, from the translations Qt ships."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{language}", folder):
+        app.installTranslator(translator)

@@ -49,5 +49,9 @@ class KeysDialog(QDialog):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Qt's own button words come from Qt's translations, which the app does not ship.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        if close is not None:
+            close.setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

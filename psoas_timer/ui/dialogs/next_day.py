@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.dates import moment_text
 from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import FEELING_TEXT, LastSession, is_due
 from psoas_timer.core.vocab import NEXT_DAY_VALUES, NextDay
@@ -60,10 +61,12 @@ class NextDayDialog(QDialog):
         self.choice = NextDayChoice.LATER
         self.feeling: NextDay | None = None
         self.lasting_soreness: bool | None = None
-        when = session.started_at.astimezone().strftime("%A %d %B at %H:%M")
+        when = moment_text(session.started_at.astimezone())
         intro = QLabel(
-            f"<p>Your last session was with the <b>{escape(tool_name)}</b> on {when}.</p>"
-            "<p><b>Since then, the area feels:</b></p>"
+            _("<p>Your last session was with the <b>{tool}</b> on {when}.</p>").format(
+                tool=escape(tool_name), when=escape(when)
+            )
+            + _("<p><b>Since then, the area feels:</b></p>")
         )
         intro.setWordWrap(True)
 
@@ -71,9 +74,11 @@ class NextDayDialog(QDialog):
         feelings = QButtonGroup(self)
         feeling_row = QHBoxLayout()
         for number, feeling in enumerate(NEXT_DAY_VALUES, start=1):
-            button = QPushButton(f"{number}  {FEELING_TEXT[feeling]}")
+            button = QPushButton(f"{number}  {_(FEELING_TEXT[feeling])}")
             button.setCheckable(True)
-            button.setAccessibleName(f"{FEELING_TEXT[feeling]} (key {number})")
+            button.setAccessibleName(
+                _("{choice} (key {key})").format(choice=_(FEELING_TEXT[feeling]), key=number)
+            )
             button.clicked.connect(lambda _=False, f=feeling: self.choose_feeling(f))
             feelings.addButton(button)
             feeling_row.addWidget(button)
@@ -84,10 +89,10 @@ class NextDayDialog(QDialog):
         self.soreness_buttons: dict[bool, QPushButton] = {}
         soreness = QButtonGroup(self)
         sore_row = QHBoxLayout()
-        for answer, label in ((True, "Y  Yes"), (False, "N  No")):
-            button = QPushButton(label)
+        for answer, key, word in ((True, "Y", _("Yes")), (False, "N", _("No"))):
+            button = QPushButton(f"{key}  {word}")
             button.setCheckable(True)
-            button.setAccessibleName(f"{'Yes' if answer else 'No'} (key {label[0]})")
+            button.setAccessibleName(_("{choice} (key {key})").format(choice=word, key=key))
             button.clicked.connect(lambda _=False, a=answer: self.choose_soreness(a))
             soreness.addButton(button)
             sore_row.addWidget(button)

@@ -36,11 +36,17 @@ class HeadlinePanel(QWidget):
             answer = QLabel()
             answer.setWordWrap(True)
             answer.setTextFormat(Qt.TextFormat.RichText)
-            answer.setAccessibleName(f"{side.capitalize()} side: is it working?")
+            answer.setAccessibleName(
+                _("Left side: is it working?")
+                if side == "left"
+                else _("Right side: is it working?")
+            )
             answer.setToolTip(rule_text())
             summary = QLabel()
             summary.setWordWrap(True)
-            summary.setAccessibleName(f"{side.capitalize()} side summary")
+            summary.setAccessibleName(
+                _("Left side summary") if side == "left" else _("Right side summary")
+            )
             column.addWidget(answer)
             column.addWidget(summary)
             row.addLayout(column, 1)
@@ -70,7 +76,8 @@ class HeadlinePanel(QWidget):
         if colour is not None:
             text = f"<span style='color:{colour}'>{text}</span>"
         self.answers[side].setText(f"<b>{text}</b>")
-        self.summaries[side].setText(f"{side.capitalize()} side — {side_summary(progress)}")
+        heading = _("Left side") if side == "left" else _("Right side")
+        self.summaries[side].setText(f"{heading} — {side_summary(progress)}")
         self.answers[side].setVisible(shown)
         self.summaries[side].setVisible(shown)
 

@@ -38,12 +38,12 @@ from psoas_timer.core.i18n import _
 from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
-    CARRY_TEXT,
-    DROP_TEXT,
     Progress,
     ProgressSession,
     build_progress,
     carry_overs,
+    carry_text,
+    drop_text,
 )
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.report_chart import draw_chart
@@ -256,7 +256,7 @@ def second_page_html(content: ReportContent) -> str:
         lines.append("<p>None in this period.</p>")
     lines += [
         "<h2>What the measures mean</h2>",
-        f"<p class=small>{escape(DROP_TEXT)}<br>{escape(CARRY_TEXT)}</p>",
+        f"<p class=small>{escape(drop_text())}<br>{escape(carry_text())}</p>",
         f"<p class=small><b>{escape(c.disclaimer)}</b></p>",
     ]
     return "".join(lines)
