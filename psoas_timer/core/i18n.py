@@ -86,9 +86,18 @@ def choose_language(setting: str, environ: Mapping[str, str] | None = None) -> s
     return clean_language(setting) or system_language(environ)
 
 
+_PLACEHOLDER = re.compile(r"(\{(?!cm:)[^{}]*\})")  # {cm:5} is a distance, not a placeholder
+
+
 class _Pseudo(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
-        return f"{PSEUDO_OPEN}{message}{PSEUDO_CLOSE}"
+        # Each piece of the message's own text is wrapped, never what fills its
+        # placeholders: a value filled in that escaped translation stays in sight.
+        pieces = _PLACEHOLDER.split(message)
+        return "".join(
+            piece if index % 2 or not piece else f"{PSEUDO_OPEN}{piece}{PSEUDO_CLOSE}"
+            for index, piece in enumerate(pieces)
+        )
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return self.gettext(msgid1 if n == 1 else msgid2)

@@ -268,14 +268,14 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         N_('start, or go on to the next step; at "More pressure?": yes'),
         (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right),
         SessionCommand.NEXT,
-        "next",
+        N_("next"),
     ),
     SessionKey(
         N_("Space"),
         N_('pause or resume; at "More pressure?": one more set at this level'),
         (Qt.Key.Key_Space,),
         SessionCommand.PAUSE,
-        "pause",
+        N_("pause"),
     ),
     SessionKey(
         N_("←"),
@@ -285,7 +285,7 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         ),
         (Qt.Key.Key_Left,),
         SessionCommand.BACK_OFF,
-        "back off",
+        N_("back off"),
     ),
     SessionKey(
         "R",
@@ -295,14 +295,14 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         ),
         (Qt.Key.Key_R,),
         SessionCommand.RELEASE,
-        "released",
+        N_("released"),
     ),
     SessionKey(
         "S",
         N_("stop: something felt wrong (ends the set at once and asks what)"),
         (Qt.Key.Key_S,),
         SessionCommand.STOP,
-        "stop",
+        N_("stop"),
     ),
     SessionKey(
         f"0–9, {TEN_KEY}",
@@ -315,7 +315,7 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
         N_("end the session (asks first; everything done is kept)"),
         (Qt.Key.Key_Escape,),
         SessionCommand.END,
-        "end",
+        N_("end"),
     ),
     SessionKey(
         N_("Play/pause media key"),

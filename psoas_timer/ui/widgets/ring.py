@@ -8,7 +8,7 @@ cues.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from psoas_timer.core.i18n import _, ngettext
@@ -99,7 +99,12 @@ class PacingRing(QWidget):
         if self._word:
             font = QFont(self.font())
             font.setBold(True)
-            font.setPixelSize(max(14, self._min_text_px, int(outer * 0.30)))
+            size = max(14, self._min_text_px, int(outer * 0.30))
+            font.setPixelSize(size)
+            # A longer word (German "Einatmen") shrinks to stay inside the ring.
+            width = QFontMetricsF(font).horizontalAdvance(self._word)
+            if width > outer * 1.7:
+                font.setPixelSize(max(14, int(size * outer * 1.7 / width)))
             painter.setFont(font)
             box = QRectF(centre.x() - outer, centre.y() - outer * 0.6, 2 * outer, outer * 0.6)
             painter.drawText(
