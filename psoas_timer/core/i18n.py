@@ -31,6 +31,8 @@ SOURCE_LANGUAGE: Final = "en"
 PSEUDO: Final = "xx"
 PSEUDO_OPEN: Final = "⟦"
 PSEUDO_CLOSE: Final = "⟧"
+#: Each language named in itself, so that someone who cannot read the rest finds it.
+ENDONYMS: Final = {"en": "English", "de": "Deutsch"}
 #: The environment variables gettext reads, in its order.
 ENVIRONMENT: Final = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")

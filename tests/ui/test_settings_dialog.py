@@ -47,6 +47,7 @@ CHANGED = Settings(
     cue_theme="bowl",
     hands_free=True,
     pressure_minutes=9,
+    language="de",
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -81,6 +82,7 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.plan.time.setTime(QTime(int(hour), int(minute)))
     dialog.plan.setChecked(settings.reminders)
     dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
+    dialog.language.setCurrentIndex(dialog.language.findData(settings.language))
 
 
 def as_saved(value: object) -> object:
