@@ -68,7 +68,8 @@ def side_summary(progress: SideProgress) -> str:
         mean = fmean(c.drop for c in progress.changes)
         parts.append(
             ngettext(
-                "within-session drop {mean} on average; meaningful drop in {hits} of {n} session",
+                # "1 of 1 sessions": the count is of sessions, whatever their number.
+                "within-session drop {mean} on average; meaningful drop in {hits} of {n} sessions",
                 "within-session drop {mean} on average; meaningful drop in {hits} of {n} sessions",
                 len(progress.changes),
             ).format(mean=decimal(mean), hits=hits, n=len(progress.changes))
