@@ -32,11 +32,9 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.clock import Clocks
 from psoas_timer.core.compare import asymmetry, compare_methods
-from psoas_timer.core.dates import day_text, short_day_text
 from psoas_timer.core.dose import by_level, rest_notes, side_dose
 from psoas_timer.core.headline import Headline, headline
 from psoas_timer.core.i18n import N_, _
-from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     CarryOver,
     DatedEvent,
@@ -56,6 +54,7 @@ from psoas_timer.ui.progress.compare_view import CompareView
 from psoas_timer.ui.progress.dose_view import DoseView
 from psoas_timer.ui.progress.headline_view import HeadlinePanel
 from psoas_timer.ui.progress.plots import DAY_S, DatedLine, DatedPoints, day_x, items_named
+from psoas_timer.ui.progress.session_tip import session_tip
 from psoas_timer.ui.progress.tenderness import (
     TendernessCharts,
     legend_html,
@@ -414,34 +413,9 @@ class ProgressCharts(QWidget):
         session = self._by_id.get(session_id)
         if session is None:
             return ""
-        lines = [
-            day_text(session.day),
-            self.tool_names.get(session.tool_id, session.tool_id),
-        ]
-        for side in SIDES:
-            result = session.side(side)
-            if result is None:
-                continue
-            before = "–" if result.before is None else str(result.before)
-            after = "–" if result.after is None else str(result.after)
-            line = f"{_('Left') if side == 'left' else _('Right')}: {before} → {after}"
-            if result.released_breath is not None:
-                line += _(", let go at breath {breath}").format(breath=result.released_breath)
-            kept = self.carried[side].get(id(session))
-            if kept is not None:
-                line += _("; carry-over {value} (before {before} on {day})").format(
-                    value=f"{kept.value:+d}",
-                    before=kept.next_before,
-                    day=short_day_text(kept.next_day),
-                )
-            lines.append(line)
-        if session.next_day is not None:
-            lines.append(
-                _("Next day: {answer}").format(
-                    answer=check_text(session.next_day, session.lasting_soreness)
-                )
-            )
-        return "\n".join(lines)
+        return session_tip(
+            session, self.tool_names.get(session.tool_id, session.tool_id), self.carried
+        )
 
     # -- pointing -------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from psoas_timer.core.events import (
     StepChanged,
     StepStarted,
 )
-from psoas_timer.core.i18n import N_, _
+from psoas_timer.core.i18n import _
 from psoas_timer.core.narration import (
     CUE_OF_PHASE,
     SAY_LAST_BREATHS,
@@ -44,6 +44,7 @@ from psoas_timer.ui import prompts
 from psoas_timer.ui.actions import RATING_VALUES, SessionCommand, session_command
 from psoas_timer.ui.held_keys import KeyRepeats
 from psoas_timer.ui.session.layout import SessionLayout
+from psoas_timer.ui.session.ring_words import RING_WORDS, ring_state
 from psoas_timer.ui.session.save_line import saved_summary
 from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S, Speaker, seconds_text
 from psoas_timer.ui.session.summary import session_reports
@@ -52,13 +53,6 @@ from psoas_timer.ui.theme import Colours
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 KEY_PRESS = QEvent.Type.KeyPress
 _CHIMES = (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.TRANSITION, StepKind.COME_OFF)
-_RING_WORDS = {
-    StepKind.COUNTDOWN: N_("Get ready"),
-    StepKind.SWITCH_SIDE: N_("Switch"),
-    StepKind.TRANSITION: N_("Next"),
-    StepKind.COME_OFF: N_("Come off"),
-    StepKind.STRETCH: N_("Hold"),
-}
 
 
 class SessionPage(SessionLayout):
@@ -242,17 +236,8 @@ class SessionPage(SessionLayout):
                 self.choices.set_status(
                     _("Going on in {seconds} s").format(seconds=seconds_text(remaining))
                 )
-        elif step.kind in _RING_WORDS:
-            remaining = engine.remaining()
-            if remaining is None:  # a change of set-up takes as long as it takes
-                word, count, fraction = (_("Paused") if paused else _("Ready?")), _("Enter"), 1.0
-            elif engine.waiting_for_words:
-                words = _("Listen") if self.voice.will_speak else _("Read")
-                word, count, fraction = (_("Paused") if paused else words), "", 1.0
-            else:
-                duration = engine.step_duration() or 1.0
-                word = _("Paused") if paused else _(_RING_WORDS[step.kind])
-                count, fraction = seconds_text(remaining), remaining / duration
+        elif step.kind in RING_WORDS:
+            word, count, fraction = ring_state(engine, paused, self.voice.will_speak)
             self.ring.set_state(fraction, word, count, colours.accent)
 
     def _follow_breath(self, index: int, breaths: int, current: Pace) -> None:
@@ -310,10 +295,9 @@ class SessionPage(SessionLayout):
         elif isinstance(event, BackedOff) and event.to_level < 0:
             self._urgent(_("Paused. Ease off."))
             self._pause_said = True
+            ease_off = engine.plan.tool.ease_off
             self.notice.setText(
-                _("Paused. {ease_off} Press Space to go on.").format(
-                    ease_off=engine.plan.tool.ease_off
-                )
+                _("Paused. {ease_off} Press Space to go on.").format(ease_off=ease_off)
             )
         elif isinstance(event, Paused):
             self._frame.stop()
