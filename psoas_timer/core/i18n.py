@@ -144,7 +144,10 @@ def language() -> str:
 
 def speech_locale() -> str:
     """The locale a speech engine should read the app's words in."""
-    return {"en": "en_GB", "de": "de_DE"}.get(_state.language, "en_GB")
+    language = _state.language
+    if language in (SOURCE_LANGUAGE, PSEUDO):
+        return "en_GB"
+    return language if "_" in language else f"{language}_{language.upper()}"
 
 
 def _(message: str) -> str:

@@ -72,9 +72,9 @@ class MethodsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return METHOD_HEADERS[section]
+            return _(METHOD_HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return METHOD_TIPS[section] or None
+            return _(METHOD_TIPS[section]) if METHOD_TIPS[section] else None
         return None
 
     def value(self, row: MethodRow, col: int) -> Any:

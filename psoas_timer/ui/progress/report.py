@@ -221,7 +221,7 @@ def first_page_html(content: ReportContent) -> str:
 
 def second_page_html(content: ReportContent) -> str:
     c = content
-    head = "".join(f"<th>{escape(h)}</th>" for h in METHOD_HEADERS)
+    head = "".join(f"<th>{escape(_(h))}</th>" for h in METHOD_HEADERS)
     lines = [
         _STYLE,
         "<h2>Which tool and position works</h2>",
