@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from psoas_timer.core.catalog import Cue, Position, Stretch, Tool, Variant
 from psoas_timer.core.plan import SessionPlan, Step
@@ -247,3 +251,24 @@ def every_step(plan: SessionPlan) -> list[Step]:
         steps.append(plan.stop_question(side, 0))
         steps += [plan.stop_advice(side, 0, reason) for reason in STOP_REASON_VALUES]
     return steps
+
+
+#: The checkout's root, where ``python -m tests.…`` finds the test drivers.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_driver(module: str, env: Mapping[str, str], timeout: float) -> dict[str, Any]:
+    """Run a test driver (``python -m module``) in a process of its own and return
+    the JSON report it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report

@@ -147,11 +147,13 @@ class SessionEngine:
             done += self._current.time.active(self.clock.now())
         return done
 
-    def next_cue(self) -> tuple[float, Boundary] | None:
-        """The clock time of the next phase boundary of the running set, and that boundary."""
+    def next_cue(self, after: float | None = None) -> tuple[float, Boundary] | None:
+        """The clock time of the running set's next phase boundary after ``after`` (a
+        clock time, by default now), and that boundary."""
         if self.state is not State.RUNNING or self.step.kind is not StepKind.SET:
             return None
-        boundary = next_boundary(self.plan.pattern, self.step.breaths, self.step_elapsed())
+        elapsed = self.step_elapsed(after)
+        boundary = next_boundary(self.plan.pattern, self.step.breaths, elapsed)
         if boundary is None:
             return None
         return self._current.time.clock_at(boundary.at), boundary

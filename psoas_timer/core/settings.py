@@ -41,6 +41,12 @@ from psoas_timer.core.vocab import (
     Bounds,
     Sides,
 )
+from psoas_timer.core.voices import (
+    DEFAULT_VOICE_RATE,
+    locale_problem,
+    name_problem,
+    rate_problem,
+)
 
 Theme = Literal["system", "light", "dark"]
 SETTINGS_VERSION = 1
@@ -98,6 +104,10 @@ class Settings:
     pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
     #: "" follows the system (core/i18n.py); else a language the app has, such as "de".
     language: str = ""
+    # Empty: the plain voice for the language of the text (core/voices.py).
+    voice_name: str = ""
+    voice_locale: str = ""  # empty: the language of the text itself
+    voice_rate: float = DEFAULT_VOICE_RATE
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -127,6 +137,18 @@ class Settings:
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
         self._check_reminders()
+        self._check_voice()
+
+    def _check_voice(self) -> None:
+        for name, problem in (
+            ("voice_name", name_problem(self.voice_name)),
+            ("voice_locale", locale_problem(self.voice_locale)),
+            ("voice_rate", rate_problem(self.voice_rate)),
+        ):
+            if problem is not None:
+                raise SettingsError(problem, name)
+        # A file may hold 0 for 0.0; kept a float so equal settings compare equal.
+        object.__setattr__(self, "voice_rate", round(float(self.voice_rate), 2))
 
     def _check_reminders(self) -> None:
         if not isinstance(self.reminders, bool):

@@ -25,13 +25,21 @@ from __future__ import annotations
 import enum
 import logging
 from collections import deque
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Q_ARG, QLocale, QMetaObject, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from psoas_timer.core.narration import LANGUAGE
-from psoas_timer.services import speechd
+from psoas_timer.core.voices import (
+    DEFAULT_VOICE_RATE,
+    VoiceOption,
+    order_voices,
+    speech_missing_text,
+)
+from psoas_timer.services.voice_engine import (
+    SILENT,
+    Reporter,
+)
 from psoas_timer.services.worker import Worker, WorkerError
 
 log = logging.getLogger(__name__)
@@ -41,9 +49,6 @@ log = logging.getLogger(__name__)
 SILENT_ENGINES = frozenset({"mock"})
 #: QTextToSpeech's name for "no engine loaded yet" (it loads nothing for it).
 NO_ENGINE = "none"
-SPEECH_DISPATCHER = "speechd"
-#: What the speech thread reports for a speech-dispatcher that never answered.
-SILENT = "Silent"
 #: How long quitting waits for the speech thread before leaving it behind.
 SHUTDOWN_WAIT_S = 0.5
 
@@ -63,99 +68,11 @@ def available_engines() -> list[str]:
     return [name for name in QTextToSpeech.availableEngines() if name not in SILENT_ENGINES]
 
 
-def choose_locale(available: Sequence[QLocale], wanted: str, system: QLocale) -> QLocale | None:
-    """The engine's locale for text written in ``wanted`` (``en_GB``): that locale, else
-    the system's own if it has the same language, else the first of that language."""
-    target = QLocale(wanted)
-    same = [locale for locale in available if locale.language() == target.language()]
-    for locale in same:
-        if locale.name() == target.name():
-            return locale
-    for locale in same:
-        if locale.name() == system.name():
-            return locale
-    return min(same, key=lambda locale: locale.name()) if same else None
-
-
-def choose_voice(voices: Sequence[Any]) -> Any | None:
-    """A plain voice: espeak-ng's "+Name" variants are the same voice with another timbre."""
-    plain = [voice for voice in voices if "+" not in voice.name()]
-    return (plain or list(voices) or [None])[0]
-
-
 class _Phase(enum.Enum):
     IDLE = "idle"  # no engine asked for yet (or the last one was shut down)
     STARTING = "starting"  # made on the speech thread, not known to be ready
     READY = "ready"
     OFF = "off"  # given up for this run
-
-
-class _Reporter(QObject):
-    """Lives on the speech thread beside the engine and tells the GUI what it does.
-
-    Its slots run on that thread between two engine calls, so reading the engine
-    there is safe and never waits on the daemon.
-    """
-
-    state = Signal(str, str)  # QTextToSpeech.State name, the engine's error text
-    created = Signal(str, str)  # the same, or SILENT, once the engine has been loaded
-    configured = Signal(str, str)  # the locale and voice it speaks with
-
-    def __init__(self, engine: Any, language: str) -> None:
-        super().__init__()
-        self._engine = engine
-        self._language = language
-
-    @Slot(str, float)
-    def start(self, name: str, timeout_s: float) -> None:
-        if name == SPEECH_DISPATCHER and speechd.probe(timeout_s) is speechd.Answer.SILENT:
-            self.created.emit(SILENT, "")
-            return
-        # Queued rather than called: the event loop loads the engine in C++, where
-        # a wait for the daemon does not hold Python's lock as this slot would.
-        QMetaObject.invokeMethod(
-            self._engine, "setEngine", Qt.ConnectionType.QueuedConnection, Q_ARG(str, name)
-        )
-        QMetaObject.invokeMethod(self, "report", Qt.ConnectionType.QueuedConnection)
-
-    @Slot(object)
-    def forward_state(self, state: Any) -> None:
-        self.state.emit(state.name, self._engine.errorString())
-
-    @Slot()
-    def report(self) -> None:
-        if self._engine.state().name == "Error":
-            self.created.emit("Error", self._engine.errorString())
-            return
-        # The engine lists its locales and voices from what it read when it
-        # started; choosing among them never waits on the daemon. Setting them
-        # does, so that is queued like every other call that may wait.
-        locale = choose_locale(self._engine.availableLocales(), self._language, QLocale.system())
-        if locale is not None and locale != self._engine.locale():
-            QMetaObject.invokeMethod(
-                self._engine,
-                "setLocale",
-                Qt.ConnectionType.QueuedConnection,
-                Q_ARG(QLocale, locale),
-            )
-        QMetaObject.invokeMethod(self, "pick_voice", Qt.ConnectionType.QueuedConnection)
-
-    @Slot()
-    def pick_voice(self) -> None:
-        voice = choose_voice(self._engine.availableVoices())
-        if voice is not None and voice.name() != self._engine.voice().name():
-            QMetaObject.invokeMethod(
-                self._engine,
-                "setVoice",
-                Qt.ConnectionType.QueuedConnection,
-                Q_ARG(type(voice), voice),
-            )
-        QMetaObject.invokeMethod(self, "ready", Qt.ConnectionType.QueuedConnection)
-
-    @Slot()
-    def ready(self) -> None:
-        self.configured.emit(self._engine.locale().name(), self._engine.voice().name())
-        self.created.emit(self._engine.state().name, self._engine.errorString())
 
 
 class Voice(QObject):
@@ -170,6 +87,9 @@ class Voice(QObject):
     problem = Signal(str)
     spoken = Signal(str)  # every announcement, spoken or not, for the on-screen caption
     finished_speaking = Signal(str)
+    #: Answers :meth:`request_voices`: list[VoiceOption], the text's language first;
+    #: empty when there is no voice.
+    voices_listed = Signal(object)
 
     def __init__(
         self,
@@ -189,13 +109,19 @@ class Voice(QObject):
         self._enabled = True
         self._reported = False
         self._volume = 0.7
+        self._rate = DEFAULT_VOICE_RATE
+        self._choice = ("", "")  # the voice's name and locale; empty: the plain one
+        self._want_list = False
+        self._off_text = ""
+        # A new voice is being set up: words wait for it, or they would be said in the old one.
+        self._configuring = False
         self._watchdog_ms = watchdog_ms
         self._per_word_ms = per_word_ms
         self._create_ms = create_ms
         self._phase = _Phase.IDLE
         self._worker: Worker | None = None
         self._tts: Any = None
-        self._reporter: _Reporter | None = None
+        self._reporter: Reporter | None = None
         self._waiting: deque[str] = deque()  # said, not yet handed to the engine
         self._current: str | None = None  # handed to the engine, not yet finished
         self._awaiting_start = False  # the engine has not yet begun speaking _current
@@ -210,8 +136,19 @@ class Voice(QObject):
         self._create_watchdog.timeout.connect(lambda: self._fail(NOT_ANSWERING))
 
     @property
+    def language(self) -> str:
+        """The locale of the words it is given (``en_GB``, ``de_DE``)."""
+        return self._language
+
+    @property
     def available(self) -> bool:
         return self._phase is _Phase.READY
+
+    @property
+    def off_text(self) -> str:
+        """One line on why the steps are not spoken and, for a missing engine, what to
+        install; empty while the voice has not been given up."""
+        return self._off_text
 
     @property
     def broken(self) -> bool:
@@ -227,6 +164,61 @@ class Voice(QObject):
         self._volume = volume
         if self._phase is _Phase.READY:
             self._call("setVolume", volume)
+
+    def set_rate(self, rate: float) -> None:
+        """The speaking rate, -1 to 1 (0: the engine's normal pace)."""
+        if rate == self._rate:
+            return
+        self._rate = rate
+        if self._phase is _Phase.READY:
+            self._call("setRate", rate)
+
+    def set_voice(self, name: str, locale: str = "") -> None:
+        """Speak with the voice ``name`` of ``locale`` (empty: the plain voice of the text's
+        language); a voice of another language than the text's is not used."""
+        if (name, locale) == self._choice:
+            return
+        self._choice = (name, locale)
+        if self._phase in (_Phase.STARTING, _Phase.READY) and self._reporter is not None:
+            assert self._worker is not None
+            if self._phase is _Phase.READY:
+                self._configuring = True
+                # Setting a voice waits on the daemon: one that never answers is given up.
+                self._create_watchdog.start(self._create_ms)
+            self._worker.call(self._reporter, "choose", name, locale)
+
+    def request_voices(self) -> None:
+        """Ask the engine for its voices (starting it if need be); ``voices_listed`` answers."""
+        self._want_list = True
+        self._start_engine()
+        if self._phase is _Phase.READY:
+            self._list_now()
+        elif self._phase is _Phase.OFF:
+            self._no_voices_later()
+
+    def try_voice(self, text: str, name: str, locale: str, rate: float) -> None:
+        """Say ``text`` at once with that voice and rate, even with spoken steps off."""
+        self.set_voice(name, locale)
+        self.set_rate(rate)
+        enabled, self._enabled = self._enabled, True
+        try:
+            self.say(text, interrupt=True)
+        finally:
+            self._enabled = enabled
+
+    def _list_now(self) -> None:
+        self._want_list = False
+        if self._worker is not None and self._reporter is not None:
+            self._worker.call(self._reporter, "list_voices")
+
+    def _no_voices_later(self) -> None:
+        self._want_list = False
+        QTimer.singleShot(0, self, lambda: self.voices_listed.emit([]))
+
+    @Slot(object)
+    def _listed(self, voices: list[VoiceOption]) -> None:
+        if self.sender() is self._reporter:
+            self.voices_listed.emit(order_voices(voices, self._language))
 
     def preload(self) -> None:
         """Start the speech engine now, before a session needs it (it can take a second)."""
@@ -269,6 +261,8 @@ class Voice(QObject):
         """Hand the next waiting announcement to a ready engine that is saying nothing."""
         if self._phase is not _Phase.READY or self._current is not None or not self._waiting:
             return
+        if self._configuring:
+            return
         text = self._waiting.popleft()
         self._call("say", text)
         self._current = text
@@ -287,6 +281,7 @@ class Voice(QObject):
         self.stop()
         # An engine still starting is given up too; its watchdog must not outlive it.
         self._create_watchdog.stop()
+        self._configuring = False
         self._release_engine(SHUTDOWN_WAIT_S)
         if self._phase is not _Phase.OFF:
             self._phase = _Phase.IDLE
@@ -299,17 +294,20 @@ class Voice(QObject):
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:
-            self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).")
+            self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).", missing=True)
             return
         engines = available_engines()
         name = self._engine_name
         if name is None:
             if not engines:
-                self._fail("Voice is off: no speech engine is installed. Steps are shown as text.")
+                self._fail(
+                    "Voice is off: no speech engine is installed. Steps are shown as text.",
+                    missing=True,
+                )
                 return
             name = engines[0]
         elif name not in engines and name not in QTextToSpeech.availableEngines():
-            self._fail(f"Voice is off: the speech engine '{name}' is not installed.")
+            self._fail(f"Voice is off: the speech engine '{name}' is not installed.", missing=True)
             return
         worker = Worker("speech")
         try:
@@ -318,13 +316,14 @@ class Voice(QObject):
             self._fail(f"Voice is off: the speech engine could not be started ({exc}).")
             return
         tts = self.create_engine()
-        reporter = _Reporter(tts, self._language)
+        reporter = Reporter(tts, self._language, *self._choice)
         worker.adopt(tts)
         worker.adopt(reporter)
         tts.stateChanged.connect(reporter.forward_state)  # type: ignore[attr-defined]
         reporter.state.connect(self._engine_state)
         reporter.created.connect(self._engine_created)
         reporter.configured.connect(self._configured)
+        reporter.listed.connect(self._listed)
         self._worker, self._tts, self._reporter = worker, tts, reporter
         self._phase = _Phase.STARTING
         worker.call(reporter, "start", name, self._create_ms / 1000)
@@ -350,10 +349,15 @@ class Voice(QObject):
             return
         if state == "Error":
             reason = f" ({error})" if error else ""
-            self._fail(f"Voice is off: the speech engine failed to start{reason}.")
+            # Most often no daemon to connect to: what to install is said with it.
+            self._fail(f"Voice is off: the speech engine failed to start{reason}.", missing=True)
             return
         self._phase = _Phase.READY
         self._call("setVolume", self._volume)
+        if self._rate != DEFAULT_VOICE_RATE:
+            self._call("setRate", self._rate)
+        if self._want_list:
+            self._list_now()
         self._next()  # what was said while it started
 
     @Slot(str, str)
@@ -361,6 +365,10 @@ class Voice(QObject):
         if self.sender() is self._reporter:
             self.speaking_as = (locale, voice)
             log.info("speaking %s with the voice %s", locale, voice)
+            if self._configuring and self._phase is _Phase.READY:
+                self._configuring = False
+                self._create_watchdog.stop()
+                self._next()
 
     @Slot(str, str)
     def _engine_state(self, state: str, error: str) -> None:
@@ -400,8 +408,11 @@ class Voice(QObject):
     def _finished(self, text: str) -> None:
         self.finished_speaking.emit(text)
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, *, missing: bool = False) -> None:
+        if self._phase is not _Phase.OFF:
+            self._off_text = speech_missing_text(message) if missing else message
         self._phase = _Phase.OFF
+        self._configuring = False
         self._watchdog.stop()
         self._create_watchdog.stop()
         if self._cut_short():
@@ -410,6 +421,8 @@ class Voice(QObject):
         # Never waited for: an engine that stopped answering may never return.
         self._release_engine(0.0)
         log.warning(message)
+        if self._want_list:
+            self._no_voices_later()
         if not self._reported:
             self._reported = True
             self.problem.emit(message)

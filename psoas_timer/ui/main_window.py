@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.voice = Voice(voice_engine, self, language=speech_locale())
         self.cues.problem.connect(self.show_problem)
         self.voice.problem.connect(self.show_problem)
+        self.voice.problem.connect(lambda _message: self._show_speech_state())
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -173,7 +174,13 @@ class MainWindow(QMainWindow):
         )
         self.stack.setCurrentWidget(self.placement)
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
+        if self.settings.voice:
+            self.voice.preload()  # so that a missing engine is known before Start
+        self._show_speech_state()
         return True
+
+    def _show_speech_state(self) -> None:
+        self.placement.show_speech_off(self.voice.off_text if self.settings.voice else "")
 
     def show_progress(self) -> ProgressHistoryPage | None:
         if self._session_running():
@@ -372,7 +379,12 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(
-            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall, cues=self.cues
+            self.settings,
+            self,
+            clock=self.clocks.session,
+            wall=self.clocks.wall,
+            cues=self.cues,
+            voice=self.voice,
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
@@ -404,6 +416,9 @@ class MainWindow(QMainWindow):
         self.cues.set_theme(settings.cue_theme)
         self.voice.set_enabled(settings.voice)
         self.voice.set_volume(settings.volume / 100)
+        self.voice.set_voice(settings.voice_name, settings.voice_locale)
+        self.voice.set_rate(settings.voice_rate)
+        self._show_speech_state()
         self.reminders.apply(settings)
 
     # -- status ----------------------------------------------------------------

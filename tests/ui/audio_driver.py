@@ -61,7 +61,8 @@ def main() -> int:
         if isinstance(event, StepStarted) and event.step.kind is StepKind.RATING:
             QTimer.singleShot(0, lambda: page.rate(4))
         elif isinstance(event, StepStarted) and event.step.kind is StepKind.SET:
-            start = clock.now()
+            # The step began at its ideal time, which this event may follow by a moment.
+            start = clock.now() - engine.step_elapsed()
             for boundary in boundaries(pattern, event.step.breaths):
                 if boundary.phase is not Phase.DONE:
                     schedule.append((boundary.phase.value, clock.to_monotonic(start + boundary.at)))

@@ -265,8 +265,6 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
         index = min(heard, key=lambda i: abs(origin + i / RATE - at))
         error = origin + index / RATE - at
         errors_ms.append(round(error * 1000, 1))
-        # The cue must be audible within 50 ms of the ideal boundary.
-        assert -0.010 <= error <= 0.050, (phase, round(error * 1000, 1))
         early, late = glide(signal[index : index + int(0.35 * RATE)])
         if phase == "inhale":
             assert late > early * 1.2, (phase, early, late)
@@ -274,6 +272,10 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
             assert late < early / 1.2, (phase, early, late)
     print(f"errors from the ideal boundary (ms): {errors_ms}; median "
           f"{np.median(errors_ms):.1f}, worst {max(errors_ms, key=abs):.1f}")  # fmt: skip
+    # Heard on the beat: the cues are played ahead by the output's latency. (The first
+    # breath in starts its set and is played with the step, so it is heard that late.)
+    assert abs(np.median(errors_ms)) <= 10, errors_ms
+    assert max(abs(error) for error in errors_ms) <= 20, errors_ms
 
 
 def playing_streams(env: dict[str, str]) -> int:

@@ -11,11 +11,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
-from psoas_timer.core.engine import State
+from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.pacing import pace, ring_fraction
 from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store, export_csv
 from psoas_timer.ui.main_window import MainWindow
+from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.widgets.ring import MIN_FRACTION
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import run_for, run_until, start_session
@@ -25,9 +26,15 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, text: str = "") -> None
     qtbot.keyClick(window.session, key) if not text else qtbot.keyClicks(window.session, text)
 
 
-def start(window: MainWindow, qtbot: QtBot, tool: str = "ql-claw", sides: str = "both") -> None:
+def start(
+    window: MainWindow, qtbot: QtBot, tool: str = "ql-claw", sides: str = "both"
+) -> tuple[SessionPage, SessionEngine]:
+    """Start a session from the tools; the session page and its engine."""
     start_session(window, tool, sides)
-    assert window.stack.currentWidget() is window.session
+    page = window.session
+    assert window.stack.currentWidget() is page
+    assert page.engine is not None
+    return page, page.engine
 
 
 def kind_is(window: MainWindow, kind: StepKind) -> Callable[[], bool]:
@@ -45,10 +52,7 @@ def test_whole_two_sided_ql_claw_session_by_keys(
     window = make_window(clock)
     window.show()
     qtbot.waitExposed(window)
-    start(window, qtbot)
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot)
 
     # Left: yes to extra pressure 1, one more set there, then come off.
     assert (page.side.text(), page.title.text()) == ("Left side", "Get into position")
@@ -142,10 +146,7 @@ def test_with_no_answer_no_second_set_ever_starts(
 ) -> None:
     clock = FakeClock()
     window = make_window(clock, QUICK_SETTINGS.with_changes(pressure_minutes=15))
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_4)
     run_until(window, clock, StepKind.QUESTION)
@@ -163,10 +164,7 @@ def test_hands_free_goes_on_after_ten_seconds_unless_stopped(
 ) -> None:
     clock = FakeClock()
     window = make_window(clock, QUICK_SETTINGS.with_changes(hands_free=True))
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_4)
     run_until(window, clock, StepKind.QUESTION)
@@ -190,10 +188,7 @@ def test_stop_asks_why_gives_advice_and_the_export_carries_it(
 ) -> None:
     clock = FakeClock()
     window = make_window(clock)
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_5)
     run_for(window, clock, 14)  # breath 3
@@ -230,10 +225,7 @@ def test_the_stop_button_stops_like_s(qtbot: QtBot, make_window: Callable[..., M
     clock = FakeClock()
     window = make_window(clock)
     window.show()
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
     assert engine.step.kind is StepKind.STOP_REASON
     qtbot.mouseClick(page.choices.buttons[-1], Qt.MouseButton.LeftButton)  # no reason
@@ -251,10 +243,7 @@ def test_esc_at_the_stop_advice_ends_without_a_second_question(
     )
     clock = FakeClock()
     window = make_window(clock)
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     qtbot.keyClick(page, Qt.Key.Key_S)
     qtbot.keyClick(page, Qt.Key.Key_3)
     assert engine.step.kind is StepKind.STOP_ADVICE
@@ -271,10 +260,7 @@ def test_pause_resume_back_off_released_and_end(
 ) -> None:
     clock = FakeClock()
     window = make_window(clock)
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_5)
     run_for(window, clock, 14)  # breath 2, inhale
@@ -313,10 +299,7 @@ def test_ring_radius_follows_the_pacer(
     window.resize(1000, 700)
     window.show()
     qtbot.waitExposed(window)
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_0)
     set_start = clock.now()
@@ -338,10 +321,7 @@ def test_click_pauses_during_a_set_and_goes_on_elsewhere(
     clock = FakeClock()
     window = make_window(clock)
     window.show()
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     qtbot.mouseClick(page, Qt.MouseButton.LeftButton)
     assert engine.step.kind is StepKind.RATING
     qtbot.keyClick(page, Qt.Key.Key_T)
@@ -412,10 +392,7 @@ def test_release_in_the_left_base_set_goes_straight_to_the_left_after_rating(
 ) -> None:
     clock = FakeClock()
     window = make_window(clock)
-    start(window, qtbot)
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot)
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_6)
     run_for(window, clock, 31)  # breath 4
@@ -442,10 +419,7 @@ def test_a_level_that_changes_the_set_up_waits_and_reminds(
         original(text, interrupt=interrupt)
 
     monkeypatch.setattr(window.voice, "say", say)
-    start(window, qtbot, sides="left")
-    page = window.session
-    engine = page.engine
-    assert engine is not None
+    page, engine = start(window, qtbot, sides="left")
     run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(page, Qt.Key.Key_6)
     for _ in range(3):  # yes, three times, to the tool on a book

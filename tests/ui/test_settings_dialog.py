@@ -17,6 +17,7 @@ from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.pacing import LIMITS, BreathPattern, pace, ring_fraction
 from psoas_timer.core.settings import Settings, load_settings, save_settings
 from psoas_timer.core.vocab import BREATHS_LIMITS
+from psoas_timer.core.voices import VoiceOption
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.theme import DARK, LIGHT
@@ -48,6 +49,9 @@ CHANGED = Settings(
     hands_free=True,
     pressure_minutes=9,
     language="de",
+    voice_name="English (America)",
+    voice_locale="en_US",
+    voice_rate=-0.3,
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -83,6 +87,12 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.plan.setChecked(settings.reminders)
     dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
     dialog.language.setCurrentIndex(dialog.language.findData(settings.language))
+    # What the speech engine offers, as it would answer when the tab is shown.
+    dialog.voice_box.show_voices([VoiceOption("en_US", "English (America)")])
+    voices = dialog.voice_box
+    voices.choice.setCurrentIndex(voices.choice.findData(settings.voice_name))
+    voices.language.setCurrentIndex(voices.language.findData(settings.voice_locale))
+    voices.rate.setValue(round(settings.voice_rate * 10))
 
 
 def as_saved(value: object) -> object:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,12 +21,13 @@ from psoas_timer.core.engine import State
 from psoas_timer.core.events import StepStarted
 from psoas_timer.core.plan import Step, StepKind
 from psoas_timer.services import voice as voice_module
+from psoas_timer.services import voice_engine
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S
 from tests.hangs import HELD_S, GuiTicks
-from tests.helpers import QUICK_SETTINGS
+from tests.helpers import QUICK_SETTINGS, run_driver
 from tests.qt_helpers import run_for, run_until, start_session
 from tests.speechd import private_speech_dispatcher
 
@@ -529,14 +527,14 @@ class _Named:
 def test_the_language_and_voice_chosen() -> None:
     gb, us, bn = QLocale("en_GB"), QLocale("en_US"), QLocale("bn_IN")
     system_c, system_us = QLocale("C"), QLocale("en_US")
-    assert voice_module.choose_locale([bn, us, gb], "en_GB", system_c) == gb
-    assert voice_module.choose_locale([bn, us], "en_GB", system_c) == us
-    assert voice_module.choose_locale([bn, QLocale("en_AU"), us], "en_GB", system_us) == us
-    assert voice_module.choose_locale([bn], "en_GB", system_us) is None
+    assert voice_engine.choose_locale([bn, us, gb], "en_GB", system_c) == gb
+    assert voice_engine.choose_locale([bn, us], "en_GB", system_c) == us
+    assert voice_engine.choose_locale([bn, QLocale("en_AU"), us], "en_GB", system_us) == us
+    assert voice_engine.choose_locale([bn], "en_GB", system_us) is None
     voices = [_Named("English (Caribbean)+Adam"), _Named("English (Great Britain)")]
-    chosen = voice_module.choose_voice(voices)
+    chosen = voice_engine.choose_voice(voices)
     assert chosen is not None and chosen.name() == "English (Great Britain)"
-    assert voice_module.choose_voice([]) is None
+    assert voice_engine.choose_voice([]) is None
 
 
 def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> None:
@@ -570,18 +568,9 @@ def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher: Path) -> None:
     # In a process of its own: the speech thread it gives up on is still waiting
     # inside libspeechd when the fixture stops the daemon, which crashes a process.
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.hung_voice_driver"],
-        cwd=root,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    report = run_driver(
+        "tests.ui.hung_voice_driver", {**os.environ, "QT_QPA_PLATFORM": "offscreen"}, 60
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["first_say_s"] < HELD_S, "starting the engine must not hold up the app"
     problems = report["problems"]
     if not problems and report["finished"]:

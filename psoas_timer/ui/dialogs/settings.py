@@ -1,4 +1,4 @@
-"""Every setting, with a live preview of the breath pattern."""
+"""Every setting, on tabs, with a live preview of the breath pattern beside the breathing."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,8 +44,10 @@ from psoas_timer.core.vocab import (
     TRANSITION_LIMITS,
 )
 from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
 from psoas_timer.ui.dialogs.language_box import language_box
 from psoas_timer.ui.dialogs.plan_box import PlanBox
+from psoas_timer.ui.dialogs.voice_box import VoiceBox
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
 
@@ -66,15 +69,30 @@ class SettingsDialog(QDialog):
         clock: Clock | None = None,
         wall: WallClock = system_wall,
         cues: CuePlayer | None = None,
+        voice: Voice | None = None,
     ) -> None:
         super().__init__(parent)
         self._cues = cues
         self.setWindowTitle(_("Settings"))
         self._initial = settings
         self._colours: Colours = colours_for(settings.theme)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # Tabs keep the dialog short enough for a laptop screen; Ctrl+Tab moves between them.
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Settings"))
+        outer.addWidget(self.tabs)
+
+        def page(title: str) -> QFormLayout:
+            widget = QWidget()
+            form = QFormLayout(widget)
+            self.tabs.addTab(widget, title)
+            return form
+
+        breathing = QWidget()
+        layout = QHBoxLayout(breathing)
         form = QFormLayout()
         layout.addLayout(form, 3)
+        self.tabs.addTab(breathing, _("Breathing"))
 
         def seconds(name: str, value: float) -> QDoubleSpinBox:
             low, high = LIMITS[name]
@@ -123,6 +141,7 @@ class SettingsDialog(QDialog):
         )
         self.breaths.setAccessibleDescription(self.breaths.toolTip())
         form.addRow(_("Breaths per set:"), self.breaths)
+        form = page(_("Session"))
         self.countdown = QSpinBox()
         self.countdown.setRange(*COUNTDOWN_LIMITS)
         self.countdown.setSuffix(" s")
@@ -168,6 +187,7 @@ class SettingsDialog(QDialog):
         self.stretches = QCheckBox(_("Guide the stretches after the sets"))
         self.stretches.setChecked(settings.stretches)
         form.addRow("", self.stretches)
+        form = page(_("Sound and voice"))
         self.sound = QCheckBox(_("Breath sounds"))
         self.sound.setChecked(settings.sound)
         form.addRow("", self.sound)
@@ -198,6 +218,14 @@ class SettingsDialog(QDialog):
         sound_row.addWidget(self.cue_theme, 1)
         sound_row.addWidget(self.test_sound)
         form.addRow(_("Sound set:"), sound_row)
+        self.voice_box = VoiceBox(settings, voice, form, self)
+        voice_page = self.tabs.widget(self.tabs.count() - 1)
+        self.tabs.currentChanged.connect(
+            lambda index: (
+                self.voice_box.ask_engine() if self.tabs.widget(index) is voice_page else None
+            )
+        )
+        form = page(_("Display"))
         self.floor_mode = QCheckBox(_("Floor mode when a set starts (full screen, high contrast)"))
         self.floor_mode.setChecked(settings.floor_mode)
         form.addRow("", self.floor_mode)
@@ -221,7 +249,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Language:"), self.language)
         self.plan = PlanBox(settings, wall)
         self.plan.changed.connect(self._pattern_changed)
-        form.addRow(self.plan)
+        self.tabs.insertTab(self.tabs.count() - 1, self.plan, _("Reminders"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -231,7 +259,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self._restore)
-        form.addRow(self.buttons)
+        outer.addWidget(self.buttons)
 
         preview = QVBoxLayout()
         self.ring = PacingRing()
@@ -248,7 +276,12 @@ class SettingsDialog(QDialog):
         self._timer.setInterval(33)
         self._timer.timeout.connect(self._tick)
         self._pattern_changed()
-        self.finished.connect(lambda _result: self._timer.stop())
+        self.finished.connect(self._closed)
+
+    def _closed(self, result: int) -> None:
+        self._timer.stop()
+        if result != QDialog.DialogCode.Accepted:
+            self.voice_box.put_back()  # a voice tried with Test and not kept
 
     def showEvent(self, event: QShowEvent) -> None:
         self._timer.start()
@@ -277,6 +310,7 @@ class SettingsDialog(QDialog):
         self.plan.show_settings(settings)
         self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.voice_box.show_settings(settings)
 
     def play_test_pair(self) -> None:
         """A breath in and a breath out of the sounds chosen, as a set will play them."""
@@ -363,4 +397,5 @@ class SettingsDialog(QDialog):
             **self.plan.changes(),
             cue_theme=self.cue_theme.currentData(),
             language=self.language.currentData(),
+            **self.voice_box.changes(),
         )

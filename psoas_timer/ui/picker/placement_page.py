@@ -147,6 +147,21 @@ class PlacementPage(QWidget):
         buttons.addWidget(self.start)
         # Outside the scrolling text, so Start stays in view however long the steps are.
         text_and_buttons.addLayout(buttons)
+        # Beside Start, so that whoever relies on hearing the steps learns before starting.
+        self.speech_note = QLabel()
+        self.speech_note.setObjectName("speechNote")
+        self.speech_note.setWordWrap(True)
+        self.speech_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.speech_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speech_note.setAccessibleName("Spoken steps")
+        self.speech_note.hide()
+        text_and_buttons.insertWidget(text_and_buttons.count() - 1, self.speech_note)
+
+    def show_speech_off(self, why: str) -> None:
+        """Say why the steps will not be spoken (and what to install); empty: hide it."""
+        self.speech_note.setText(why)
+        self.speech_note.setAccessibleDescription(why)
+        self.speech_note.setVisible(bool(why))
 
     def show_tool(
         self,

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from psoas_timer.core.clock import Clock
+from psoas_timer.core.cue_timing import next_wake
 from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.events import (
     BackedOff,
@@ -87,6 +88,8 @@ class SessionPage(SessionLayout):
         self._cue_timer.timeout.connect(self._on_cue_timer)
         self._pending_cue: Phase | None = None
         self._pending_at = 0.0
+        self._pending_boundary = 0.0  # a breath cue plays ahead of it (core/cue_timing.py)
+        self._cued_until = -math.inf  # clock times only grow: never reset
         # The summary's words, once a tone still ringing at the end has rung out.
         self._last_words = QTimer(self)
         self._last_words.setSingleShot(True)
@@ -155,19 +158,14 @@ class SessionPage(SessionLayout):
         engine = self.engine
         if engine is None or engine.state is not State.RUNNING:
             return
-        candidates: list[tuple[float, Phase | None]] = []
-        cue = engine.next_cue()
-        if cue is not None:
-            candidates.append((cue[0], cue[1].phase))
-        for at in (engine.next_deadline(), self.speaker.next_due()):
-            if at is not None:
-                candidates.append((at, None))
-        if not candidates:
+        now = self.clock.now()
+        ahead = self.cues.output_latency_s / self.clock.real_seconds(1.0)
+        wake = next_wake(engine, self.speaker.next_due(), now, self._cued_until, ahead)
+        if wake is None:
             return
-        at, phase = min(candidates, key=lambda item: item[0])
-        self._pending_cue = phase
-        self._pending_at = at
-        wait = self.clock.real_seconds(max(0.0, at - self.clock.now()))
+        self._pending_cue, self._pending_at = wake.phase, wake.at
+        self._pending_boundary = wake.boundary
+        wait = self.clock.real_seconds(max(0.0, wake.at - now))
         self._cue_timer.start(max(0, round(wait * 1000)))
 
     def _on_cue_timer(self) -> None:
@@ -185,6 +183,7 @@ class SessionPage(SessionLayout):
         before = engine.index
         engine.update()
         if phase is not None and engine.index == before:
+            self._cued_until = self._pending_boundary
             self._play_phase(phase)
         self.refresh()
         self._schedule()
