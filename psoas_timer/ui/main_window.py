@@ -414,10 +414,7 @@ class MainWindow(QMainWindow):
             self.progress_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
         self.cues.set_theme(settings.cue_theme)
-        self.voice.set_enabled(settings.voice)
-        self.voice.set_volume(settings.volume / 100)
-        self.voice.set_voice(settings.voice_name, settings.voice_locale)
-        self.voice.set_rate(settings.voice_rate)
+        self.voice.apply(settings)
         self._show_speech_state()
         self.reminders.apply(settings)
 
