@@ -405,7 +405,11 @@ def load_catalog(root: Traversable | None = None, user_tools: Path | None = None
             )
             continue
         catalog.tools[tool.id] = tool
-    return catalog
+    # Checked in English, where the safety floors are defined, then shown translated.
+    from psoas_timer.core.catalog_text import translate_catalog  # builds on the types above
+    from psoas_timer.core.i18n import _
+
+    return translate_catalog(catalog, _)
 
 
 def _toml_files(folder: Traversable) -> list[Traversable]:

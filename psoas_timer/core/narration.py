@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from psoas_timer.core.catalog import Contact, Position, Stretch
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.core.pacing import Phase
 from psoas_timer.core.vocab import (
     HANDS_FREE_SECONDS,
@@ -23,7 +24,8 @@ from psoas_timer.core.vocab import (
     StopReason,
 )
 
-#: The language every word below is written in (British English); the voice speaks it.
+#: The language every word below is written in (British English); translations
+#: come through :mod:`psoas_timer.core.i18n`, which tells the voice the language in use.
 LANGUAGE: Final = "en_GB"
 #: The breaths at the end of a set that are counted down aloud.
 SAY_LAST_BREATHS: Final = 3
@@ -38,15 +40,33 @@ CUE_OF_PHASE: Final[dict[Phase, str]] = {
     Phase.HOLD_OUT: "hold",
 }
 
-#: What each number key says after Stop, in the order of the keys 1-5.
+#: What each number key says after Stop, in the order of the keys 1-5 (translated
+#: where shown, through :func:`stop_reason_text`).
 STOP_REASON_TEXT: Final[dict[StopReason, str]] = {
-    "pulse": "A pulse under the tool",
-    "tingling": "Tingling or numbness",
-    "sharp_pain": "Sharp or shooting pain",
-    "dizzy": "Dizzy or sick",
-    "other": "Something else",
-    "not_given": "Not said",
+    "pulse": N_("A pulse under the tool"),
+    "tingling": N_("Tingling or numbness"),
+    "sharp_pain": N_("Sharp or shooting pain"),
+    "dizzy": N_("Dizzy or sick"),
+    "other": N_("Something else"),
+    "not_given": N_("Not said"),
 }
+
+
+def stop_reason_text(reason: StopReason) -> str:
+    return _(STOP_REASON_TEXT[reason])
+
+
+def stop_reason_phrase(reason: StopReason) -> str:
+    """A reason as it reads inside a sentence or a list."""
+    return {
+        "pulse": _("a pulse under the tool"),
+        "tingling": _("tingling or numbness"),
+        "sharp_pain": _("sharp or shooting pain"),
+        "dizzy": _("dizzy or sick"),
+        "other": _("something else"),
+        "not_given": _("not said"),
+    }[reason]
+
 
 ComeOff = Literal["released", "time_limit", "chosen"]
 
@@ -73,21 +93,40 @@ def speech_seconds(text: str) -> float:
 
 
 def breath_callout(breaths_left: int) -> str:
-    return "Last breath" if breaths_left == 1 else f"{breaths_left} breaths left"
+    if breaths_left == 1:
+        return _("Last breath")
+    return ngettext("{n} breath left", "{n} breaths left", breaths_left).format(n=breaths_left)
 
 
 def where(side: Side | None, centred: bool = False) -> str:
     """The side a step works, as a heading says it."""
     if side is None:
         return ""
-    return "Centre" if centred else {"left": "Left side", "right": "Right side"}[side]
+    return _("Centre") if centred else {"left": _("Left side"), "right": _("Right side")}[side]
+
+
+def _on_your(side: Side) -> str:
+    return {"left": _("on your left side"), "right": _("on your right side")}[side]
+
+
+def _same_spot(side: Side) -> str:
+    return {
+        "left": _("the same spot on your left side"),
+        "right": _("the same spot on your right side"),
+    }[side]
+
+
+def _side_in_brackets(side: Side | None) -> str:
+    if side is None:
+        return ""
+    return {"left": _(" (left side)"), "right": _(" (right side)")}[side]
 
 
 def _ease_off(contact: Contact) -> str:
     return {
-        "lie-on": "ease off the tool slowly",
-        "press-in": "lift the tool away slowly",
-        "fingertips": "lift your fingertips away slowly",
+        "lie-on": _("ease off the tool slowly"),
+        "press-in": _("lift the tool away slowly"),
+        "fingertips": _("lift your fingertips away slowly"),
     }[contact]
 
 
@@ -95,46 +134,60 @@ def _ease_off(contact: Contact) -> str:
 
 
 def get_into_position(position: Position, side: Side, stop_line: str) -> Words:
-    here = f"on your {side} side"
+    here = _on_your(side)
     if position.centred:
-        shown = (
+        shown = _(
             "Lie back with your knees bent and lower yourself slowly onto the tool, centred "
             "under your spine so that it works both sides at once."
         )
     elif position.contact == "press-in":
-        shown = (
-            f"Lie back with your legs supported, place the tool on the spot you found {here}, "
+        shown = _(
+            "Lie back with your legs supported, place the tool on the spot you found {here}, "
             "and press it in gently with both hands."
-        )
+        ).format(here=here)
     elif position.contact == "fingertips":
-        shown = (
-            f"Lie back with your knees bent and rest your fingertips on the spot you found "
-            f"{here}, ready to sink in gently."
-        )
+        shown = _(
+            "Lie back with your knees bent and rest your fingertips on the spot you found "
+            "{here}, ready to sink in gently."
+        ).format(here=here)
     else:
-        shown = f"Set the tool on the spot you found {here}, then lower yourself onto it slowly."
+        shown = _(
+            "Set the tool on the spot you found {here}, then lower yourself onto it slowly."
+        ).format(here=here)
     heading = where(side, position.centred)
-    return Words("Get into position", shown, f"{heading}. {shown} {stop_line}")
+    return Words(_("Get into position"), shown, f"{heading}. {shown} {stop_line}")
 
 
 def switch_sides(position: Position, side: Side, stop_line: str) -> Words:
-    here = f"the same spot on your {side} side"
+    here = _same_spot(side)
     shown = {
-        "lie-on": f"Ease off the tool, move it to {here} and settle onto it slowly.",
-        "press-in": f"Lift the tool away, move it to {here} and press it in gently again.",
-        "fingertips": f"Lift your fingertips, move them to {here} and let them sink in gently.",
-    }[position.contact]
-    return Words("Switch sides", shown, f"Switch sides: {side} side next. {shown} {stop_line}")
+        "lie-on": _("Ease off the tool, move it to {here} and settle onto it slowly."),
+        "press-in": _("Lift the tool away, move it to {here} and press it in gently again."),
+        "fingertips": _("Lift your fingertips, move them to {here} and let them sink in gently."),
+    }[position.contact].format(here=here)
+    said = {
+        "left": _("Switch sides: left side next."),
+        "right": _("Switch sides: right side next."),
+    }
+    return Words(_("Switch sides"), shown, f"{said[side]} {shown} {stop_line}")
 
 
 def rating(side: Side, moment: Moment, centred: bool) -> Words:
     heading = where(side, centred)
-    title = "How tender is it now?" if moment == "before" else "How tender is it after the sets?"
+    if moment == "before":
+        return Words(
+            _("How tender is it now?"),
+            _("{heading}: how tender is it before the sets? (0–10)").format(heading=heading),
+            _("{heading}. Rate the tenderness before the sets, zero to ten.").format(
+                heading=heading
+            ),
+            label=_("{heading}: tenderness before").format(heading=heading),
+        )
     return Words(
-        title,
-        f"{heading}: how tender is it {moment} the sets? (0–10)",
-        f"{heading}. Rate the tenderness {moment} the sets, zero to ten.",
-        label=f"{heading}: tenderness {moment}",
+        _("How tender is it after the sets?"),
+        _("{heading}: how tender is it after the sets? (0–10)").format(heading=heading),
+        _("{heading}. Rate the tenderness after the sets, zero to ten.").format(heading=heading),
+        label=_("{heading}: tenderness after").format(heading=heading),
     )
 
 
@@ -143,25 +196,34 @@ def rating(side: Side, moment: Moment, centred: bool) -> Words:
 
 def level_title(position: Position, level: int) -> str:
     if level == 0:
-        return "Base set"
+        return _("Base set")
     variant = position.variants[level - 1]
-    return f"Extra pressure {level} of {len(position.variants)} — {variant.name}"
+    return _("Extra pressure {level} of {levels} — {name}").format(
+        level=level, levels=len(position.variants), name=variant.name
+    )
 
 
 def level_name(level: int) -> str:
     """A level as it is said aloud."""
-    return "Base set" if level == 0 else f"Extra pressure {level}"
+    return _("Base set") if level == 0 else _("Extra pressure {level}").format(level=level)
 
 
 def set_words(position: Position, level: int, again: bool) -> Words:
     title = level_title(position, level)
     shown = position.variants[level - 1].instruction if level else ""
-    release = "Press R the moment the muscle lets go."
-    spoken = f"One more set, {level_name(level).lower()}" if again else level_name(level)
+    release = _("Press R the moment the muscle lets go.")
+    if again:
+        spoken = (
+            _("One more set, base set")
+            if level == 0
+            else _("One more set, extra pressure {level}").format(level=level)
+        )
+    else:
+        spoken = level_name(level)
     return Words(
-        f"{title} (again)" if again else title,
+        _("{title} (again)").format(title=title) if again else title,
         f"{shown}\n\n{release}" if shown else release,
-        f"{spoken}. Breathe in.",
+        _("{said}. Breathe in.").format(said=spoken),
         label=title,
     )
 
@@ -173,29 +235,37 @@ def question(position: Position, level: int, cap: int, hands_free: bool) -> Word
     levels = len(position.variants)
     if level < cap:
         variant = position.variants[level]
-        ahead = f"extra pressure {level + 1}, {variant.name.lower()}"
-        title = "More pressure?"
-        shown = f"Yes brings extra pressure {level + 1} of {levels}: {variant.instruction}"
-        asked = (
-            f"More pressure? Press Enter for {ahead}, Space for one more set at this level, "
+        ahead = _("extra pressure {level}, {name}").format(level=level + 1, name=variant.name)
+        title = _("More pressure?")
+        shown = _("Yes brings extra pressure {level} of {levels}: {instruction}").format(
+            level=level + 1, levels=levels, instruction=variant.instruction
+        )
+        asked = _(
+            "More pressure? Press Enter for {ahead}, Space for one more set at this level, "
             "or the left arrow to come off the tool."
-        )
-        carry = f"Going on to {ahead} in {seconds} seconds."
+        ).format(ahead=ahead)
+        carry = ngettext(
+            "Going on to {ahead} in {n} second.", "Going on to {ahead} in {n} seconds.", seconds
+        ).format(ahead=ahead, n=seconds)
     else:
-        title = "One more set?"
+        title = _("One more set?")
         if not levels:
-            shown = "This position has no extra-pressure levels."
+            shown = _("This position has no extra-pressure levels.")
         elif level == levels:
-            shown = "That was the last level."
+            shown = _("That was the last level.")
         else:
-            shown = "After backing off, the harder levels are left out this time."
-        asked = (
-            f"{shown} One more set at this level? Press Enter or Space for one more set, or "
+            shown = _("After backing off, the harder levels are left out this time.")
+        asked = _(
+            "{shown} One more set at this level? Press Enter or Space for one more set, or "
             "the left arrow to come off the tool."
-        )
-        carry = f"{shown} One more set at this level in {seconds} seconds."
+        ).format(shown=shown)
+        carry = ngettext(
+            "{shown} One more set at this level in {n} second.",
+            "{shown} One more set at this level in {n} seconds.",
+            seconds,
+        ).format(shown=shown, n=seconds)
     if hands_free:
-        stay = "Press the left arrow, or click, to stay at this level and be asked."
+        stay = _("Press the left arrow, or click, to stay at this level and be asked.")
         more = f"\n\n{shown}" if level < cap else ""
         return Words(title, f"{carry}{more}", f"{carry} {stay}", label=title)
     return Words(title, shown, asked, label=title)
@@ -205,11 +275,12 @@ def level_transition(position: Position, level: int, stop_line: str) -> Words:
     variant = position.variants[level - 1]
     title = level_title(position, level)
     spoken = f"{level_name(level)}: {variant.name}. {variant.instruction} {stop_line}"
+    following = _("Next: {title}").format(title=title)
     if not variant.repositions:
-        return Words(f"Next: {title}", variant.instruction, spoken, label=title)
-    ready = "Press Enter when you are back in position."
+        return Words(following, variant.instruction, spoken, label=title)
+    ready = _("Press Enter when you are back in position.")
     return Words(
-        f"Next: {title}",
+        following,
         f"{variant.instruction}\n\n{ready}",
         f"{spoken} {ready}",
         label=title,
@@ -219,37 +290,53 @@ def level_transition(position: Position, level: int, stop_line: str) -> Words:
 
 def backing_off(position: Position, level: int) -> Words:
     title = level_title(position, level)
-    shown = "Ease off a little and settle back into the previous position."
-    return Words(f"Backing off: {title}", shown, f"Backing off. {shown}", label=title)
+    shown = _("Ease off a little and settle back into the previous position.")
+    return Words(
+        _("Backing off: {title}").format(title=title),
+        shown,
+        _("Backing off. {shown}").format(shown=shown),
+        label=title,
+    )
 
 
 def staying(level: int) -> str:
     """Said when a hands-free countdown is stopped."""
-    return f"Staying at {level_name(level).lower()}. The question waits for your answer."
+    if level == 0:
+        return _("Staying at base set. The question waits for your answer.")
+    return _("Staying at extra pressure {level}. The question waits for your answer.").format(
+        level=level
+    )
 
 
 def released_now() -> str:
-    return "Released. Finish this breath."
+    return _("Released. Finish this breath.")
 
 
 def come_off(position: Position, why: ComeOff, limit_minutes: int) -> Words:
     ease = _ease_off(position.contact)
     if why == "released":
-        title = "Released — come off the tool"
-        shown = f"This side is done: {ease} and rest for a moment."
-        spoken = f"Released. {shown}"
+        title = _("Released — come off the tool")
+        shown = _("This side is done: {ease} and rest for a moment.").format(ease=ease)
+        spoken = _("Released. {shown}").format(shown=shown)
     elif why == "time_limit":
-        title = "Time to come off the tool"
-        shown = (
-            f"That is {limit_minutes} minutes of pressure on this side, the most for one "
-            f"session: {ease} and rest for a moment."
-        )
+        title = _("Time to come off the tool")
+        shown = ngettext(
+            "That is {n} minute of pressure on this side, the most for one session: {ease} and "
+            "rest for a moment.",
+            "That is {n} minutes of pressure on this side, the most for one session: {ease} "
+            "and rest for a moment.",
+            limit_minutes,
+        ).format(n=limit_minutes, ease=ease)
         spoken = shown
     else:
-        title = "Come off the tool"
-        shown = f"{ease.capitalize()} and rest for a moment."
+        title = _("Come off the tool")
+        shown = {
+            "lie-on": _("Ease off the tool slowly and rest for a moment."),
+            "press-in": _("Lift the tool away slowly and rest for a moment."),
+            "fingertips": _("Lift your fingertips away slowly and rest for a moment."),
+        }[position.contact]
         spoken = shown
-    return Words(title, shown, spoken, label="Come off the tool")
+    return Words(title, shown, spoken, label=_("Come off the tool"))
 
 
 # -- stop ------------------------------------------------------------------------------
@@ -257,21 +344,29 @@ def come_off(position: Position, why: ComeOff, limit_minutes: int) -> Words:
 
 def stop_question() -> Words:
     return Words(
-        "Stopped. What felt wrong?",
-        "Come off the tool. Then press the number of what you felt, or click it.",
-        "Stopped. Come off the tool. What felt wrong? Press 1 for a pulse under the tool, 2 for "
-        "tingling or numbness, 3 for sharp or shooting pain, 4 if you feel dizzy or sick, or 5 "
-        "for something else.",
-        label="What felt wrong?",
+        _("Stopped. What felt wrong?"),
+        _("Come off the tool. Then press the number of what you felt, or click it."),
+        _(
+            "Stopped. Come off the tool. What felt wrong? Press 1 for a pulse under the tool, "
+            "2 for tingling or numbness, 3 for sharp or shooting pain, 4 if you feel dizzy or "
+            "sick, or 5 for something else."
+        ),
+        label=_("What felt wrong?"),
     )
+
+
+def _stopped_title(reason: StopReason) -> str:
+    return _("Stopped: {reason}").format(reason=stop_reason_phrase(reason))
 
 
 def stop_advice(reason: StopReason, advice: str) -> Words:
     return Words(
-        f"Stopped: {STOP_REASON_TEXT[reason].lower()}",
+        _stopped_title(reason),
         advice,
-        f"{advice} Press Enter to rate this side and go on, or Escape to end the session.",
-        label="What to do now",
+        _("{advice} Press Enter to rate this side and go on, or Escape to end the session.").format(
+            advice=advice
+        ),
+        label=_("What to do now"),
     )
 
 
@@ -280,42 +375,53 @@ def stop_advice(reason: StopReason, advice: str) -> Words:
 
 def stretch_lead(stretch: Stretch, side: Side | None, first: bool, rest: bool) -> Words:
     """The words before a stretch hold: the whole stretch, the other side, or a rest."""
-    there = f" ({side} side)" if side else ""
+    there = _side_in_brackets(side)
+    named = f"{stretch.name}{there}"
     if first:
         shown = " ".join(stretch.steps)
-        title = f"Next: {stretch.name}{there}"
+        title = _("Next: {stretch}").format(stretch=named)
     elif rest:
-        shown = "Relax for a moment, then go into the stretch again."
-        title = f"Rest, then {stretch.name.lower()}{there}"
+        shown = _("Relax for a moment, then go into the stretch again.")
+        title = _("Rest, then: {stretch}").format(stretch=named)
     else:
-        shown = f"Go into the same stretch on your {side} side."
-        title = f"Other side: {stretch.name.lower()}{there}"
-    said = f"{stretch.name}{there}" if first else title
-    return Words(title, shown, f"{said}. {shown}", label=f"{stretch.name}{there}")
+        shown = {
+            "left": _("Go into the same stretch on your left side."),
+            "right": _("Go into the same stretch on your right side."),
+        }[side or "left"]
+        title = _("Other side: {stretch}").format(stretch=named)
+    said = named if first else title
+    return Words(title, shown, f"{said}. {shown}", label=named)
 
 
 def stretch_hold(stretch: Stretch, side: Side | None, repetition: int, more_sides: bool) -> Words:
-    there = f" ({side} side)" if side else ""
+    named = f"{stretch.name}{_side_in_brackets(side)}"
     if repetition < stretch.repetitions:
-        after = "Then ease out of it and rest for a moment."
+        after = _("Then ease out of it and rest for a moment.")
     elif more_sides:
-        after = "Then ease out of it and switch sides."
+        after = _("Then ease out of it and switch sides.")
     else:
-        after = "Then ease out of it slowly."
+        after = _("Then ease out of it slowly.")
     shown = f"{stretch.steps[-1]} {after}"
     if stretch.caution:
         shown = f"{shown}\n\n⚠ {stretch.caution}"
     hold = stretch.steps[-1]
-    said = hold if hold.lower().startswith("hold") else f"Hold the stretch. {hold}"
+    # The catalog's last step usually says "Hold …" itself; only otherwise is it said here.
+    said = (
+        hold
+        if hold.lower().startswith(_("hold").lower())
+        else _("Hold the stretch. {hold}").format(hold=hold)
+    )
     return Words(
-        f"{stretch.name}{there} — hold {repetition} of {stretch.repetitions}",
+        _("{stretch} — hold {repetition} of {repetitions}").format(
+            stretch=named, repetition=repetition, repetitions=stretch.repetitions
+        ),
         shown,
         f"{said} {after}",
-        label=f"{stretch.name}{there}",
+        label=named,
     )
 
 
 def session_over(completed: bool) -> Words:
     if completed:
-        return Words("Session complete", "Well done.", "Session complete. Well done.")
-    return Words("Session ended", "Everything you did is kept.", "Session ended.")
+        return Words(_("Session complete"), _("Well done."), _("Session complete. Well done."))
+    return Words(_("Session ended"), _("Everything you did is kept."), _("Session ended."))

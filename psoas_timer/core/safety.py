@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from psoas_timer.core.i18n import N_
 from psoas_timer.core.units import floor_distances
 from psoas_timer.core.vocab import StopReason
 
@@ -73,11 +74,16 @@ def floor_problem(text: str) -> str | None:
 
 # Shown beside a user's own tool, whose text the app did not write.
 STANDARD_CAUTIONS = (
-    "If you feel a pulse under the tool, move it away at once.",
-    f"Keep it {NAVEL_FLOOR}, and above the crease of your groin.",
-    "Stop at once if you feel sharp, shooting or electric pain, or numbness or tingling "
-    "in the groin or thigh.",
-    "Keep the pressure tolerable, never above about 7 out of 10.",
+    N_("If you feel a pulse under the tool, move it away at once."),
+    N_(
+        "Keep it at least {cm:5} from your navel to the tool's nearest edge (about three "
+        "finger-widths), and above the crease of your groin."
+    ),
+    N_(
+        "Stop at once if you feel sharp, shooting or electric pain, or numbness or tingling "
+        "in the groin or thigh."
+    ),
+    N_("Keep the pressure tolerable, never above about 7 out of 10."),
 )
 
 

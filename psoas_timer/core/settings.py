@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME, CueTheme
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import available_languages, clean_language
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
@@ -101,6 +102,8 @@ class Settings:
     # Off: "More pressure?" waits for an answer. On: it goes on by itself after a countdown.
     hands_free: bool = False
     pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
+    #: "" follows the system (core/i18n.py); else a language the app has, such as "de".
+    language: str = ""
     # Empty: the plain voice for the language of the text (core/voices.py).
     voice_name: str = ""
     voice_locale: str = ""  # empty: the language of the text itself
@@ -117,6 +120,12 @@ class Settings:
         _check_choice("theme", self.theme, get_args(Theme))
         _check_choice("units", self.units, get_args(Units))
         _check_choice("cue_theme", self.cue_theme, tuple(CUE_THEMES))
+        if self.language != clean_language(self.language):
+            raise SettingsError(
+                f"expected one of {', '.join(available_languages())} or nothing, "
+                f"got {self.language!r}",
+                "language",
+            )
         for name in (
             "stretches",
             "sound",

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from psoas_timer.core.narration import STOP_REASON_TEXT, where
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase, where
 from psoas_timer.core.progress import is_meaningful_change
 from psoas_timer.core.vocab import Moment, Side, StopReason
 
@@ -101,8 +102,10 @@ def duration_text(seconds: float) -> str:
     whole = round(seconds)
     minutes, rest = divmod(whole, 60)
     if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
+        return _("{seconds} s").format(seconds=rest)
+    if rest:
+        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=rest)
+    return _("{minutes} min").format(minutes=minutes)
 
 
 def _tenderness(figures: SideFigures) -> str:
@@ -111,20 +114,40 @@ def _tenderness(figures: SideFigures) -> str:
     text = f"{before} → {after}"
     change = figures.change
     if change is not None:
-        text += f" ({change:+d}{', a meaningful drop' if figures.meaningful else ''})"
+        meaningful = _(", a meaningful drop") if figures.meaningful else ""
+        text += f" ({change:+d}{meaningful})"
     return text.replace("+0", "±0").replace("-", "−")
 
 
-def _level(level: int) -> str:
-    return "the base set" if level == 0 else f"extra pressure {level}"
-
-
-def _release(figures: SideFigures) -> str:
+def _release(figures: SideFigures, last_time: bool = False) -> str:
     if figures.released_breath is None or figures.released_level is None:
         if figures.top_level is None:
-            return "No sets"
-        return f"No release marked; up to {_level(figures.top_level)}"
-    return f"Released at breath {figures.released_breath} of {_level(figures.released_level)}"
+            return _("no sets") if last_time else _("No sets")
+        if figures.top_level == 0:
+            return (
+                _("no release marked; up to the base set")
+                if last_time
+                else _("No release marked; up to the base set")
+            )
+        text = (
+            _("no release marked; up to extra pressure {level}")
+            if last_time
+            else _("No release marked; up to extra pressure {level}")
+        )
+        return text.format(level=figures.top_level)
+    if figures.released_level == 0:
+        text = (
+            _("released at breath {breath} of the base set")
+            if last_time
+            else _("Released at breath {breath} of the base set")
+        )
+    else:
+        text = (
+            _("released at breath {breath} of extra pressure {level}")
+            if last_time
+            else _("Released at breath {breath} of extra pressure {level}")
+        )
+    return text.format(breath=figures.released_breath, level=figures.released_level)
 
 
 def side_lines(report: SideReport, centred: bool) -> list[str]:
@@ -132,34 +155,40 @@ def side_lines(report: SideReport, centred: bool) -> list[str]:
     now = report.now
     lines = [
         f"{where(report.side, centred)}",
-        f"Tenderness {_tenderness(now)}",
+        _("Tenderness {ratings}").format(ratings=_tenderness(now)),
         _release(now),
-        f"Time in sets: {duration_text(now.set_seconds)}",
+        _("Time in sets: {duration}").format(duration=duration_text(now.set_seconds)),
     ]
     if now.stops:
-        reasons = ", ".join(STOP_REASON_TEXT[reason].lower() for reason in now.stops)
-        lines.append(f"Stopped: {reasons}")
+        reasons = ", ".join(stop_reason_phrase(reason) for reason in now.stops)
+        lines.append(_("Stopped: {reason}").format(reason=reasons))
     last = report.last_time
     if last is None:
-        lines.append("Last time: no earlier session with this tool")
+        lines.append(_("Last time: no earlier session with this tool"))
     else:
-        release = _release(last)
-        release = release[0].lower() + release[1:]
         lines.append(
-            f"Last time: {_tenderness(last)}, {release}, {duration_text(last.set_seconds)} in sets"
+            _("Last time: {ratings}, {release}, {duration} in sets").format(
+                ratings=_tenderness(last),
+                release=_release(last, last_time=True),
+                duration=duration_text(last.set_seconds),
+            )
         )
     return lines
 
 
 def spoken_summary(reports: Iterable[SideReport], completed: bool, centred: bool) -> str:
     """A few words for the end: how tenderness changed on each side."""
-    parts = ["Session complete." if completed else "Session ended."]
+    parts = [_("Session complete.") if completed else _("Session ended.")]
     for report in reports:
         now = report.now
         if now.before is None or now.after is None:
             continue
-        change = f"from {now.before} to {now.after}"
-        if now.meaningful:
-            change += ", a meaningful drop"
-        parts.append(f"{where(report.side, centred)}: tenderness {change}.")
+        text = (
+            _("{side}: tenderness from {before} to {after}, a meaningful drop.")
+            if now.meaningful
+            else _("{side}: tenderness from {before} to {after}.")
+        )
+        parts.append(
+            text.format(side=where(report.side, centred), before=now.before, after=now.after)
+        )
     return " ".join(parts)

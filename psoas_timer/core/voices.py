@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from psoas_timer.core.i18n import N_, _
+
 #: The speaking rate, as the speech engine counts it (0 is its normal pace, ±1 its
 #: extremes); the extremes are hard to follow, so the choice stops short of them.
 VOICE_RATE_LIMITS: Final = (-0.6, 0.6)
@@ -20,10 +22,10 @@ VOICE_NAME_MAX: Final = 120
 #: A locale as the engine names it: ``en`` or ``en_GB``.
 LOCALE_PATTERN: Final = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
-SAMPLE_SENTENCE: Final = "Breathe in slowly. Let the tool sink in as you breathe out."
+SAMPLE_SENTENCE: Final = N_("Breathe in slowly. Let the tool sink in as you breathe out.")
 #: What to install for speech, named for the systems that package it.
 INSTALL_DEBIAN: Final = "sudo apt install speech-dispatcher speech-dispatcher-espeak-ng"
-INSTALL_OTHER: Final = (
+INSTALL_OTHER: Final = N_(
     "install speech-dispatcher and a voice for it (such as espeak-ng) from your system's packages"
 )
 OS_RELEASE: Final = Path("/etc/os-release")
@@ -82,7 +84,7 @@ def name_problem(value: object) -> str | None:
 def is_debian_like(os_release: str) -> bool:
     """Whether an ``/etc/os-release`` text names Debian, Ubuntu or a system built on them."""
     for line in os_release.splitlines():
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         if key.strip() in ("ID", "ID_LIKE"):
             words = value.strip().strip("\"'").split()
             if {"debian", "ubuntu"} & set(words):
@@ -90,8 +92,11 @@ def is_debian_like(os_release: str) -> bool:
     return False
 
 
+NO_ENGINE: Final = N_("No speech engine is installed, so steps are shown but not spoken.")
+
+
 def speech_missing_text(
-    why: str = "No speech engine is installed, so steps are shown but not spoken.",
+    why: str = NO_ENGINE,
     os_release: Path = OS_RELEASE,
 ) -> str:
     """One line: why the steps are not spoken, and what to install for speech here."""
@@ -99,5 +104,8 @@ def speech_missing_text(
         debian = is_debian_like(os_release.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         debian = False
-    how = f"To hear them, run: {INSTALL_DEBIAN}" if debian else f"To hear them, {INSTALL_OTHER}"
-    return f"{why} {how}."
+    if debian:
+        how = _("To hear them, run: {command}").format(command=INSTALL_DEBIAN)
+    else:
+        how = _("To hear them, {how}").format(how=_(INSTALL_OTHER))
+    return f"{_(why)} {how}."

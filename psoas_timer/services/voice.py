@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
 from psoas_timer.core.narration import LANGUAGE
+from psoas_timer.core.settings import Settings
 from psoas_timer.core.voices import (
     DEFAULT_VOICE_RATE,
     VoiceOption,
@@ -136,6 +137,11 @@ class Voice(QObject):
         self._create_watchdog.timeout.connect(lambda: self._fail(NOT_ANSWERING))
 
     @property
+    def language(self) -> str:
+        """The locale of the words it is given (``en_GB``, ``de_DE``)."""
+        return self._language
+
+    @property
     def available(self) -> bool:
         return self._phase is _Phase.READY
 
@@ -149,6 +155,13 @@ class Voice(QObject):
     def broken(self) -> bool:
         """True once the voice has been given up; it stays silent from then on."""
         return self._phase is _Phase.OFF
+
+    def apply(self, settings: Settings) -> None:
+        """Whether to speak, how loud, with which voice and how fast, as the settings say."""
+        self.set_enabled(settings.voice)
+        self.set_volume(settings.volume / 100)
+        self.set_voice(settings.voice_name, settings.voice_locale)
+        self.set_rate(settings.voice_rate)
 
     def set_enabled(self, enabled: bool) -> None:
         self._enabled = enabled

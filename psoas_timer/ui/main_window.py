@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks
+from psoas_timer.core.i18n import N_, _, speech_locale
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.progress import DateRange
 from psoas_timer.core.settings import Settings, save_settings
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Spoken once when writing starts to fail; the screen says what to do.
-NOT_SAVED_SPOKEN = "Not saved yet. It is kept in memory; the screen says what to do."
+NOT_SAVED_SPOKEN = N_("Not saved yet. It is kept in memory; the screen says what to do.")
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         self._floor_active = False
 
         self.cues = CuePlayer(paths.cache, self)
-        self.voice = Voice(voice_engine, self)
+        # The engine reads the app's words in the language they are shown in.
+        self.voice = Voice(voice_engine, self, language=speech_locale())
         self.cues.problem.connect(self.show_problem)
         self.voice.problem.connect(self.show_problem)
         self.voice.problem.connect(lambda _message: self._show_speech_state())
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         self.log_commands = LogCommands(self, self.saving, self.show_status)
         self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
-        self.status_label.setAccessibleName("Lasting problem")
+        self.status_label.setAccessibleName(_("Lasting problem"))
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().messageChanged.connect(self._status_changed)
         # Menus and shortcuts: every command is a row of ui/actions.py.
@@ -160,7 +162,12 @@ class MainWindow(QMainWindow):
         tool = self.catalog.tools.get(tool_id)
         if tool is None:
             known = ", ".join(self.catalog.tools)
-            self.show_status(f"No tool called '{tool_id}'. Known tools: {known}.", 10000)
+            self.show_status(
+                _("No tool called '{tool}'. Known tools: {known}.").format(
+                    tool=tool_id, known=known
+                ),
+                10000,
+            )
             return False
         self.placement.show_tool(
             tool, self.settings.sides, self.settings.units, self.catalog.stretches
@@ -200,7 +207,7 @@ class MainWindow(QMainWindow):
             self.progress_page = page
         page.reload()
         self.stack.setCurrentWidget(page)
-        self.setWindowTitle(f"Progress — {APP_NAME}")
+        self.setWindowTitle(_("Progress — {app}").format(app=APP_NAME))
         return page
 
     def start_session(self, tool_id: str, position_id: str, sides: str) -> None:
@@ -277,10 +284,10 @@ class MainWindow(QMainWindow):
         """On start: how does the area feel since the last session? (ui/dialogs/next_day.py)"""
         if self._session_running():
             return
-        names, _ = catalog_names(self.catalog)
+        names, _ids = catalog_names(self.catalog)
         choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)
         if choice is NextDayChoice.ANSWERED:
-            self.show_status("Thank you: kept with your last session.", 8000)
+            self.show_status(_("Thank you: kept with your last session."), 8000)
 
     def export_report(self) -> None:
         """File → Report…: a PDF for the physiotherapist over the range the charts show."""
@@ -290,7 +297,7 @@ class MainWindow(QMainWindow):
         now = self.clocks.wall()
         path = save_report_from_window(self, self.saving, self.catalog, date_range, now)
         if path is not None:
-            self.show_status(f"Report saved to {path}.", 10000)
+            self.show_status(_("Report saved to {path}.").format(path=path), 10000)
 
     def export_chart(self) -> None:
         page = self.progress_page
@@ -359,10 +366,15 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         prompts.about(
             self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<p>Breath-paced psoas self-release with a "
-            "tenderness log. It does not diagnose or treat anything; see Help → Safety.</p>"
-            f"<p>Your data: {self.paths.data}</p>",
+            _("About {app}").format(app=APP_NAME),
+            f"<b>{APP_NAME}</b> {__version__}<p>"
+            + _(
+                "Breath-paced psoas self-release with a tenderness log. It does not diagnose or "
+                "treat anything; see Help → Safety."
+            )
+            + "</p><p>"
+            + _("Your data: {folder}").format(folder=self.paths.data)
+            + "</p>",
         )
 
     def open_settings(self) -> None:
@@ -383,7 +395,10 @@ class MainWindow(QMainWindow):
             save_settings(self.paths.settings, settings)
         except OSError as exc:
             self.show_status(
-                f"Settings could not be saved ({exc.strerror}); they apply until you quit.", 10000
+                _("Settings could not be saved ({why}); they apply until you quit.").format(
+                    why=exc.strerror
+                ),
+                10000,
             )
         self.apply_settings(settings)
 
@@ -399,10 +414,7 @@ class MainWindow(QMainWindow):
             self.progress_page.set_colours(self._colours)
         self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
         self.cues.set_theme(settings.cue_theme)
-        self.voice.set_enabled(settings.voice)
-        self.voice.set_volume(settings.volume / 100)
-        self.voice.set_voice(settings.voice_name, settings.voice_locale)
-        self.voice.set_rate(settings.voice_rate)
+        self.voice.apply(settings)
         self._show_speech_state()
         self.reminders.apply(settings)
 
@@ -424,13 +436,13 @@ class MainWindow(QMainWindow):
         self.status_label.setVisible(message != self.status_label.text())
 
     def _item_saved(self, item: SavedItem) -> None:
-        self.show_status(f"Saved: {item.what}.", 4000)
+        self.show_status(_("Saved: {what}.").format(what=item.what), 4000)
         self.session.show_saved(item.what, ends_session=item.kind == "end")
 
     def _save_problem(self, message: str) -> None:
         del message  # shown by _save_state_changed, which also keeps its count current
         if self.settings.voice:
-            self.voice.say(NOT_SAVED_SPOKEN)
+            self.voice.say(_(NOT_SAVED_SPOKEN))
 
     def _save_state_changed(self, pending: int) -> None:
         message = self.saving.message
@@ -444,8 +456,8 @@ class MainWindow(QMainWindow):
         self.session.set_save_state(message, waiting)
 
     def _saves_recovered(self) -> None:
-        self.show_status("Everything pending has now been saved.", 8000)
-        self.session.show_saved("everything that was waiting")
+        self.show_status(_("Everything pending has now been saved."), 8000)
+        self.session.show_saved(_("everything that was waiting"))
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -460,8 +472,8 @@ class MainWindow(QMainWindow):
         if engine is not None and engine.running:
             if not prompts.confirm(
                 self,
-                "Quit during a session?",
-                "A session is running. Quit anyway? Everything done so far is kept.",
+                _("Quit during a session?"),
+                _("A session is running. Quit anyway? Everything done so far is kept."),
                 default_yes=True,
             ):
                 event.ignore()

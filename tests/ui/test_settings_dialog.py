@@ -48,6 +48,7 @@ CHANGED = Settings(
     cue_theme="bowl",
     hands_free=True,
     pressure_minutes=9,
+    language="de",
     voice_name="English (America)",
     voice_locale="en_US",
     voice_rate=-0.3,
@@ -85,6 +86,7 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.plan.time.setTime(QTime(int(hour), int(minute)))
     dialog.plan.setChecked(settings.reminders)
     dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
+    dialog.language.setCurrentIndex(dialog.language.findData(settings.language))
     # What the speech engine offers, as it would answer when the tab is shown.
     dialog.voice_box.show_voices([VoiceOption("en_US", "English (America)")])
     voices = dialog.voice_box

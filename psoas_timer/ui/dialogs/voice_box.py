@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QSlider
 
-from psoas_timer.core.narration import LANGUAGE
+from psoas_timer.core.i18n import N_, _, speech_locale
 from psoas_timer.core.settings import Settings
 from psoas_timer.core.voices import (
     SAMPLE_SENTENCE,
@@ -16,9 +16,9 @@ from psoas_timer.core.voices import (
 )
 from psoas_timer.services.voice import Voice
 
-PLAIN_VOICE = "The plain voice for the language"
-AS_WRITTEN = "As the steps are written"
-LOOKING = "Looking for the voices on this computer…"
+PLAIN_VOICE = N_("The plain voice for the language")
+AS_WRITTEN = N_("As the steps are written")
+LOOKING = N_("Looking for the voices on this computer…")
 
 
 def _steps(rate: float) -> int:
@@ -36,40 +36,42 @@ class VoiceBox(QObject):
         voice: Voice | None,
         form: QFormLayout,
         parent: QObject | None = None,
-        language: str = LANGUAGE,
+        language: str | None = None,
     ) -> None:
         """The rows go into ``form``, lined up with the settings above them."""
         super().__init__(parent)
         self._voice = voice
         self._initial = settings
+        # The words are spoken in the language they are shown in.
+        language = language or (voice.language if voice is not None else speech_locale())
         self._language = language
         self.choice = QComboBox()
-        self.choice.setAccessibleName("Voice")
-        self.choice.setToolTip("Voices of the language the steps are written in come first")
+        self.choice.setAccessibleName(_("Voice"))
+        self.choice.setToolTip(_("Voices of the language the steps are written in come first"))
         self.choice.setAccessibleDescription(self.choice.toolTip())
-        form.addRow("Voice:", self.choice)
+        form.addRow(_("Voice:"), self.choice)
         self.language = QComboBox()
-        self.language.setAccessibleName("Language of the voice")
-        self.language.setToolTip(f"Which {language.split('_', maxsplit=1)[0]} the voice speaks")
+        self.language.setAccessibleName(_("Language of the voice"))
+        self.language.setToolTip(_("Which variant of the language the voice speaks"))
         self.language.setAccessibleDescription(self.language.toolTip())
-        form.addRow("Language of the voice:", self.language)
+        form.addRow(_("Language of the voice:"), self.language)
         self.status = QLabel()
         self.status.setObjectName("voiceStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setAccessibleName("Voices")
+        self.status.setAccessibleName(_("Voices"))
         form.addRow("", self.status)
         self.rate = QSlider(Qt.Orientation.Horizontal)
         self.rate.setRange(_steps(VOICE_RATE_LIMITS[0]), _steps(VOICE_RATE_LIMITS[1]))
         self.rate.setPageStep(2)
-        self.rate.setAccessibleName("Speaking rate")
-        self.rate.setToolTip("Left: slower. Right: faster. The middle is the voice's own pace.")
+        self.rate.setAccessibleName(_("Speaking rate"))
+        self.rate.setToolTip(_("Left: slower. Right: faster. The middle is the voice's own pace."))
         self.rate.setAccessibleDescription(self.rate.toolTip())
-        form.addRow("Speaking rate:", self.rate)
-        self.test = QPushButton("Test voice")
-        self.test.setAccessibleName("Test the voice")
-        self.test.setToolTip("Says a short sentence with the voice and rate chosen")
+        form.addRow(_("Speaking rate:"), self.rate)
+        self.test = QPushButton(_("Test voice"))
+        self.test.setAccessibleName(_("Test the voice"))
+        self.test.setToolTip(_("Says a short sentence with the voice and rate chosen"))
         self.test.setEnabled(voice is not None)
         self.test.clicked.connect(self.say_sample)
         form.addRow("", self.test)
@@ -82,19 +84,19 @@ class VoiceBox(QObject):
         listing starts the speech engine, which nothing else in the settings needs."""
         if self._voice is not None and not self._asked:
             self._asked = True
-            self.status.setText(LOOKING)
+            self.status.setText(_(LOOKING))
             self.status.show()
             self._voice.voices_listed.connect(self.show_voices)
             self._voice.request_voices()
 
     def _add_voice(self, name: str, locale: str = "") -> None:
         if self.choice.findData(name) < 0:
-            text = PLAIN_VOICE if not name else f"{name} ({locale})" if locale else name
+            text = _(PLAIN_VOICE) if not name else f"{name} ({locale})" if locale else name
             self.choice.addItem(text, name)
 
     def _add_locale(self, locale: str) -> None:
         if self.language.findData(locale) < 0:
-            text = locale or f"{AS_WRITTEN} ({self._language})"
+            text = locale or f"{_(AS_WRITTEN)} ({self._language})"
             self.language.addItem(text, locale)
 
     def show_settings(self, settings: Settings) -> None:
@@ -132,7 +134,7 @@ class VoiceBox(QObject):
     def say_sample(self) -> None:
         """The sample sentence, at once, with the voice and rate shown."""
         if self._voice is not None:
-            self._voice.try_voice(SAMPLE_SENTENCE, *self._shown())
+            self._voice.try_voice(_(SAMPLE_SENTENCE), *self._shown())
 
     def put_back(self) -> None:
         """The voice in use before the dialog was opened, after a Test that was not kept."""

@@ -33,16 +33,17 @@ from psoas_timer.core.compare import (
 )
 from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
-from psoas_timer.core.headline import RULE_TEXT, headline, headline_text, side_summary
-from psoas_timer.core.narration import STOP_REASON_TEXT
+from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
-    CARRY_TEXT,
-    DROP_TEXT,
     Progress,
     ProgressSession,
     build_progress,
     carry_overs,
+    carry_text,
+    drop_text,
 )
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.report_chart import draw_chart
@@ -167,8 +168,7 @@ def report_content(
         chosen=chosen,
         progress=progress,
         headlines={
-            side: headline_text(side.capitalize(), headline(progress.side(side).before))
-            for side in SIDE_VALUES
+            side: headline_text(side, headline(progress.side(side).before)) for side in SIDE_VALUES
         },
         summaries={side: side_summary(progress.side(side)) for side in SIDE_VALUES},
         methods_html=methods,
@@ -182,7 +182,7 @@ def report_content(
         tool_names=names,
         stops=[
             f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
-            + "; ".join(f"{side} side, {STOP_REASON_TEXT[why].lower()}" for side, why in s.stops)
+            + "; ".join(f"{side} side, {stop_reason_phrase(why)}" for side, why in s.stops)
             for s in chosen
             if s.stops
         ],
@@ -215,13 +215,13 @@ def first_page_html(content: ReportContent) -> str:
     for side in SIDE_VALUES:
         lines.append(f"<p><b>{escape(c.headlines[side])}</b><br>")
         lines.append(f"{side.capitalize()} side — {escape(c.summaries[side])}</p>")
-    lines.append(f"<p class=small>{escape(RULE_TEXT)}</p>")
+    lines.append(f"<p class=small>{escape(rule_text())}</p>")
     return "".join(lines)
 
 
 def second_page_html(content: ReportContent) -> str:
     c = content
-    head = "".join(f"<th>{escape(h)}</th>" for h in METHOD_HEADERS)
+    head = "".join(f"<th>{escape(_(h))}</th>" for h in METHOD_HEADERS)
     lines = [
         _STYLE,
         "<h2>Which tool and position works</h2>",
@@ -256,7 +256,7 @@ def second_page_html(content: ReportContent) -> str:
         lines.append("<p>None in this period.</p>")
     lines += [
         "<h2>What the measures mean</h2>",
-        f"<p class=small>{escape(DROP_TEXT)}<br>{escape(CARRY_TEXT)}</p>",
+        f"<p class=small>{escape(drop_text())}<br>{escape(carry_text())}</p>",
         f"<p class=small><b>{escape(c.disclaimer)}</b></p>",
     ]
     return "".join(lines)
@@ -305,7 +305,7 @@ def pdf_bytes(content: ReportContent) -> bytes:
     device.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
-    writer.setTitle("Psoas Timer progress report")
+    writer.setTitle(_("Psoas Timer progress report"))
     writer.setCreator("Psoas Timer")
     writer.setPageLayout(
         QPageLayout(

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from psoas_timer.core.i18n import _
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -26,14 +28,14 @@ class ChoicePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("choicePanel")
-        self.setAccessibleName("Choice")
+        self.setAccessibleName(_("Choice"))
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         # The question itself is the page's heading, in its largest type.
         self.status = QLabel()
         self.status.setObjectName("choiceStatus")
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.status.setAccessibleName("Waiting")
+        self.status.setAccessibleName(_("Waiting"))
         layout.addWidget(self.status)
         self.body = QLabel()
         self.body.setObjectName("choiceBody")
@@ -59,7 +61,9 @@ class ChoicePanel(QWidget):
             button = QPushButton(f"{choice.text}   ({choice.key})")
             button.setObjectName("choiceButton")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the session
-            button.setAccessibleName(f"{choice.text} (key {choice.key})")
+            button.setAccessibleName(
+                _("{choice} (key {key})").format(choice=choice.text, key=choice.key)
+            )
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _checked=False, act=choice.act: act())
             self._buttons_box.addWidget(button)

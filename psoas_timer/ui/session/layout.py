@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.engine import SessionEngine
-from psoas_timer.core.narration import STOP_REASON_TEXT, level_title
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import level_title, stop_reason_text
 from psoas_timer.core.plan import Answer, SessionPlan, Step, StepKind
 from psoas_timer.core.summary import SideReport
 from psoas_timer.core.vocab import STOP_REASON_CHOICES
-from psoas_timer.ui.actions import HINT_LINE
+from psoas_timer.ui.actions import hint_line
 from psoas_timer.ui.session.choices import Choice, ChoicePanel
 from psoas_timer.ui.session.save_line import SaveLine, saved_summary
 from psoas_timer.ui.session.summary import SummaryPanel
@@ -52,7 +53,7 @@ class SessionLayout(QWidget):
         super().__init__(parent)
         self.setObjectName("sessionPage")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Session")
+        self.setAccessibleName(_("Session"))
         self.colours: Colours = LIGHT
         self._floor = False
 
@@ -66,11 +67,11 @@ class SessionLayout(QWidget):
         self.side = QLabel()
         self.side.setObjectName("sideLabel")
         self.side.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.stop_button = QPushButton("■ Stop (S)")
+        self.stop_button = QPushButton(_("■ Stop (S)"))
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the session
-        self.stop_button.setAccessibleName("Stop: something felt wrong (key S)")
-        self.stop_button.setToolTip("Something felt wrong: end the set now (S)")
+        self.stop_button.setAccessibleName(_("Stop: something felt wrong (key S)"))
+        self.stop_button.setToolTip(_("Something felt wrong: end the set now (S)"))
         top.addWidget(self.title, 1)
         top.addWidget(self.side)
         top.addSpacing(24)
@@ -93,7 +94,7 @@ class SessionLayout(QWidget):
         middle.addWidget(self.centre, 3)
         side_panel = QVBoxLayout()
         self.diagram = DiagramView(labels=True)
-        self.diagram.setAccessibleName("Placement diagram")
+        self.diagram.setAccessibleName(_("Placement diagram"))
         self.diagram.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         side_panel.addWidget(self.diagram, 1)
         self.diagram_caption = QLabel(wordWrap=True)  # e.g. "Schematic: your model may …"
@@ -115,7 +116,7 @@ class SessionLayout(QWidget):
         self.upcoming = QLabel()
         self.upcoming.setObjectName("upcoming")
         self.upcoming.setWordWrap(True)
-        self.hints = QLabel(HINT_LINE)
+        self.hints = QLabel(hint_line())
         self.hints.setObjectName("hint")
         self.hints.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom.addWidget(self.upcoming, 1)
@@ -123,7 +124,7 @@ class SessionLayout(QWidget):
         root.addLayout(bottom)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
-        self.notice.setAccessibleName("Announcement")
+        self.notice.setAccessibleName(_("Announcement"))
         self.notice.setWordWrap(True)
         root.addWidget(self.notice)
         self.save_state = SaveLine()
@@ -133,7 +134,7 @@ class SessionLayout(QWidget):
         # small: the same words are already on screen in large type.
         self.live = QLabel(self)
         self.live.setObjectName("liveStatus")
-        self.live.setAccessibleName("Session status")
+        self.live.setAccessibleName(_("Session status"))
         self.live.setGeometry(0, 0, 1, 1)
         # Every label shows text as text: a tool file's cue or step may hold markup.
         for label in self.findChildren(QLabel):
@@ -210,7 +211,7 @@ class SessionLayout(QWidget):
         self.summary.set_scale(big)
 
     def set_safety_line(self, text: str) -> None:
-        self.safety.setText(f"⚠ {text}")
+        self.safety.setText(f"⚠ {text}")  # the catalog's text, translated there
 
     # -- screen readers and saving -------------------------------------------------
 
@@ -245,7 +246,7 @@ class SessionLayout(QWidget):
             if self._end_said is not None:
                 self._say_end()
             elif was_waiting and not waiting:
-                self.announce("Everything you did is saved now.")
+                self.announce(_("Everything you did is saved now."))
 
     def show_saved(self, what: str, ends_session: bool = False) -> None:
         """One change has been committed to the log; ``ends_session``: the session's end."""
@@ -306,26 +307,28 @@ class SessionLayout(QWidget):
         """The question after a set: yes, one more set at this level, or come off."""
         choices: list[Choice] = []
         if step.duration is not None:  # hands-free: going on by itself unless stopped
-            choices.append(Choice("Stay at this level and be asked", "←", stay))
+            choices.append(Choice(_("Stay at this level and be asked"), "←", stay))
         if step.ahead is not None:
             ahead = level_title(plan.position, step.ahead)
-            choices.append(Choice(f"Yes: {ahead}", "Enter", lambda: answer("more")))
-            again_keys = "Space"
+            choices.append(
+                Choice(_("Yes: {ahead}").format(ahead=ahead), _("Enter"), lambda: answer("more"))
+            )
+            again_keys = _("Space")
         else:
-            again_keys = "Enter or Space"
-        choices.append(Choice("One more set at this level", again_keys, lambda: answer("again")))
+            again_keys = _("Enter or Space")
+        choices.append(Choice(_("One more set at this level"), again_keys, lambda: answer("again")))
         if step.duration is None:
-            choices.append(Choice("Come off the tool and rate", "←", lambda: answer("off")))
+            choices.append(Choice(_("Come off the tool and rate"), "←", lambda: answer("off")))
         self.choices.show_choices(step.title, step.instruction, choices)
 
     def show_stop_reasons(
         self, step: Step, reason: Callable[[int], object], skip: Callable[[], object]
     ) -> None:
         choices = [
-            Choice(STOP_REASON_TEXT[name], str(number), partial(reason, number))
+            Choice(stop_reason_text(name), str(number), partial(reason, number))
             for number, name in enumerate(STOP_REASON_CHOICES, start=1)
         ]
-        choices.append(Choice("Go on without saying", "Enter", skip))
+        choices.append(Choice(_("Go on without saying"), _("Enter"), skip))
         self.choices.show_choices(step.title, step.instruction, choices)
         self.choices.set_status("")
 
@@ -333,8 +336,8 @@ class SessionLayout(QWidget):
         self, step: Step, go_on: Callable[[], object], end: Callable[[], object]
     ) -> None:
         choices = [
-            Choice("Rate this side and go on", "Enter", go_on),
-            Choice("End the session", "Esc", end),
+            Choice(_("Rate this side and go on"), _("Enter"), go_on),
+            Choice(_("End the session"), _("Esc"), end),
         ]
         self.choices.show_choices(step.title, step.instruction, choices)
         self.choices.set_status("")
@@ -350,16 +353,16 @@ class SessionLayout(QWidget):
         self.stop_button.setVisible(False)
         self.hints.setVisible(False)  # the session's keys no longer apply
         self._middle.setStretch(1, 0)
-        self.upcoming.setText("Press Enter to go back to the tools.")
+        self.upcoming.setText(_("Press Enter to go back to the tools."))
 
 
 def _upcoming(engine: SessionEngine, step: Step) -> str:
     """What follows, where it is known; after a set the person is asked."""
     if step.kind is StepKind.SET:
-        return "Then: More pressure?"
+        return _("Then: More pressure?")
     if step.kind in (StepKind.QUESTION, StepKind.STOP_REASON, StepKind.STOP_ADVICE):
         return ""
     following = engine.upcoming()
     if following is None or following.words.name == step.words.name:
         return ""  # the words before a set already name it
-    return f"Then: {following.words.name}"
+    return _("Then: {step}").format(step=following.words.name)

@@ -26,6 +26,7 @@ from psoas_timer.core.events import (
     StepChanged,
     StepStarted,
 )
+from psoas_timer.core.i18n import _
 from psoas_timer.core.narration import (
     CUE_OF_PHASE,
     SAY_LAST_BREATHS,
@@ -44,6 +45,7 @@ from psoas_timer.ui import prompts
 from psoas_timer.ui.actions import RATING_VALUES, SessionCommand, session_command
 from psoas_timer.ui.held_keys import KeyRepeats
 from psoas_timer.ui.session.layout import SessionLayout
+from psoas_timer.ui.session.ring_words import RING_WORDS, ring_state
 from psoas_timer.ui.session.save_line import saved_summary
 from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S, Speaker, seconds_text
 from psoas_timer.ui.session.summary import session_reports
@@ -52,13 +54,6 @@ from psoas_timer.ui.theme import Colours
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 KEY_PRESS = QEvent.Type.KeyPress
 _CHIMES = (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.TRANSITION, StepKind.COME_OFF)
-_RING_WORDS = {
-    StepKind.COUNTDOWN: "Get ready",
-    StepKind.SWITCH_SIDE: "Switch",
-    StepKind.TRANSITION: "Next",
-    StepKind.COME_OFF: "Come off",
-    StepKind.STRETCH: "Hold",
-}
 
 
 class SessionPage(SessionLayout):
@@ -223,7 +218,7 @@ class SessionPage(SessionLayout):
                 Phase.INHALE: colours.inhale,
                 Phase.EXHALE: colours.exhale,
             }.get(current.phase, colours.hold)
-            word = "Paused" if paused else current.phase.word
+            word = _("Paused") if paused else current.phase.word
             self.ring.set_state(
                 ring_fraction(current), word, f"{current.breath} / {step.breaths}", colour
             )
@@ -233,22 +228,15 @@ class SessionPage(SessionLayout):
         elif step.kind is StepKind.QUESTION:
             remaining = engine.remaining()
             if paused:
-                self.choices.set_status("Paused")
+                self.choices.set_status(_("Paused"))
             elif remaining is None:
-                self.choices.set_status("Waiting for your answer")
+                self.choices.set_status(_("Waiting for your answer"))
             else:
-                self.choices.set_status(f"Going on in {seconds_text(remaining)} s")
-        elif step.kind in _RING_WORDS:
-            remaining = engine.remaining()
-            if remaining is None:  # a change of set-up takes as long as it takes
-                word, count, fraction = ("Paused" if paused else "Ready?"), "Enter", 1.0
-            elif engine.waiting_for_words:
-                words = "Listen" if self.voice.will_speak else "Read"
-                word, count, fraction = ("Paused" if paused else words), "", 1.0
-            else:
-                duration = engine.step_duration() or 1.0
-                word = "Paused" if paused else _RING_WORDS[step.kind]
-                count, fraction = seconds_text(remaining), remaining / duration
+                self.choices.set_status(
+                    _("Going on in {seconds} s").format(seconds=seconds_text(remaining))
+                )
+        elif step.kind in RING_WORDS:
+            word, count, fraction = ring_state(engine, paused, self.voice.will_speak)
             self.ring.set_state(fraction, word, count, colours.accent)
 
     def _follow_breath(self, index: int, breaths: int, current: Pace) -> None:
@@ -261,7 +249,11 @@ class SessionPage(SessionLayout):
         key = (index, current.breath, current.phase)
         if key != self._live_phase:
             self._live_phase = key
-            self.announce(f"{current.phase.word}, breath {current.breath} of {breaths}")
+            self.announce(
+                _("{phase}, breath {breath} of {breaths}").format(
+                    phase=current.phase.word, breath=current.breath, breaths=breaths
+                )
+            )
         engine = self.engine
         assert engine is not None
         # A release ends the set with its breath: the count is of the breaths still to come.
@@ -298,17 +290,20 @@ class SessionPage(SessionLayout):
             self.speaker.drop_due()  # "3 breaths left" no longer holds
             self._announced_breath = (engine.index, event.breath)  # "finish this breath" says it
             self.speaker.say(released_now(), engine.index)
-            self.notice.setText(f"Release marked at breath {event.breath}.")
+            self.notice.setText(_("Release marked at breath {breath}.").format(breath=event.breath))
         elif isinstance(event, BackedOff) and event.to_level < 0:
-            self._urgent("Paused. Ease off.")
+            self._urgent(_("Paused. Ease off."))
             self._pause_said = True
-            self.notice.setText(f"Paused. {engine.plan.tool.ease_off} Press Space to go on.")
+            ease_off = engine.plan.tool.ease_off
+            self.notice.setText(
+                _("Paused. {ease_off} Press Space to go on.").format(ease_off=ease_off)
+            )
         elif isinstance(event, Paused):
             self._frame.stop()
             self._cue_timer.stop()
             self.refresh()
             if not self._pause_said:
-                self._urgent("Paused")
+                self._urgent(_("Paused"))
             self._pause_said = False
         elif isinstance(event, Resumed):
             self._frame.start()
@@ -414,13 +409,13 @@ class SessionPage(SessionLayout):
 
     def release(self) -> None:
         if self.engine is not None and not self.engine.release():
-            self.notice.setText("Release can be marked once per set, during a set.")
+            self.notice.setText(_("Release can be marked once per set, during a set."))
 
     def stop_set(self) -> None:
         """Stop (S, or the Stop button): something felt wrong."""
         engine = self.engine
         if engine is not None and not engine.stop():
-            self.notice.setText("Stop works while you are on the tool.")
+            self.notice.setText(_("Stop works while you are on the tool."))
         self._schedule()
 
     def leave(self) -> None:
@@ -439,8 +434,8 @@ class SessionPage(SessionLayout):
             # its floor-mode style sheet, white text on a light dialog.
             if not prompts.confirm(
                 self.window(),
-                "End the session?",
-                "End the session now? Everything you have done so far is kept.",
+                _("End the session?"),
+                _("End the session now? Everything you have done so far is kept."),
             ):
                 if was_running:
                     engine.resume()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.i18n import _
 from psoas_timer.core.summary import (
     SideFigures,
     SideReport,
@@ -52,7 +53,7 @@ class SummaryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("summaryPanel")
-        self.setAccessibleName("Session summary")
+        self.setAccessibleName(_("Session summary"))
         self._columns = QHBoxLayout(self)
         self._columns.setSpacing(32)
         self.sides: list[list[QLabel]] = []
