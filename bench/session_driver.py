@@ -27,7 +27,8 @@ from PySide6.QtCore import QTimer
 from psoas_timer import paths as app_paths
 from psoas_timer.core.catalog import load_catalog
 from psoas_timer.core.clock import Clocks, MonotonicClock, system_wall
-from psoas_timer.core.engine import Event, SessionEngine, StepStarted
+from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.events import Event, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.settings import Settings

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import cast
 
 from psoas_timer import APP_ID, APP_NAME, __version__, paths
+from psoas_timer.core.i18n import N_, _, install, system_language
 
 log = logging.getLogger("psoas_timer")
 
@@ -39,9 +40,11 @@ def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a number, got {text!r}").format(text=text)
+        ) from None
     if not 0.01 <= value <= 1000:
-        raise argparse.ArgumentTypeError("expected a number from 0.01 to 1000")
+        raise argparse.ArgumentTypeError(_("expected a number from 0.01 to 1000"))
     return value
 
 
@@ -49,7 +52,26 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2024-05-01, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a date like 2024-05-01, got {text!r}").format(text=text)
+        ) from None
+
+
+#: argparse's own words, which it looks up through gettext (see core/i18n.py): listed
+#: here so that they are offered for translation with the app's.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,56 +81,66 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="keep all data, settings and logs under DIR instead of the usual folders",
+        help=_("keep all data, settings and logs under DIR instead of the usual folders"),
     )
     parser = argparse.ArgumentParser(
         prog="psoas-timer",
-        description="Breath-paced psoas self-release sessions with a tenderness log.",
+        description=_("Breath-paced psoas self-release sessions with a tenderness log."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--tool", metavar="ID", help="open this tool's placement page")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        # argparse fixes this default when it is imported, before any language is chosen.
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument("--tool", metavar="ID", help=_("open this tool's placement page"))
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="open the main window, print the seconds to its first paint, and exit",
+        help=_("open the main window, print the seconds to its first paint, and exit"),
     )
     # For demonstrations and end-to-end checks only, so not advertised.
     parser.add_argument("--time-scale", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
-        "export", parents=[common], help="export the log as CSV or JSON (to stdout by default)"
+        "export", parents=[common], help=_("export the log as CSV or JSON (to stdout by default)")
     )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
-    imp = commands.add_parser("import", parents=[common], help="import a CSV or JSON export")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help=_("write to FILE"))
+    imp = commands.add_parser("import", parents=[common], help=_("import a CSV or JSON export"))
     imp.add_argument("file", type=Path, metavar="FILE")
     report = commands.add_parser(
-        "report", parents=[common], help="write a PDF report for your physiotherapist"
+        "report", parents=[common], help=_("write a PDF report for your physiotherapist")
     )
-    report.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="where to write it")
     report.add_argument(
-        "--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD)"
+        "-o", "--output", type=Path, metavar="FILE.pdf", help=_("where to write it")
     )
-    report.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day")
+    report.add_argument(
+        "--from", dest="first", type=_day, metavar="DATE", help=_("first day (YYYY-MM-DD)")
+    )
+    report.add_argument("--to", dest="last", type=_day, metavar="DATE", help=_("last day"))
     restore = commands.add_parser(
         "restore",
         parents=[common],
-        help="list the automatic backups of the log (--list), or bring one back",
-        description="Bring back an automatic backup of the log. The log as it is now is set "
-        "aside beside it first, never deleted. The app must not be running for this data "
-        "folder.",
+        help=_("list the automatic backups of the log (--list), or bring one back"),
+        description=_(
+            "Bring back an automatic backup of the log. The log as it is now is set "
+            "aside beside it first, never deleted. The app must not be running for this data "
+            "folder."
+        ),
     )
     restore.add_argument(
         "--list",
         action="store_true",
-        help="list the backups, newest first: number, date, sessions, size",
+        help=_("list the backups, newest first: number, date, sessions, size"),
     )
     restore.add_argument(
         "backup",
         nargs="?",
         metavar="BACKUP",
-        help="a backup file, its number in --list (1 is the newest), or its date (YYYY-MM-DD)",
+        help=_("a backup file, its number in --list (1 is the newest), or its date (YYYY-MM-DD)"),
     )
     return parser
 
@@ -372,6 +404,8 @@ def _run_restore(where: paths.Paths, choice: str | None, *, list_only: bool) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The command line speaks the system's language; the window adds the setting's choice.
+    install(system_language())
     parser = build_parser()
     args = parser.parse_args(argv)
     where = paths.paths_for(getattr(args, "data_dir", None))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from psoas_timer.core.catalog import Cue, Position, Stretch, Tool, Variant
+from psoas_timer.core.plan import SessionPlan, Step
 from psoas_timer.core.settings import Settings
-from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side
+from psoas_timer.core.vocab import SIDE_VALUES, STOP_REASON_VALUES, NextDay, Side, sides_of
 from psoas_timer.store import SetRecord, Store
 
 _ANY_FILE = Path(__file__)
@@ -21,7 +26,12 @@ STRETCHES = {
 }
 
 
-def make_tool(variants: int = 3, stretches: tuple[str, ...] = ("lunge", "bridge")) -> Tool:
+def make_tool(
+    variants: int = 3,
+    stretches: tuple[str, ...] = ("lunge", "bridge"),
+    repositions: tuple[int, ...] = (),
+) -> Tool:
+    """A tool of ``variants`` levels; the levels in ``repositions`` change the set-up."""
     names = ["Glute squeeze, leg locked", "Opposite knee out", "Tool on a book"]
     position = Position(
         id="prone",
@@ -30,7 +40,8 @@ def make_tool(variants: int = 3, stretches: tuple[str, ...] = ("lunge", "bridge"
         diagram=_ANY_FILE,
         steps=("Put the tool down.", "Lie on it."),
         variants=tuple(
-            Variant(names[i % 3], f"Instruction {i + 1}.", None) for i in range(variants)
+            Variant(names[i % 3], f"Instruction {i + 1}.", None, repositions=i + 1 in repositions)
+            for i in range(variants)
         ),
     )
     return Tool(
@@ -219,3 +230,45 @@ def write_sample_log(store: Store, last_day: date, weeks: int = 26) -> list[Samp
             store.record_next_day(sid, next_day, not claw, started + timedelta(hours=26))
         made.append(SampleSession(sid, day, tool_id, position_id, before, after, next_day))
     return made
+
+
+def every_step(plan: SessionPlan) -> list[Step]:
+    """Every step a session on ``plan`` can show: its frame, and each step the engine may
+    add on each side (every question, level, repeat, back-off, way off the tool, stop)."""
+    steps = list(plan.steps)
+    levels = plan.levels
+    for side in sides_of(plan.sides):
+        for level in range(levels + 1):
+            steps.append(plan.set_step(side, level))
+            steps.append(plan.set_step(side, level, again=True))
+            steps.append(plan.backing_off(side, level))
+            if level:
+                steps.append(plan.level_transition(side, level))
+            for cap in range(level, levels + 1):
+                question = plan.question(side, level, cap)
+                steps += [question, plan.waiting_question(question, cap)]
+        steps += [plan.come_off(side, why) for why in ("released", "time_limit", "chosen")]
+        steps.append(plan.stop_question(side, 0))
+        steps += [plan.stop_advice(side, 0, reason) for reason in STOP_REASON_VALUES]
+    return steps
+
+
+#: The checkout's root, where ``python -m tests.…`` finds the test drivers.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_driver(module: str, env: Mapping[str, str], timeout: float) -> dict[str, Any]:
+    """Run a test driver (``python -m module``) in a process of its own and return
+    the JSON report it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractAnimation, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from psoas_timer.core.clock import FakeClock
+from psoas_timer.core.plan import StepKind
 from psoas_timer.ui.main_window import MainWindow
 
 
@@ -42,3 +44,20 @@ def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 
     while clock.now() < end:
         clock.advance(min(step, end - clock.now()))
         window.session.refresh()
+
+
+def run_until(window: MainWindow, clock: FakeClock, kind: StepKind, limit: float = 120.0) -> float:
+    """Let the session run on ``clock`` until a step of ``kind``; return the seconds taken.
+
+    Steps that speak hold their countdown for their words (read on screen when
+    the voice is off), so how long that takes is the narration's business.
+    """
+    engine = window.session.engine
+    assert engine is not None
+    began = clock.now()
+    while engine.step.kind is not kind:
+        assert clock.now() - began < limit, f"no {kind.value} within {limit:g} s"
+        clock.advance(0.5)
+        QApplication.processEvents()  # a voice reports the end of its words by a signal
+        window.session.refresh()
+    return clock.now() - began

@@ -11,19 +11,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar, get_args
 
 from psoas_timer.core.catalog_fields import CatalogError, Fields, parse_document
 from psoas_timer.core.safety import BUILTIN_SAFETY, Safety
-from psoas_timer.core.vocab import BREATHS_LIMITS
+from psoas_timer.core.vocab import BREATHS_LIMITS, STOP_REASON_CHOICES, StopReason
 
 __all__ = [
+    "CONTACTS",
     "POSES",
+    "POSITION_SIDES",
     "TARGETS",
     "Catalog",
     "CatalogError",
+    "Contact",
     "Cue",
     "Position",
+    "PositionSides",
     "Safety",
     "Stretch",
     "Tool",
@@ -36,6 +40,14 @@ __all__ = [
 
 POSES = ("prone", "sphinx", "supine-bolster", "supine-knees-bent", "kneeling")
 TARGETS = ("psoas", "iliacus")
+#: How the pressure is made: by lying on the tool, by pressing it in with the
+#: hands, or with the fingertips alone. The spoken steps follow it.
+Contact = Literal["lie-on", "press-in", "fingertips"]
+CONTACTS: tuple[Contact, ...] = get_args(Contact)
+#: "each": one side, then the other; "centre": centred on the spine, working
+#: both sides at once, so a session has one centred side.
+PositionSides = Literal["each", "centre"]
+POSITION_SIDES: tuple[PositionSides, ...] = get_args(PositionSides)
 MAX_VARIANT_NAME = 40
 STRETCH_HOLD_MAX = 120  # seconds: the pigeon stretch is held for one to two minutes
 #: The largest diagram a tool may name: the built-in ones are under 10 KiB.
@@ -50,6 +62,9 @@ class Variant:
     instruction: str
     diagram: Traversable | None = None
     diagram_caption: str = ""
+    # True when the level changes the set-up (onto a book, say): the session
+    # waits for the person to say they are back in position.
+    repositions: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,12 @@ class Position:
     diagram_caption: str = ""
     pose_diagram: Traversable | None = None
     locate_diagram: Traversable | None = None
+    contact: Contact = "lie-on"
+    sides: PositionSides = "each"
+
+    @property
+    def centred(self) -> bool:
+        return self.sides == "centre"
 
 
 @dataclass(frozen=True)
@@ -184,6 +205,7 @@ def _parse_tool(
             instruction=fields.text("instruction"),
             diagram=finder.find(fields, "diagram", required=False),
             diagram_caption=fields.text("diagram_caption", required=False, max_len=80),
+            repositions=fields.boolean("repositions", False),
         )
         fields.finish()
         return result
@@ -204,6 +226,8 @@ def _parse_tool(
             pose_diagram=finder.find(fields, "pose_diagram", required=False)
             or finder.look_up(f"pose-{pose}.svg", fields, "pose_diagram"),
             locate_diagram=finder.find(fields, "locate_diagram", required=False),
+            contact=_choice(fields, "contact", CONTACTS, "lie-on"),
+            sides=_choice(fields, "sides", POSITION_SIDES, "each"),
         )
         fields.finish()
         return result
@@ -244,6 +268,17 @@ def _parse_tool(
         seen.add(pos.id)
     top.finish()
     return tool
+
+
+C = TypeVar("C", bound=str)
+
+
+def _choice(fields: Fields, key: str, choices: tuple[C, ...], default: C) -> C:
+    if key not in fields.data:
+        fields.used.add(key)
+        return default
+    value = fields.choice(key, choices)
+    return next(choice for choice in choices if choice == value)
 
 
 def _required(value: T | None) -> T:
@@ -287,9 +322,16 @@ def _parse_safety(data: object, file: str) -> Safety:
         urgent=top.texts("urgent"),
         disclaimer=top.text("disclaimer"),
         during_set=top.text("during_set", max_len=120),
+        stop_advice=_stop_advice(top.sub("stop_advice")),
     )
     top.finish()
     return safety
+
+
+def _stop_advice(fields: Fields) -> dict[StopReason, str]:
+    advice = {reason: fields.text(reason) for reason in STOP_REASON_CHOICES}
+    fields.finish()
+    return advice
 
 
 def parse_tool(
@@ -363,7 +405,11 @@ def load_catalog(root: Traversable | None = None, user_tools: Path | None = None
             )
             continue
         catalog.tools[tool.id] = tool
-    return catalog
+    # Checked in English, where the safety floors are defined, then shown translated.
+    from psoas_timer.core.catalog_text import translate_catalog  # builds on the types above
+    from psoas_timer.core.i18n import _
+
+    return translate_catalog(catalog, _)
 
 
 def _toml_files(folder: Traversable) -> list[Traversable]:

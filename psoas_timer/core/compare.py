@@ -19,6 +19,7 @@ from statistics import fmean, median
 from typing import Final
 
 from psoas_timer.core.headline import MIN_SESSIONS, window_size
+from psoas_timer.core.i18n import N_, _, decimal, ngettext
 from psoas_timer.core.progress import CarryOver, DayValue, ProgressSession
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 
@@ -27,22 +28,24 @@ EVEN_POINTS: Final = 0.5
 
 
 METHOD_HEADERS: Final = (
-    "Tool",
-    "Position",
-    "Sessions",
-    "Mean drop",
-    "Mean carry-over",
-    "Median breaths to release",
-    "Next day worse",
+    N_("Tool"),
+    N_("Position"),
+    N_("Sessions"),
+    N_("Mean drop"),
+    N_("Mean carry-over"),
+    N_("Median breaths to release"),
+    N_("Next day worse"),
 )
 METHOD_TIPS: Final = (
     "",
     "",
-    "Sessions with this tool and position in the range",
-    "Before minus after in the same session, averaged over both sides",
-    "After minus the next session's before: 0 means the relief held, negative that it came back",
-    "The breath at which the muscle let go, middle value",
-    "Next-day checks that said worse, of those answered",
+    N_("Sessions with this tool and position in the range"),
+    N_("Before minus after in the same session, averaged over both sides"),
+    N_(
+        "After minus the next session's before: 0 means the relief held, negative that it came back"
+    ),
+    N_("The breath at which the muscle let go, middle value"),
+    N_("Next-day checks that said worse, of those answered"),
 )
 
 
@@ -149,33 +152,45 @@ def asymmetry(chosen: Sequence[ProgressSession]) -> Asymmetry:
 
 def _tighter(gap: float) -> str:
     if abs(gap) < EVEN_POINTS:
-        return "about even"
-    return f"{'right' if gap > 0 else 'left'} {abs(gap):.1f} higher"
+        return _("about even")
+    text = _("right {points} higher") if gap > 0 else _("left {points} higher")
+    return text.format(points=decimal(abs(gap)))
 
 
 def asymmetry_text(gap: Asymmetry) -> str:
     """Which side is tighter, by how much, and whether the gap is closing, in a sentence."""
     mean = gap.mean
     if mean is None:
-        return "Left against right: no session in this range rated both sides before."
+        return _("Left against right: no session in this range rated both sides before.")
     count = len(gap.points)
-    sessions = f"{count} session{'s' if count != 1 else ''} rating both sides"
+    sessions = ngettext(
+        "{n} session rating both sides", "{n} sessions rating both sides", count
+    ).format(n=count)
     if abs(mean) < EVEN_POINTS:
-        text = f"Both sides start about equally tender ({sessions})."
+        text = _("Both sides start about equally tender ({sessions}).").format(sessions=sessions)
     else:
-        tighter = "Right" if mean > 0 else "Left"
         text = (
-            f"{tighter} side is tighter: its before rating is {abs(mean):.1f} points higher "
-            f"on average ({sessions})."
-        )
+            _(
+                "Right side is tighter: its before rating is {points} points higher on "
+                "average ({sessions})."
+            )
+            if mean > 0
+            else _(
+                "Left side is tighter: its before rating is {points} points higher on "
+                "average ({sessions})."
+            )
+        ).format(points=decimal(abs(mean)), sessions=sessions)
     ends = gap.ends()
     if ends is None:
         return text
     first, last = ends
     if abs(last) < abs(first) - EVEN_POINTS:
-        trend = "the gap has narrowed"
+        trend = _("the gap has narrowed")
     elif abs(last) > abs(first) + EVEN_POINTS:
-        trend = "the gap has widened"
+        trend = _("the gap has widened")
     else:
-        trend = "the gap has stayed about the same"
-    return f"{text} Over the range {trend}: {_tighter(first)} at first, {_tighter(last)} lately."
+        trend = _("the gap has stayed about the same")
+    over = _("Over the range {trend}: {first} at first, {last} lately.").format(
+        trend=trend, first=_tighter(first), last=_tighter(last)
+    )
+    return f"{text} {over}"

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from psoas_timer.core.i18n import N_, _
+
 RATE: Final = 44100
 CueTheme = Literal["glide", "bowl", "wood"]
 DEFAULT_CUE_THEME: Final[CueTheme] = "glide"
@@ -147,7 +149,7 @@ class CueSet:
 
 CUE_THEMES: Final[dict[CueTheme, CueSet]] = {
     "glide": CueSet(
-        "Soft glides",
+        N_("Soft glides"),
         {
             # Rising for the breath in, falling for the breath out.
             "inhale": lambda: _glide(330.0, 523.0, 0.45),
@@ -157,7 +159,7 @@ CUE_THEMES: Final[dict[CueTheme, CueSet]] = {
         },
     ),
     "bowl": CueSet(
-        "Low bowl",
+        N_("Low bowl"),
         {
             # The bowl's note bends up a tone for in and down a tone for out, and the
             # breath in is struck a fifth above the breath out.
@@ -168,7 +170,7 @@ CUE_THEMES: Final[dict[CueTheme, CueSet]] = {
         },
     ),
     "wood": CueSet(
-        "Wooden knock",
+        N_("Wooden knock"),
         {
             # Two knocks, low then high for in, high then low for out.
             "inhale": lambda: _knocks((520.0, 780.0), 0.16),
@@ -181,7 +183,7 @@ CUE_THEMES: Final[dict[CueTheme, CueSet]] = {
 
 
 def cue_theme_labels() -> dict[CueTheme, str]:
-    return {name: cue_set.label for name, cue_set in CUE_THEMES.items()}
+    return {name: _(cue_set.label) for name, cue_set in CUE_THEMES.items()}
 
 
 def cue_samples(theme: CueTheme, name: str) -> Samples:

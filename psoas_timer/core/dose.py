@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Final
 
+from psoas_timer.core.dates import short_day_text
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.core.progress import CarryOver, DayValue, ProgressSession
 from psoas_timer.core.vocab import Side
 
@@ -105,10 +107,6 @@ class RestNote:
     text: str
 
 
-def _day_text(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def rest_notes(chosen: Sequence[ProgressSession], side: Side, today: date) -> list[RestNote]:
     """Gentle notes for ``side``: worked twice in a day lately, or a before rating rising.
 
@@ -117,7 +115,7 @@ def rest_notes(chosen: Sequence[ProgressSession], side: Side, today: date) -> li
     at the side's latest rated session, since it is advice for the next one.
     """
     notes: list[RestNote] = []
-    name = side.capitalize()
+    heading = _("Left side") if side == "left" else _("Right side")
     per_day: dict[date, int] = {}
     befores: list[tuple[date, int]] = []
     for s in chosen:
@@ -131,26 +129,27 @@ def rest_notes(chosen: Sequence[ProgressSession], side: Side, today: date) -> li
     busy = sorted(d for d, n in per_day.items() if n >= SAME_DAY_SESSIONS and recent <= d <= today)
     if busy:
         last = busy[-1]
+        others = len(busy) - 1
         more = (
-            f" (and on {len(busy) - 1} other day{'s' if len(busy) > 2 else ''})"
-            if len(busy) > 1
+            ngettext(" (and on {n} other day)", " (and on {n} other days)", others).format(n=others)
+            if others
             else ""
         )
-        notes.append(
-            RestNote(
-                side,
-                f"{name} side: worked {per_day[last]} times on {_day_text(last)}{more}. "
-                "Tissue needs time to settle between sessions — consider a rest day.",
-            )
+        worked = _("{side}: worked {n} times on {day}{more}.").format(
+            side=heading, n=per_day[last], day=short_day_text(last), more=more
         )
+        rest = _("Tissue needs time to settle between sessions — consider a rest day.")
+        notes.append(RestNote(side, f"{worked} {rest}"))
     run = rising_run(befores)
     if run >= RISING_RUN:
         values = " → ".join(str(v) for _, v in befores[-run - 1 :])
         notes.append(
             RestNote(
                 side,
-                f"{name} side: the before rating rose {run} sessions running ({values}, "
-                f"up to {_day_text(befores[-1][0])}) — consider a rest day, or less pressure.",
+                _(
+                    "{side}: the before rating rose {run} sessions running ({values}, up to "
+                    "{day}) — consider a rest day, or less pressure."
+                ).format(side=heading, run=run, values=values, day=short_day_text(befores[-1][0])),
             )
         )
     return notes

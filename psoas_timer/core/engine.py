@@ -5,6 +5,16 @@ it likes (each animation frame, or when a scheduled cue fires) and the engine
 works out from the clock what has happened since. Timed steps end at their
 ideal time, not at the moment ``update`` happened to be called, so late frames
 never push later steps back.
+
+Pressure is dosed the way a careful therapist would: after each set the
+session asks "More pressure?" and goes up one level only when the person says
+yes (or, for someone who chose to be carried on hands-free, after a countdown
+that one key stops). Marking release ends the pressure on that side at the end
+of the breath; so does the per-side limit on time under pressure, counted over
+every step spent on the tool. Stop ends a set at once and asks why.
+
+A step that speaks may hold its countdown until its words are out
+(:meth:`hold_for_speech`), so that nothing is cut off and nothing is rushed.
 """
 
 from __future__ import annotations
@@ -13,10 +23,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from psoas_timer.core import narration
 from psoas_timer.core.clock import Clock
+from psoas_timer.core.events import (
+    BackedOff,
+    Event,
+    Paused,
+    RatingGiven,
+    RatingSkipped,
+    Released,
+    Resumed,
+    SessionFinished,
+    SetFinished,
+    SetResult,
+    StepChanged,
+    StepStarted,
+    StopEvent,
+    StopRecorded,
+)
 from psoas_timer.core.pacing import Boundary, Pace, next_boundary, pace
-from psoas_timer.core.plan import SessionPlan, Step, StepKind, backed_off_steps
-from psoas_timer.core.vocab import RATING_MAX, RATING_MIN, Moment, SetOutcome, Side
+from psoas_timer.core.plan import Answer, SessionPlan, Step, StepKind
+from psoas_timer.core.step_time import StepTime
+from psoas_timer.core.vocab import RATING_MAX, RATING_MIN, Moment, SetOutcome, Side, StopReason
+
+Listener = Callable[[Event], None]
 
 
 class State(Enum):
@@ -26,89 +56,6 @@ class State(Enum):
     FINISHED = "finished"
 
 
-@dataclass(frozen=True)
-class SetResult:
-    side: Side
-    level: int
-    variant_name: str
-    breaths_planned: int
-    breaths_done: int
-    released_breath: int | None
-    released_at_s: float | None
-    duration_s: float
-    paused_s: float
-    outcome: SetOutcome
-
-
-# Events: what the UI and the store subscribe to.
-@dataclass(frozen=True)
-class StepStarted:
-    index: int
-    step: Step
-
-
-@dataclass(frozen=True)
-class SetFinished:
-    result: SetResult
-
-
-@dataclass(frozen=True)
-class RatingGiven:
-    side: Side
-    moment: Moment
-    value: int
-
-
-@dataclass(frozen=True)
-class RatingSkipped:
-    side: Side
-    moment: Moment
-
-
-@dataclass(frozen=True)
-class Released:
-    side: Side
-    level: int
-    breath: int
-    at_s: float
-
-
-@dataclass(frozen=True)
-class BackedOff:
-    side: Side
-    from_level: int
-    to_level: int  # -1: already at the base level, so the session paused instead
-
-
-@dataclass(frozen=True)
-class Paused:
-    pass
-
-
-@dataclass(frozen=True)
-class Resumed:
-    paused_for: float
-
-
-@dataclass(frozen=True)
-class SessionFinished:
-    completed: bool
-
-
-Event = (
-    StepStarted
-    | SetFinished
-    | RatingGiven
-    | RatingSkipped
-    | Released
-    | BackedOff
-    | Paused
-    | Resumed
-    | SessionFinished
-)
-Listener = Callable[[Event], None]
-
-
 class SessionError(RuntimeError):
     """An action that makes no sense in the session's current state."""
 
@@ -116,9 +63,16 @@ class SessionError(RuntimeError):
 @dataclass
 class _Current:
     index: int
-    started_at: float  # clock time at which the step began
-    paused_total: float = 0.0
+    time: StepTime
     released: tuple[int, float] | None = None
+    ends_after: float | None = None  # a released set ends with the breath of release
+
+
+@dataclass
+class _Side:
+    cap: int  # the highest level still offered: a back-off lowers it
+    pressure_s: float = 0.0  # time under pressure in the steps already over
+    stop_breath: int | None = None
 
 
 @dataclass
@@ -129,13 +83,14 @@ class SessionEngine:
     state: State = field(init=False, default=State.READY)
     results: list[SetResult] = field(init=False, default_factory=list)
     ratings: dict[tuple[Side, Moment], int] = field(init=False, default_factory=dict)
+    stops: list[StopEvent] = field(init=False, default_factory=list)
     _current: _Current = field(init=False)
-    _paused_since: float | None = field(init=False, default=None)
+    _sides: dict[Side, _Side] = field(init=False, default_factory=dict)
     _listeners: list[Listener] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.steps = list(self.plan.steps)
-        self._current = _Current(0, 0.0)
+        self._current = _Current(0, StepTime(0.0))
 
     # -- observation -------------------------------------------------------
 
@@ -160,13 +115,17 @@ class SessionEngine:
         return self.state in (State.RUNNING, State.PAUSED)
 
     def step_elapsed(self, now: float | None = None) -> float:
-        """Active (unpaused) seconds since the current step began."""
-        now = self.clock.now() if now is None else now
-        if self._paused_since is not None:
-            now = self._paused_since
-        return max(0.0, now - self._current.started_at - self._current.paused_total)
+        """Seconds the current step has counted: unpaused, and not waiting for its words."""
+        return self._current.time.elapsed(self.clock.now() if now is None else now)
+
+    @property
+    def waiting_for_words(self) -> bool:
+        """The step's countdown has not started: its words are still being said."""
+        return self._current.time.holding
 
     def step_duration(self) -> float | None:
+        if self._current.ends_after is not None:
+            return self._current.ends_after
         return self.plan.step_duration(self.step)
 
     def remaining(self) -> float | None:
@@ -180,24 +139,29 @@ class SessionEngine:
             return None
         return pace(self.plan.pattern, self.step.breaths, self.step_elapsed())
 
-    def next_cue(self) -> tuple[float, Boundary] | None:
-        """The clock time of the next phase boundary of the running set, and that boundary."""
+    def pressure_seconds(self, side: Side) -> float:
+        """Time under pressure on ``side`` so far, the current step included."""
+        done = self._side(side).pressure_s
+        step = self.step
+        if self.running and step.pressure and step.side == side:
+            done += self._current.time.active(self.clock.now())
+        return done
+
+    def next_cue(self, after: float | None = None) -> tuple[float, Boundary] | None:
+        """The clock time of the running set's next phase boundary after ``after`` (a
+        clock time, by default now), and that boundary."""
         if self.state is not State.RUNNING or self.step.kind is not StepKind.SET:
             return None
-        boundary = next_boundary(self.plan.pattern, self.step.breaths, self.step_elapsed())
+        elapsed = self.step_elapsed(after)
+        boundary = next_boundary(self.plan.pattern, self.step.breaths, elapsed)
         if boundary is None:
             return None
-        return self._step_clock(boundary.at), boundary
+        return self._current.time.clock_at(boundary.at), boundary
 
     def next_deadline(self) -> float | None:
-        """Clock time at which the current timed step ends (``None`` if it waits or is paused)."""
-        duration = self.step_duration()
-        if self.state is not State.RUNNING or duration is None:
-            return None
-        return self._step_clock(duration)
-
-    def _step_clock(self, elapsed: float) -> float:
-        return self._current.started_at + self._current.paused_total + elapsed
+        """Clock time of the next thing time alone brings (``None`` if the step just waits)."""
+        found = self._next_event()
+        return found[0] if found is not None else None
 
     def upcoming(self) -> Step | None:
         index = self._current.index + 1
@@ -212,33 +176,42 @@ class SessionEngine:
         self._begin(0, self.clock.now())
 
     def update(self) -> None:
-        """Advance past every timed step whose time is up; call as often as you like."""
-        if self.state is not State.RUNNING:
-            return
-        now = self.clock.now()
+        """Act on everything the clock has brought since; call as often as you like."""
         while self.state is State.RUNNING:
-            duration = self.step_duration()
-            if duration is None or self.step.kind is StepKind.DONE:
+            found = self._next_event()
+            if found is None or found[0] > self.clock.now():
                 return
-            if self.step_elapsed(now) < duration:
-                return
-            end = self._step_clock(duration)
-            if self.step.kind is StepKind.SET:
-                self._record_set("completed", self.step.breaths, duration)
-            self._advance(end)
+            at, what = found
+            if what == "words":
+                self._current.time.end_hold(at)
+            elif what == "limit":
+                self._limit_reached(at)
+            else:
+                self._time_up(at)
+
+    def hold_for_speech(self, seconds: float | None) -> None:
+        """Hold the countdown of the step just begun until its words are said.
+
+        ``seconds``: how long they take when no voice can say when it has
+        finished; ``None``: until :meth:`speech_done`.
+        """
+        if self.state is State.RUNNING and self.step.waits_for_speech:
+            self._current.time.hold(seconds)
+
+    def speech_done(self) -> None:
+        """The current step's words have been said: its countdown starts now."""
+        self._current.time.end_hold(self.clock.now())
 
     def pause(self) -> None:
         self.update()
         if self.state is State.RUNNING:
+            self._current.time.pause(self.clock.now())
             self.state = State.PAUSED
-            self._paused_since = self.clock.now()
             self._emit(Paused())
 
     def resume(self) -> None:
-        if self.state is State.PAUSED and self._paused_since is not None:
-            paused_for = self.clock.now() - self._paused_since
-            self._current.paused_total += paused_for
-            self._paused_since = None
+        if self.state is State.PAUSED:
+            paused_for = self._current.time.resume(self.clock.now())
             self.state = State.RUNNING
             self._emit(Resumed(paused_for))
 
@@ -249,21 +222,25 @@ class SessionEngine:
             self.pause()
 
     def next(self) -> None:
-        """Go on to the next step now: skip the rest of a countdown, a set or a rating."""
+        """Go on: skip the rest of a countdown, set or rating; say yes to a question."""
         self.update()
         if not self.running or self.step.kind is StepKind.DONE:
             return
         self._resume_silently()
-        step = self.step
-        if step.kind is StepKind.SET:
-            current = self.pace()
-            assert current is not None
-            outcome: SetOutcome = "completed" if current.done else "skipped"
-            self._record_set(outcome, current.breaths_done, self.step_elapsed())
-        elif step.kind is StepKind.RATING:
-            assert step.side is not None and step.moment is not None
-            self._emit(RatingSkipped(step.side, step.moment))
-        self._advance(self.clock.now())
+        step, now = self.step, self.clock.now()
+        if step.kind is StepKind.QUESTION:
+            self._answer("more", now)
+        elif step.kind is StepKind.STOP_REASON:
+            self._give_reason("not_given", now)
+        elif step.kind is StepKind.SET:
+            done = self.step_elapsed() >= (self.step_duration() or 0.0)
+            outcome: SetOutcome = "completed" if done else "skipped"
+            self._after_set("released" if self._current.released else outcome, now)
+        else:
+            if step.kind is StepKind.RATING:
+                assert step.side is not None and step.moment is not None
+                self._emit(RatingSkipped(step.side, step.moment))
+            self._advance(now)
 
     def rate(self, value: int) -> None:
         whole = isinstance(value, int) and not isinstance(value, bool)
@@ -282,8 +259,31 @@ class SessionEngine:
         self._emit(RatingGiven(step.side, step.moment, value))
         self._advance(self.clock.now())
 
+    def answer(self, choice: Answer) -> bool:
+        """Answer "More pressure?"; False when it is not being asked."""
+        self.update()
+        if not self.running or self.step.kind is not StepKind.QUESTION:
+            return False
+        self._resume_silently()
+        self._answer(choice, self.clock.now())
+        return True
+
+    def keep_level(self) -> bool:
+        """Stop a hands-free countdown: the question waits for an answer instead."""
+        self.update()
+        step = self.step
+        if not self.running or step.kind is not StepKind.QUESTION or step.duration is None:
+            return False
+        assert step.side is not None
+        self._current.time.end_hold(self.clock.now())
+        waiting = self.plan.waiting_question(step, self._side(step.side).cap)
+        self.steps[self.index] = waiting
+        self._emit(StepChanged(self.index, waiting, narration.staying(step.level)))
+        return True
+
     def release(self) -> bool:
-        """Mark the moment the muscle let go; only the first mark of a set counts."""
+        """Mark the moment the muscle let go: the set ends with this breath, and so does
+        the pressure on this side. Only the first mark of a set counts."""
         self.update()
         current = self.pace()
         step = self.step
@@ -292,40 +292,65 @@ class SessionEngine:
         assert step.side is not None
         at = self.step_elapsed()
         self._current.released = (current.breath, at)
+        self._current.ends_after = current.breath * self.plan.pattern.cycle
         self._emit(Released(step.side, step.level, current.breath, at))
         return True
 
     def back_off(self) -> bool:
-        """Return to the previous pressure level; at the base level, pause instead."""
+        """Ease off one level; at the base level, pause. At the question: come off."""
         self.update()
         step = self.step
-        if not self.running or not step.is_pressure or step.side is None:
+        if not self.running or step.side is None or step.stretch is not None:
+            return False
+        side = step.side
+        if step.kind is StepKind.QUESTION:
+            if step.duration is not None:
+                return self.keep_level()
+            return self.answer("off")
+        if step.kind not in (StepKind.SET, StepKind.TRANSITION):
             return False
         if step.level == 0:
-            self._emit(BackedOff(step.side, 0, -1))
+            self._emit(BackedOff(side, 0, -1))
             self.pause()
             return True
         self._resume_silently()
-        now = self.clock.now()
+        level = step.level - 1
+        # The harder levels of this side are not offered again: they just proved too much.
+        self._side(side).cap = level
+        self._drop_pending(side)
         if step.kind is StepKind.SET:
-            current = self.pace()
-            assert current is not None
-            self._record_set("backed_off", current.breaths_done, self.step_elapsed())
-        # The harder levels of this side are dropped: they just proved too much.
-        index = self._current.index
-        end = index + 1
-        while (
-            end < len(self.steps)
-            and self.steps[end].is_pressure
-            and (self.steps[end].side == step.side)
-        ):
-            end += 1
-        replacement = backed_off_steps(
-            self.plan.position, step, self.plan.options.breaths, self.plan.options.transition
-        )
-        self.steps[index + 1 : end] = replacement
-        self._emit(BackedOff(step.side, step.level, step.level - 1))
-        self._advance(now)
+            self._record_set("backed_off", self.step_elapsed())
+            added = [self.plan.backing_off(side, level), self.plan.set_step(side, level)]
+        else:
+            # Not begun yet: ask again at the level the person was at.
+            added = [self.plan.question(side, level, level)]
+        self._emit(BackedOff(side, step.level, level))
+        self._go_on(added, self.clock.now())
+        return True
+
+    def stop(self) -> bool:
+        """Stop (something felt wrong): the set ends at once and the session asks why."""
+        self.update()
+        step = self.step
+        if not self.running or not step.on_tool:
+            return False
+        assert step.side is not None
+        self._resume_silently()
+        current = self.pace()
+        self._side(step.side).stop_breath = current.breath if current is not None else None
+        if current is not None:
+            self._record_set("stopped", self.step_elapsed())
+        self._drop_pending(step.side)
+        self._go_on([self.plan.stop_question(step.side, step.level)], self.clock.now())
+        return True
+
+    def give_reason(self, reason: StopReason) -> bool:
+        """Say what felt wrong after a stop; False when no one is asking."""
+        self.update()
+        if not self.running or self.step.kind is not StepKind.STOP_REASON:
+            return False
+        self._resume_silently()
+        self._give_reason(reason, self.clock.now())
         return True
 
     def end(self) -> None:
@@ -339,23 +364,108 @@ class SessionEngine:
         self.update()
         if not self.running:
             return
-        if self.step.kind is StepKind.SET:
-            current = self.pace()
-            assert current is not None
-            self._record_set("ended_early", current.breaths_done, self.step_elapsed())
-        self._paused_since = None
+        step = self.step
+        if step.kind is StepKind.SET:
+            self._record_set("ended_early", self.step_elapsed())
+        elif step.kind is StepKind.STOP_REASON:
+            self._record_stop("not_given")
+        self._close(self.clock.now())
         self.state = State.FINISHED
         self._emit(SessionFinished(completed=False))
 
     # -- internals ---------------------------------------------------------
+
+    def _side(self, side: Side) -> _Side:
+        return self._sides.setdefault(side, _Side(self.plan.levels))
 
     def _resume_silently(self) -> None:
         # Acting on the session while paused means the person is back.
         if self.state is State.PAUSED:
             self.resume()
 
+    def _next_event(self) -> tuple[float, str] | None:
+        """The next moment time alone changes something, and what: the words' estimated
+        end, the side's limit, or the step's end. The limit wins a tie."""
+        if self.state is not State.RUNNING:
+            return None
+        time, step = self._current.time, self.step
+        found: list[tuple[float, str]] = []
+        if time.holding and time.hold_until is not None:
+            found.append((time.hold_until, "words"))
+        if step.pressure and step.side is not None:
+            left = self.plan.limit_seconds - self._side(step.side).pressure_s
+            found.append((time.clock_on_tool(left), "limit"))
+        duration = self.step_duration()
+        if duration is not None and step.kind is not StepKind.DONE and not time.holding_for_good:
+            found.append((time.clock_at(duration), "end"))
+        return min(found, key=lambda item: item[0]) if found else None
+
+    def _time_up(self, at: float) -> None:
+        step = self.step
+        if step.kind is StepKind.SET:
+            self._after_set("released" if self._current.released else "completed", at)
+        elif step.kind is StepKind.QUESTION:
+            self._answer("more", at)  # carried on, hands-free
+        else:
+            self._advance(at)
+
+    def _limit_reached(self, at: float) -> None:
+        step = self.step
+        assert step.side is not None
+        if step.kind is StepKind.SET:
+            self._record_set("time_limit", self.step_elapsed(at))
+        self._drop_pending(step.side)
+        self._go_on([self.plan.come_off(step.side, "time_limit")], at)
+
+    def _after_set(self, outcome: SetOutcome, at: float) -> None:
+        """End the set at ``at`` (the time it counted then) and go on to what follows."""
+        step = self.step
+        assert step.side is not None
+        self._record_set(outcome, self.step_elapsed(at))
+        self._go_on(self.plan.after_set(step, outcome, self._side(step.side).cap), at)
+
+    def _answer(self, choice: Answer, at: float) -> None:
+        step = self.step
+        assert step.side is not None
+        self._go_on(self.plan.after_answer(step, choice, self._side(step.side).cap), at)
+
+    def _give_reason(self, reason: StopReason, at: float) -> None:
+        step = self.step
+        assert step.side is not None
+        self._record_stop(reason)
+        self._go_on([self.plan.stop_advice(step.side, step.level, reason)], at)
+
+    def _record_stop(self, reason: StopReason) -> None:
+        step = self.step
+        assert step.side is not None
+        stop = StopEvent(step.side, step.level, self._side(step.side).stop_breath, reason)
+        self.stops.append(stop)
+        self._emit(StopRecorded(stop))
+
+    def _go_on(self, added: list[Step], at: float) -> None:
+        """Put ``added`` next and begin the first of them at ``at``."""
+        index = self._current.index + 1
+        self.steps[index:index] = added
+        self._advance(at)
+
+    def _drop_pending(self, side: Side) -> None:
+        """Forget what was to come on ``side`` before its after-rating."""
+        start = end = self._current.index + 1
+        while end < len(self.steps):
+            step = self.steps[end]
+            if step.side != side or step.stretch is not None or step.moment == "after":
+                break
+            end += 1
+        del self.steps[start:end]
+
+    def _close(self, at: float) -> None:
+        """The current step is over: its time on the tool counts toward its side's limit."""
+        step = self.step
+        if step.pressure and step.side is not None:
+            self._side(step.side).pressure_s += self._current.time.active(at)
+
     def _begin(self, index: int, at: float) -> None:
-        self._current = _Current(index, at)
+        self._current = _Current(index, StepTime(at))
         step = self.steps[index]
         self._emit(StepStarted(index, step))
         if step.kind is StepKind.DONE:
@@ -363,15 +473,15 @@ class SessionEngine:
             self._emit(SessionFinished(completed=True))
 
     def _advance(self, at: float) -> None:
+        self._close(at)
         self._begin(self._current.index + 1, at)
 
-    def _record_set(self, outcome: SetOutcome, breaths_done: int, active: float) -> None:
+    def _record_set(self, outcome: SetOutcome, active: float) -> None:
         step = self.step
         assert step.side is not None
+        breaths_done = pace(self.plan.pattern, step.breaths, active).breaths_done
         released = self._current.released
-        paused = self._current.paused_total
-        if self._paused_since is not None:
-            paused += self.clock.now() - self._paused_since
+        paused = self._current.time.paused_for(self.clock.now())
         variant = self.plan.position.variants[step.level - 1].name if step.level else "Base set"
         result = SetResult(
             side=step.side,

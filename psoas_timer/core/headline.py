@@ -28,6 +28,7 @@ from enum import Enum
 from statistics import fmean
 from typing import Final
 
+from psoas_timer.core.i18n import _, decimal, ngettext
 from psoas_timer.core.progress import (
     MEANINGFUL_DROP_POINTS,
     MEANINGFUL_DROP_TENTHS,
@@ -42,14 +43,21 @@ MIN_DAYS: Final = 14
 #: Each end of the comparison averages at least this many ratings.
 MIN_WINDOW: Final = 3
 
-THRESHOLD_TEXT: Final = f"≥{MEANINGFUL_DROP_POINTS} points or ≥{MEANINGFUL_DROP_TENTHS * 10} %"
+
+def threshold_text() -> str:
+    """What counts as a meaningful change, in the person's language."""
+    return _("≥{points} points or ≥{percent} %").format(
+        points=MEANINGFUL_DROP_POINTS, percent=MEANINGFUL_DROP_TENTHS * 10
+    )
 
 
-RULE_TEXT: Final = (
-    "How this is judged: the average of the first and the last quarter of your before ratings "
-    f"in the range (at least {MIN_WINDOW} each) are compared; a change of {THRESHOLD_TEXT} "
-    f"counts. It needs at least {MIN_SESSIONS} rated sessions over {MIN_DAYS} days or more."
-)
+def rule_text() -> str:
+    """How the headline is judged, in one paragraph."""
+    return _(
+        "How this is judged: the average of the first and the last quarter of your before "
+        "ratings in the range (at least {window} each) are compared; a change of {threshold} "
+        "counts. It needs at least {sessions} rated sessions over {days} days or more."
+    ).format(window=MIN_WINDOW, threshold=threshold_text(), sessions=MIN_SESSIONS, days=MIN_DAYS)
 
 
 def side_summary(progress: SideProgress) -> str:
@@ -59,15 +67,26 @@ def side_summary(progress: SideProgress) -> str:
         hits = sum(c.meaningful for c in progress.changes)
         mean = fmean(c.drop for c in progress.changes)
         parts.append(
-            f"within-session drop {mean:.1f} on average; "
-            f"meaningful drop in {hits} of {len(progress.changes)} sessions"
+            ngettext(
+                # "1 of 1 sessions": the count is of sessions, whatever their number.
+                "within-session drop {mean} on average; meaningful drop in {hits} of {n} sessions",
+                "within-session drop {mean} on average; meaningful drop in {hits} of {n} sessions",
+                len(progress.changes),
+            ).format(mean=decimal(mean), hits=hits, n=len(progress.changes))
         )
     if progress.carry_over:
         mean = fmean(c.value for c in progress.carry_over)
-        parts.append(f"carry-over {mean:+.1f} on average ({len(progress.carry_over)} measured)")
+        parts.append(
+            _("carry-over {mean} on average ({n} measured)").format(
+                mean=decimal(mean, sign=True),
+                n=len(progress.carry_over),
+            )
+        )
     if not parts and progress.before:
-        parts.append(f"latest before rating {progress.before[-1].value:.0f}")
-    return " · ".join(parts) if parts else "No ratings in this range."
+        parts.append(
+            _("latest before rating {value}").format(value=decimal(progress.before[-1].value, 0))
+        )
+    return " · ".join(parts) if parts else _("No ratings in this range.")
 
 
 class Verdict(Enum):
@@ -132,33 +151,51 @@ def headline(before: Sequence[DayValue]) -> Headline:
 def span_text(days: int) -> str:
     """'5 days', '8 weeks', '14 months': the span of a range in the unit people use for it."""
     if days < 14:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("{n} day", "{n} days", days).format(n=days)
     if days < 7 * 26:
         weeks = round(days / 7)
-        return f"{weeks} weeks"
+        return ngettext("{n} week", "{n} weeks", weeks).format(n=weeks)
     months = round(days / 30.44)
-    return f"{months} months"
+    return ngettext("{n} month", "{n} months", months).format(n=months)
 
 
-def headline_text(side_name: str, result: Headline) -> str:
-    """The headline in plain words, e.g. 'Left: starting tenderness 6.1 → 3.4 over 8 weeks — …'."""
+def headline_text(side: str, result: Headline) -> str:
+    """The headline in plain words, e.g. 'Left: starting tenderness 6.1 → 3.4 over 8 weeks — …'.
+
+    ``side`` is ``"left"`` or ``"right"``.
+    """
+    side_name = {"left": _("Left"), "right": _("Right")}.get(side, side)
     if result.verdict is Verdict.NOT_ENOUGH:
         if result.sessions >= MIN_SESSIONS:
-            return (
-                f"{side_name}: not enough time yet — {result.sessions} rated sessions over "
-                f"{span_text(result.days)}; the trend needs at least {MIN_DAYS} days."
+            return _(
+                "{side}: not enough time yet — {sessions} rated sessions over {span}; the trend "
+                "needs at least {days} days."
+            ).format(
+                side=side_name, sessions=result.sessions, span=span_text(result.days), days=MIN_DAYS
             )
-        return (
-            f"{side_name}: not enough sessions yet — {result.sessions} with a before rating; "
-            f"the trend needs at least {MIN_SESSIONS} over {MIN_DAYS} days or more."
-        )
+        return ngettext(
+            "{side}: not enough sessions yet — {sessions} with a before rating; the trend needs "
+            "at least {minimum} over {days} days or more.",
+            "{side}: not enough sessions yet — {sessions} with a before rating; the trend needs "
+            "at least {minimum} over {days} days or more.",
+            result.sessions,
+        ).format(side=side_name, sessions=result.sessions, minimum=MIN_SESSIONS, days=MIN_DAYS)
     assert result.first_mean is not None and result.last_mean is not None
-    trend = (
-        f"{side_name}: starting tenderness {result.first_mean:.1f} → {result.last_mean:.1f} "
-        f"over {span_text(result.days)}"
+    trend = _("{side}: starting tenderness {first} → {last} over {span}").format(
+        side=side_name,
+        first=decimal(result.first_mean),
+        last=decimal(result.last_mean),
+        span=span_text(result.days),
     )
+    threshold = threshold_text()
     if result.verdict is Verdict.IMPROVED:
-        return f"{trend} — a meaningful improvement ({THRESHOLD_TEXT})."
+        return _("{trend} — a meaningful improvement ({threshold}).").format(
+            trend=trend, threshold=threshold
+        )
     if result.verdict is Verdict.WORSE:
-        return f"{trend} — it has risen by a meaningful amount ({THRESHOLD_TEXT})."
-    return f"{trend} — no clear change (a meaningful change is {THRESHOLD_TEXT})."
+        return _("{trend} — it has risen by a meaningful amount ({threshold}).").format(
+            trend=trend, threshold=threshold
+        )
+    return _("{trend} — no clear change (a meaningful change is {threshold}).").format(
+        trend=trend, threshold=threshold
+    )

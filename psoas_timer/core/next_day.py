@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.vocab import NextDay
 
 ASK_FROM: Final = timedelta(hours=12)
 ASK_UNTIL: Final = timedelta(hours=72)
 
 FEELING_TEXT: Final[dict[NextDay, str]] = {
-    "better": "Better",
-    "same": "The same",
-    "worse": "Worse",
+    "better": N_("Better"),
+    "same": N_("The same"),
+    "worse": N_("Worse"),
 }
 
 
@@ -55,8 +56,9 @@ def is_due(last: LastSession | None, now: datetime) -> bool:
 def check_text(feeling: NextDay | None, lasting_soreness: bool | None) -> str:
     """A stored check in a few words, for the history and the report."""
     if feeling is None:
-        return "not answered"
-    text = FEELING_TEXT[feeling]
+        return _("not answered")
+    text = _(FEELING_TEXT[feeling])
     if lasting_soreness is None:
         return text
-    return f"{text}, {'lasting soreness' if lasting_soreness else 'no lasting soreness'}"
+    soreness = _("lasting soreness") if lasting_soreness else _("no lasting soreness")
+    return f"{text}, {soreness}"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.vocab import BREATHS_LIMITS
 
 
@@ -25,11 +26,11 @@ class Phase(Enum):
     @property
     def word(self) -> str:
         return {
-            Phase.INHALE: "Inhale",
-            Phase.HOLD_IN: "Hold",
-            Phase.EXHALE: "Exhale",
-            Phase.HOLD_OUT: "Hold",
-            Phase.DONE: "Done",
+            Phase.INHALE: _("Inhale"),
+            Phase.HOLD_IN: _("Hold"),
+            Phase.EXHALE: _("Exhale"),
+            Phase.HOLD_OUT: _("Hold"),
+            Phase.DONE: _("Done"),
         }[self]
 
 

@@ -30,7 +30,8 @@ from enum import Enum
 from operator import itemgetter
 from typing import NamedTuple
 
-from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side
+from psoas_timer.core.i18n import N_, _
+from psoas_timer.core.vocab import SIDE_VALUES, NextDay, Side, StopReason
 
 #: A drop of this many points on the 0-10 scale counts as a meaningful change.
 MEANINGFUL_DROP_POINTS = 2
@@ -46,15 +47,25 @@ WEEKLY_ABOVE_DAYS = 400
 CARRY_OVER_MAX_DAYS = 14
 
 #: The two measures in one sentence each, as the page and the report explain them.
-DROP_TEXT = (
+DROP_TEXT = N_(
     "Within-session drop: the before rating minus the after rating of the same session; "
     "tenderness right after pressure nearly always eases a little, so this alone proves little."
 )
-CARRY_TEXT = (
+CARRY_TEXT = N_(
     "Carry-over: a session's after rating minus the next session's before rating on that side "
-    f"(within {CARRY_OVER_MAX_DAYS} days); 0 means the relief held until next time, −2 that two "
+    "(within {days} days); 0 means the relief held until next time, −2 that two "
     "points came back."
 )
+
+
+def drop_text() -> str:
+    """What the within-session drop measures, in the language in use."""
+    return _(DROP_TEXT)
+
+
+def carry_text() -> str:
+    """What carry-over measures, in the language in use."""
+    return _(CARRY_TEXT).format(days=CARRY_OVER_MAX_DAYS)
 
 
 # A log's worth of these is made on every load of the progress page, so they are
@@ -93,6 +104,8 @@ class ProgressSession(NamedTuple):
     #: bruising or soreness lasted more than a day. ``None`` when not answered.
     next_day: NextDay | None = None
     lasting_soreness: bool | None = None
+    #: Each time Stop was pressed: on which side, and why, in order.
+    stops: tuple[tuple[Side, StopReason], ...] = ()
 
     def side(self, side: Side) -> SideResult | None:
         return self.left if side == "left" else self.right

@@ -15,18 +15,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final, Literal, get_args
 
+from psoas_timer.core.i18n import N_, _
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 #: In calendar order, Monday first, as ``date.weekday()`` counts them.
 WEEKDAYS: Final[tuple[Weekday, ...]] = get_args(Weekday)
+#: Marked for translation; shown through ``_()``.
 WEEKDAY_NAMES: Final = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
 )
+WEEKDAY_SHORT: Final = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 DEFAULT_DAYS: Final[tuple[Weekday, ...]] = ("mon", "wed", "fri")
 DEFAULT_TIME: Final = "19:00"
 _TIME: Final = re.compile(r"(\d{2}):(\d{2})")
@@ -93,11 +97,14 @@ class WeeklyPlan:
 
     def describe(self) -> str:
         """ "Mon, Wed and Fri at 19:00"."""
-        names = [WEEKDAY_NAMES[WEEKDAYS.index(day)][:3] for day in self.days]
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        names = [_(WEEKDAY_SHORT[WEEKDAYS.index(day)]) for day in self.days]
+        if len(names) == 1:
+            listed = names[0]
+        else:
+            listed = _("{days} and {last}").format(days=", ".join(names[:-1]), last=names[-1])
         if len(names) == 7:
-            listed = "Every day"
-        return f"{listed} at {format_time(self.at)}"
+            listed = _("Every day")
+        return _("{days} at {time}").format(days=listed, time=format_time(self.at))
 
 
 def _local(naive: datetime, tz: tzinfo | None) -> datetime:
@@ -124,14 +131,14 @@ def due_today(plan: WeeklyPlan, now: datetime, done_today: bool, tz: tzinfo | No
 def plan_line(plan: WeeklyPlan, now: datetime, done_today: bool, tz: tzinfo | None = None) -> str:
     """The picker's one line: "Due today (19:00)" or "Next: Wednesday 19:00"."""
     if due_today(plan, now, done_today, tz):
-        return f"Due today ({format_time(plan.at)})"
+        return _("Due today ({time})").format(time=format_time(plan.at))
     today = local_day(now, tz)
     # Done today, or today is no planned day: the next one from tomorrow on.
     after = max(now, next_midnight(now, tz)) if plan.on(today) else now
     due = plan.next_due(after, tz)
     day = local_day(due, tz)
-    when = "tomorrow" if day == today + timedelta(days=1) else WEEKDAY_NAMES[day.weekday()]
-    return f"Next: {when} {format_time(plan.at)}"
+    when = _("tomorrow") if day == today + timedelta(days=1) else _(WEEKDAY_NAMES[day.weekday()])
+    return _("Next: {day} {time}").format(day=when, time=format_time(plan.at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +159,24 @@ def tighter_side_line(last: BeforeRatings | None) -> str | None:
     left, right = last.left, last.right
     if left is not None and right is not None:
         if left == right:
-            return f"Last time both sides were equally tender ({left} vs {right})"
-        side, high, low = ("left", left, right) if left > right else ("right", right, left)
-        return f"Last time your {side} side was tighter ({high} vs {low})"
-    side, value = ("left", left) if left is not None else ("right", right)
+            return _("Last time both sides were equally tender ({left} vs {right})").format(
+                left=left, right=right
+            )
+        if left > right:
+            text = _("Last time your left side was tighter ({high} vs {low})")
+            return text.format(high=left, low=right)
+        text = _("Last time your right side was tighter ({high} vs {low})")
+        return text.format(high=right, low=left)
     if len(last.sides) == 1:
-        return f"Last time you worked only your {side} side (rated {value} before)"
-    return f"Last time only your {side} side was rated before ({value}): nothing to compare"
+        if left is not None:
+            text = _("Last time you worked only your left side (rated {value} before)")
+        else:
+            text = _("Last time you worked only your right side (rated {value} before)")
+    elif left is not None:
+        text = _("Last time only your left side was rated before ({value}): nothing to compare")
+    else:
+        text = _("Last time only your right side was rated before ({value}): nothing to compare")
+    return text.format(value=left if left is not None else right)
 
 
 def last_rated(sessions: Iterable[BeforeRatings]) -> BeforeRatings | None:

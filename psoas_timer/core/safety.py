@@ -8,9 +8,12 @@ A test keeps the two copies word for word the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from psoas_timer.core.i18n import N_
 from psoas_timer.core.units import floor_distances
+from psoas_timer.core.vocab import StopReason
 
 # The aorta divides just below the navel and the common iliac arteries fan out
 # from there; 5 cm (about three finger-widths) from the navel to the tool's
@@ -38,6 +41,12 @@ class Safety:
     urgent: tuple[str, ...]
     disclaimer: str
     during_set: str
+    # What to do after Stop, for each reason a person can give.
+    stop_advice: Mapping[StopReason, str]
+
+    def advice(self, reason: StopReason) -> str:
+        """What to do after a stop for ``reason``; the general advice when none was given."""
+        return self.stop_advice.get(reason) or self.stop_advice["other"]
 
 
 def floor_problem(text: str) -> str | None:
@@ -65,11 +74,16 @@ def floor_problem(text: str) -> str | None:
 
 # Shown beside a user's own tool, whose text the app did not write.
 STANDARD_CAUTIONS = (
-    "If you feel a pulse under the tool, move it away at once.",
-    f"Keep it {NAVEL_FLOOR}, and above the crease of your groin.",
-    "Stop at once if you feel sharp, shooting or electric pain, or numbness or tingling "
-    "in the groin or thigh.",
-    "Keep the pressure tolerable, never above about 7 out of 10.",
+    N_("If you feel a pulse under the tool, move it away at once."),
+    N_(
+        "Keep it at least {cm:5} from your navel to the tool's nearest edge (about three "
+        "finger-widths), and above the crease of your groin."
+    ),
+    N_(
+        "Stop at once if you feel sharp, shooting or electric pain, or numbness or tingling "
+        "in the groin or thigh."
+    ),
+    N_("Keep the pressure tolerable, never above about 7 out of 10."),
 )
 
 
@@ -124,4 +138,31 @@ BUILTIN_SAFETY = Safety(
         "start."
     ),
     during_set="Feel a pulse, tingling or sharp pain? Stop and move the tool.",
+    stop_advice={
+        "pulse": (
+            "Move the tool away from the pulse now and do not press on that spot again. The "
+            "main artery divides near the navel and the large leg vessels run along the groin "
+            "crease, so choose a spot further out next time, or leave it for today. A lump in "
+            "your belly that pulses needs urgent care."
+        ),
+        "tingling": (
+            "Come off the tool and let the feeling fade. Tingling or numbness in the groin or "
+            "thigh means a nerve is being pressed. Next time use less pressure, a little higher "
+            "or further out. If it has not faded within a few minutes, or it keeps coming back, "
+            "ask a doctor."
+        ),
+        "sharp_pain": (
+            "Come off the tool slowly. Sharp, shooting or electric pain is not the ache of a "
+            "tight muscle, so leave that spot alone for today. If the pain stays or gets worse, "
+            "ask a doctor."
+        ),
+        "dizzy": (
+            "Come off the tool, lie still and breathe normally until it passes, then sit up "
+            "slowly. If you feel faint or sick again, stop for today."
+        ),
+        "other": (
+            "Come off the tool and rest for a moment. Go on only if it feels right, with less "
+            "pressure. When in doubt, leave it for today and ask a health professional."
+        ),
+    },
 )

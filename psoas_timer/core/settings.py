@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, get_args
 
 from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME, CueTheme
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import available_languages, clean_language
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.plan import PlanOptions
@@ -32,11 +33,19 @@ from psoas_timer.core.vocab import (
     COUNTDOWN_LIMITS,
     DEFAULT_BREATHS,
     DEFAULT_COUNTDOWN,
+    DEFAULT_PRESSURE_MINUTES,
     DEFAULT_TRANSITION,
+    PRESSURE_MINUTES_LIMITS,
     SIDES_VALUES,
     TRANSITION_LIMITS,
     Bounds,
     Sides,
+)
+from psoas_timer.core.voices import (
+    DEFAULT_VOICE_RATE,
+    locale_problem,
+    name_problem,
+    rate_problem,
 )
 
 Theme = Literal["system", "light", "dark"]
@@ -90,6 +99,15 @@ class Settings:
     reminder_days: tuple[Weekday, ...] = DEFAULT_DAYS
     reminder_time: str = DEFAULT_TIME
     cue_theme: CueTheme = DEFAULT_CUE_THEME  # which set of breath sounds (core/cue_sounds.py)
+    # Off: "More pressure?" waits for an answer. On: it goes on by itself after a countdown.
+    hands_free: bool = False
+    pressure_minutes: int = DEFAULT_PRESSURE_MINUTES  # per side, before "come off the tool"
+    #: "" follows the system (core/i18n.py); else a language the app has, such as "de".
+    language: str = ""
+    # Empty: the plain voice for the language of the text (core/voices.py).
+    voice_name: str = ""
+    voice_locale: str = ""  # empty: the language of the text itself
+    voice_rate: float = DEFAULT_VOICE_RATE
 
     def __post_init__(self) -> None:
         self.pattern  # noqa: B018  (validates the breath timings)
@@ -97,14 +115,40 @@ class Settings:
         _check_int("countdown", self.countdown, COUNTDOWN_LIMITS)
         _check_int("transition", self.transition, TRANSITION_LIMITS)
         _check_int("volume", self.volume, VOLUME_LIMITS)
+        _check_int("pressure_minutes", self.pressure_minutes, PRESSURE_MINUTES_LIMITS)
         _check_choice("sides", self.sides, SIDES_VALUES)
         _check_choice("theme", self.theme, get_args(Theme))
         _check_choice("units", self.units, get_args(Units))
         _check_choice("cue_theme", self.cue_theme, tuple(CUE_THEMES))
-        for name in ("stretches", "sound", "voice", "floor_mode", "safety_acknowledged"):
+        if self.language != clean_language(self.language):
+            raise SettingsError(
+                f"expected one of {', '.join(available_languages())} or nothing, "
+                f"got {self.language!r}",
+                "language",
+            )
+        for name in (
+            "stretches",
+            "sound",
+            "voice",
+            "floor_mode",
+            "safety_acknowledged",
+            "hands_free",
+        ):
             if not isinstance(getattr(self, name), bool):
                 raise SettingsError("expected true or false", name)
         self._check_reminders()
+        self._check_voice()
+
+    def _check_voice(self) -> None:
+        for name, problem in (
+            ("voice_name", name_problem(self.voice_name)),
+            ("voice_locale", locale_problem(self.voice_locale)),
+            ("voice_rate", rate_problem(self.voice_rate)),
+        ):
+            if problem is not None:
+                raise SettingsError(problem, name)
+        # A file may hold 0 for 0.0; kept a float so equal settings compare equal.
+        object.__setattr__(self, "voice_rate", round(float(self.voice_rate), 2))
 
     def _check_reminders(self) -> None:
         if not isinstance(self.reminders, bool):
@@ -136,6 +180,9 @@ class Settings:
             countdown=float(self.countdown),
             transition=float(self.transition),
             stretches=self.stretches,
+            units=self.units,
+            hands_free=self.hands_free,
+            pressure_minutes=self.pressure_minutes,
         )
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -160,7 +207,7 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
 #: A settings file is well under 1 KB; anything this big is not one.
 SETTINGS_MAX_BYTES: Final = 64 * 1024
 _PATTERN_FIELDS: Final = ("inhale", "hold_in", "exhale", "hold_out")
-_WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume")
+_WHOLE_FIELDS: Final = ("breaths", "countdown", "transition", "volume", "pressure_minutes")
 
 
 def _short(text: str, limit: int = 160) -> str:

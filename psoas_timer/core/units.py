@@ -7,17 +7,32 @@ import math
 import re
 from typing import Literal
 
+from psoas_timer.core.i18n import _, decimal
+
 Units = Literal["cm", "in"]
 DISTANCE = re.compile(r"\{cm:(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\}")
-# A distance right after "at least" is a safety floor (see assets/catalog/SCHEMA.md).
-FLOOR_LEAD = re.compile(r"\bat\s+least\s+$", re.IGNORECASE)
 CM_PER_INCH = 2.54
 # Countries that still measure the body in inches.
 _IMPERIAL_TERRITORIES = {"US", "LR", "MM"}
 
 
 def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return decimal(value, 1, trim=True)
+
+
+def _floor_lead() -> re.Pattern[str]:
+    """A distance right after "at least" is a safety floor (see assets/catalog/SCHEMA.md)."""
+    # A translation says "at least" in its own words, and its floors must still
+    # round up in inches: the translated words count as well as the English.
+    words = [r"at\s+least"]
+    translated = _("at least").strip()
+    if translated and translated != "at least":
+        words.append(r"\s+".join(re.escape(word) for word in translated.split()))
+    return re.compile(rf"\b(?:{'|'.join(words)})\s+$", re.IGNORECASE)
+
+
+def _about() -> str:
+    return _("about")
 
 
 def _inches(cm: float, floor: bool = False) -> float:
@@ -36,15 +51,22 @@ def format_distance(low_cm: float, high_cm: float | None, units: Units, floor: b
     else:
         low, high = low_cm, high_cm
     if high is None:
-        return f"{_number(low)} {units}"
-    if high == low:
+        shown = _number(low)
+    elif high == low:
         # Two ends that round to one number are still a range, not an exact figure.
-        return f"about {_number(low)} {units}"
-    return f"{_number(low)}–{_number(high)} {units}"
+        shown = f"{_about()} {_number(low)}"
+    else:
+        shown = f"{_number(low)}–{_number(high)}"
+    return _in_units(shown, units)
+
+
+def _in_units(distance: str, units: Units) -> str:
+    """``distance`` followed by the unit's abbreviation ("Zoll" for inches in German)."""
+    return (_("{distance} cm") if units == "cm" else _("{distance} in")).format(distance=distance)
 
 
 def _is_floor(text: str, match: re.Match[str]) -> bool:
-    return FLOOR_LEAD.search(text, 0, match.start()) is not None
+    return _floor_lead().search(text, 0, match.start()) is not None
 
 
 def render_distances(text: str, units: Units) -> str:
@@ -58,8 +80,11 @@ def render_distances(text: str, units: Units) -> str:
             units,
             floor=_is_floor(text, match),
         )
-        if text[: match.start()].lower().endswith("about "):
-            shown = shown.removeprefix("about ")
+        about = f"{_about()} "
+        before = text[: match.start()].lower()
+        # The text's own "about" stands, in English (a person's own tool) or translated.
+        if before.endswith(("about ", about.lower())):
+            shown = shown.replace(about, "", 1)
         return shown
 
     return DISTANCE.sub(replace, text)

@@ -1,6 +1,6 @@
 """The words every layer shares, each written down once.
 
-Sides, moments, set outcomes and session statuses are what the engine emits,
+Sides, moments, set outcomes, stop reasons and session statuses are what the engine emits,
 the store keeps and the export writes; the rating scale and the limits of a
 session are checked by the engine, the plan, the settings, the store and the
 importer alike. A new side or outcome is added here and nowhere else: the
@@ -15,13 +15,24 @@ Side = Literal["left", "right"]
 #: The sides a session covers.
 Sides = Literal["left", "right", "both"]
 Moment = Literal["before", "after"]
-SetOutcome = Literal["completed", "backed_off", "ended_early", "skipped"]
+#: How a set ended: it ran its breaths; it was left for an easier level (backed_off),
+#: for the next step (skipped) or with the session (ended_early); the muscle let go
+#: and the set ended with that breath (released); the per-side limit on time under
+#: pressure was reached (time_limit); or Stop was pressed (stopped).
+SetOutcome = Literal[
+    "completed", "backed_off", "ended_early", "skipped", "released", "time_limit", "stopped"
+]
+#: Why a set was stopped, as the person answered (1-5), or not_given.
+StopReason = Literal["pulse", "tingling", "sharp_pain", "dizzy", "other", "not_given"]
 SessionStatus = Literal["running", "completed", "ended_early", "interrupted"]
 
 SIDE_VALUES: Final[tuple[Side, ...]] = get_args(Side)
 SIDES_VALUES: Final[tuple[Sides, ...]] = get_args(Sides)
 MOMENT_VALUES: Final[tuple[Moment, ...]] = get_args(Moment)
 OUTCOME_VALUES: Final[tuple[SetOutcome, ...]] = get_args(SetOutcome)
+STOP_REASON_VALUES: Final[tuple[StopReason, ...]] = get_args(StopReason)
+#: The reasons a person can choose, in the order of their number keys (1-5).
+STOP_REASON_CHOICES: Final[tuple[StopReason, ...]] = STOP_REASON_VALUES[:-1]
 STATUS_VALUES: Final[tuple[SessionStatus, ...]] = get_args(SessionStatus)
 
 
@@ -58,6 +69,13 @@ DEFAULT_COUNTDOWN: Final = 20
 #: Seconds of the pause between steps.
 TRANSITION_LIMITS: Final = Bounds(3, 30)
 DEFAULT_TRANSITION: Final = 8
+#: Minutes of pressure on one side before the app says to come off the tool.
+PRESSURE_MINUTES_LIMITS: Final = Bounds(2, 15)
+DEFAULT_PRESSURE_MINUTES: Final = 6
+#: Seconds the "More pressure?" question counts down for a hands-free user.
+HANDS_FREE_SECONDS: Final = 10
+#: Seconds between repeats of an instruction that waits for Enter.
+REMIND_SECONDS: Final = 30
 
 
 # -- the next-day check ------------------------------------------------------

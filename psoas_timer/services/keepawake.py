@@ -32,7 +32,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QObject, Qt
+import shiboken6
+from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QCoreApplication, QMetaObject, QObject, Qt
 from PySide6.QtDBus import (
     QDBusConnection,
     QDBusInterface,
@@ -205,12 +206,20 @@ class KeepAwake(QObject):
         An answer ``then`` cannot use (a service that describes its methods
         otherwise) ends the attempt through ``outcome`` rather than stalling it.
         """
-        watcher = QDBusPendingCallWatcher(bus.asyncCall(message, CALL_TIMEOUT_MS), self)
+        # The watcher belongs to the application, not to this object: its handler
+        # below holds this object, which would otherwise be deleted from inside the
+        # destructor of its own child (and so delete that child twice) when the
+        # handler was all that kept it.
+        watcher = QDBusPendingCallWatcher(
+            bus.asyncCall(message, CALL_TIMEOUT_MS), QCoreApplication.instance()
+        )
 
         def finished(done: QDBusPendingCallWatcher) -> None:
             reply = done.reply()
             # The pending call keeps its reply, and with it any descriptor it carries.
             done.deleteLater()
+            if not shiboken6.isValid(self):  # its owner was deleted while the call was out
+                return
             try:
                 then(reply)
             except Exception as exc:

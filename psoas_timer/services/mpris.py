@@ -47,7 +47,7 @@ from PySide6.QtGui import QGuiApplication
 
 from psoas_timer import APP_ID, APP_NAME
 from psoas_timer.core.engine import SessionEngine, State
-from psoas_timer.core.plan import StepKind, side_word
+from psoas_timer.core.plan import Step, StepKind
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class SessionControls:
             title=step_title(engine),
             step=engine.index,
             can_next=step.kind is not StepKind.DONE,
-            can_previous=step.is_pressure,
+            can_previous=_eases(step),
             position_s=engine.step_elapsed(),
         )
 
@@ -179,8 +179,15 @@ def step_title(engine: SessionEngine) -> str:
     current = engine.pace()
     if current is not None and not current.done:
         text = f"{text}, breath {current.breath} of {step.breaths}"
-    side = side_word(step.side)
+    side = engine.plan.where(step.side)
     return f"{side} — {text}" if side else text
+
+
+def _eases(step: Step) -> bool:
+    """Whether Previous does something here: backs off a level, pauses at the base
+    level, or at "More pressure?" comes off the tool (as the ← key does)."""
+    kinds = (StepKind.SET, StepKind.TRANSITION, StepKind.QUESTION)
+    return step.kind in kinds and step.side is not None and step.stretch is None
 
 
 def _metadata(now: NowPlaying) -> dict[str, Any]:

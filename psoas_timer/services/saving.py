@@ -262,6 +262,22 @@ class SaveService(QObject):
         store = self.queue.readable()
         return store.sets(session_id), store.ratings(session_id)
 
+    def previous_session(
+        self, tool_id: str, current: int | None
+    ) -> tuple[SessionSummary, list[SetRow]] | None:
+        """The last session with ``tool_id`` before the one logged as ``current``, and its sets."""
+        store = self.queue.readable()
+        until = store.session(current).started_at if current is not None else None
+        earlier = [
+            s
+            for s in store.sessions(tool_id=tool_id)
+            if s.id != current and (until is None or s.started_at <= until)
+        ]
+        if not earlier:
+            return None
+        last = earlier[-1]
+        return last, store.sets(last.id)
+
     def export_to(self, path: Path) -> int:
         """Export the whole log to ``path``; return the number of sessions."""
         return export_to_path(self.queue.readable(), path)

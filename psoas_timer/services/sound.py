@@ -128,6 +128,13 @@ _BACKEND = _BackendOpening()
 #: How long after the breath in the Test button plays the breath out: after the
 #: longest breath cue has ended, as in a set (the shortest breath is 2 s).
 PAIR_GAP_MS = 1800
+#: How long a cue takes from ``play()`` to its first sample reaching the output: the
+#: sound server's own latency, on top of when it is asked for. Qt tells it for no
+#: sound effect (``playingChanged`` comes within a millisecond of ``play()``, and a
+#: QAudioSink's buffer is its own stream's, not the effects'), so it is measured: the
+#: median of recordings of a PulseAudio null sink with Qt 6.11 (tests/ui/test_audio.py
+#: measures it again). A cue is asked for this much before its boundary.
+OUTPUT_LATENCY_S = 0.014
 #: Silence queued ahead in the stream that keeps the output open, and how often it is topped up.
 KEEP_OPEN_BUFFER_S = 0.5
 KEEP_OPEN_FEED_MS = 100
@@ -262,6 +269,11 @@ class CuePlayer(QObject):
     @property
     def available(self) -> bool:
         return bool(self._sets)
+
+    @property
+    def output_latency_s(self) -> float:
+        """How long before a boundary its cue is to be played; 0 while no cue is heard."""
+        return OUTPUT_LATENCY_S if self.available and not self._muted else 0.0
 
     @property
     def theme(self) -> CueTheme:

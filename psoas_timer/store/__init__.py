@@ -1,11 +1,19 @@
 """The session log (SQLite) and its CSV/JSON export and import.
 
 This is the store's public face: import from here, not from its modules.
-Side, Sides, Moment, SetOutcome, SessionStatus and NextDay are the words of
-:mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
+Side, Sides, Moment, SetOutcome, StopReason, SessionStatus and NextDay are the
+words of :mod:`psoas_timer.core.vocab`, offered here too for the store's callers.
 """
 
-from psoas_timer.core.vocab import Moment, NextDay, SessionStatus, SetOutcome, Side, Sides
+from psoas_timer.core.vocab import (
+    Moment,
+    NextDay,
+    SessionStatus,
+    SetOutcome,
+    Side,
+    Sides,
+    StopReason,
+)
 from psoas_timer.store.backup import (
     Backup,
     RestoreResult,
@@ -44,6 +52,8 @@ from psoas_timer.store.records import (
     SetRecord,
     SetRow,
     SideSummary,
+    StopLike,
+    StopRow,
     local_time,
 )
 from psoas_timer.store.schema import MIGRATIONS, SCHEMA_VERSION, Migration, migrate
@@ -81,6 +91,9 @@ __all__ = [
     "Side",
     "SideSummary",
     "Sides",
+    "StopLike",
+    "StopReason",
+    "StopRow",
     "Store",
     "StoreError",
     "StoreWriteError",

@@ -20,8 +20,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from psoas_timer.core.engine import SetResult
-from psoas_timer.core.plan import side_word
+from psoas_timer.core.events import SetResult, StopEvent
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase, where
+from psoas_timer.core.next_day import FEELING_TEXT
 from psoas_timer.store import (
     Moment,
     NextDay,
@@ -31,13 +33,16 @@ from psoas_timer.store import (
     SetRow,
     Side,
     Sides,
+    StopRow,
     Store,
     StoreError,
     StoreWriteError,
     import_file,
 )
 
-SavedKind = Literal["session", "set", "rating", "end", "edit", "delete", "restore", "import"]
+SavedKind = Literal[
+    "session", "set", "rating", "stop", "end", "edit", "delete", "restore", "import"
+]
 
 
 class LogUnavailableError(StoreError):
@@ -60,7 +65,7 @@ class SavedItem:
 
     ``kind`` is ``"session"`` (the session row was created), ``"set"``,
     ``"rating"``, ``"end"`` (the session was closed with ``status``),
-    ``"edit"`` (a rating or note changed later, an unfinished session closed),
+    ``"stop"``, ``"edit"`` (a rating or note changed later, an unfinished session closed),
     ``"delete"``, ``"restore"`` (a deletion undone) or ``"import"``. Fields
     that do not apply to the kind are ``None``.
     """
@@ -109,7 +114,7 @@ class Deletion:
 
 Write = Callable[[Store], SavedItem]
 #: The typed content of a session event (see the module's docstring).
-Payload = SetRow | Rating | tuple[SessionStatus, datetime] | None
+Payload = SetRow | Rating | StopRow | tuple[SessionStatus, datetime] | None
 
 
 @dataclass(eq=False)
@@ -142,7 +147,7 @@ def session_started(ref: SessionRef) -> PendingChange:
         ref.id = store.start_session(
             ref.tool_id, ref.position_id, ref.sides, ref.started_at, uuid=ref.uuid
         )
-        return SavedItem("session", ref.id, "session started")
+        return SavedItem("session", ref.id, _("session started"))
 
     record: dict[str, object] = {
         "change": "session started",
@@ -152,7 +157,7 @@ def session_started(ref: SessionRef) -> PendingChange:
         "position_id": ref.position_id,
         "sides": ref.sides,
     }
-    return PendingChange("session", "session started", record, write, ref)
+    return PendingChange("session", _("session started"), record, write, ref)
 
 
 _SET_FIELDS = (
@@ -186,8 +191,12 @@ def set_finished(ref: SessionRef, result: SetResult, at: datetime) -> PendingCha
         outcome=result.outcome,
         recorded_at=at,
     )
-    level = "base set" if result.level == 0 else f"extra pressure {result.level}"
-    what = f"{side_word(result.side).lower()}, {level}"
+    if result.level == 0:
+        what = _("{side}, base set").format(side=_side_words(result.side))
+    else:
+        what = _("{side}, extra pressure {level}").format(
+            side=_side_words(result.side), level=result.level
+        )
 
     def write(store: Store) -> SavedItem:
         set_id = store.record_set(ref.get(), result, at)
@@ -210,7 +219,9 @@ def set_finished(ref: SessionRef, result: SetResult, at: datetime) -> PendingCha
 def rating_given(
     ref: SessionRef, side: Side, moment: Moment, value: int, at: datetime
 ) -> PendingChange:
-    what = f"{side_word(side)} {moment}, {value}/10"
+    what = (
+        _("{side} before, {value}/10") if moment == "before" else _("{side} after, {value}/10")
+    ).format(side=where(side), value=value)
 
     def write(store: Store) -> SavedItem:
         store.record_rating(ref.get(), side, moment, value, at)
@@ -228,9 +239,34 @@ def rating_given(
     return PendingChange("rating", what, record, write, ref, payload=payload)
 
 
+def stop_recorded(ref: SessionRef, stop: StopEvent, at: datetime) -> PendingChange:
+    reason = stop_reason_phrase(stop.reason)
+    what = (
+        _("stop on the left side ({reason})")
+        if stop.side == "left"
+        else _("stop on the right side ({reason})")
+    ).format(reason=reason)
+
+    def write(store: Store) -> SavedItem:
+        store.record_stop(ref.get(), stop, at)
+        return SavedItem("stop", ref.get(), what, side=stop.side, level=stop.level)
+
+    record: dict[str, object] = {
+        "change": "stop",
+        "session_uuid": ref.uuid,
+        "side": stop.side,
+        "level": stop.level,
+        "breath": stop.breath,
+        "reason": stop.reason,
+        "recorded_at": stamp(at),
+    }
+    row = StopRow(0, 0, 0, stop.side, stop.level, stop.breath, stop.reason, at)
+    return PendingChange("stop", what, record, write, ref, payload=row)
+
+
 def session_ended(ref: SessionRef, completed: bool, at: datetime) -> PendingChange:
     status: SessionStatus = "completed" if completed else "ended_early"
-    what = "session complete" if completed else "session ended early"
+    what = _("session complete") if completed else _("session ended early")
 
     def write(store: Store) -> SavedItem:
         store.finish_session(ref.get(), status, at)
@@ -251,7 +287,11 @@ def session_ended(ref: SessionRef, completed: bool, at: datetime) -> PendingChan
 def rating_edited(
     session_id: int, side: Side, moment: Moment, value: int | None, at: datetime
 ) -> PendingChange:
-    what = f"{side} {moment} rating " + ("cleared" if value is None else f"{value}/10")
+    rating = _("{side} {moment} rating").format(
+        side=_("Left") if side == "left" else _("Right"),
+        moment=_("before") if moment == "before" else _("after"),
+    )
+    what = f"{rating} " + (_("cleared") if value is None else f"{value}/10")
 
     def write(store: Store) -> SavedItem:
         if value is None:
@@ -274,17 +314,17 @@ def rating_edited(
 def note_edited(session_id: int, text: str) -> PendingChange:
     def write(store: Store) -> SavedItem:
         store.set_note(session_id, text)
-        return SavedItem("edit", session_id, "note")
+        return SavedItem("edit", session_id, _("note"))
 
     record: dict[str, object] = {"change": "note edited", "session_id": session_id, "note": text}
-    return PendingChange("edit", "note", record, write)
+    return PendingChange("edit", _("note"), record, write)
 
 
 def next_day_answered(
     session_id: int, feeling: NextDay | None, lasting_soreness: bool | None, at: datetime
 ) -> PendingChange:
     """The next-day check of a session; no answers is "don't ask for this session"."""
-    what = "next-day check" + ("" if feeling is None else f" ({feeling})")
+    what = _("next-day check") + ("" if feeling is None else f" ({_(FEELING_TEXT[feeling])})")
 
     def write(store: Store) -> SavedItem:
         store.record_next_day(session_id, feeling, lasting_soreness, at)
@@ -305,7 +345,7 @@ def unfinished_closed(
 ) -> PendingChange:
     """The ratings given for a session the app lost, and its closing, in one transaction."""
     changes = dict(ratings)
-    what = "unfinished session closed"
+    what = _("unfinished session closed")
 
     def write(store: Store) -> SavedItem:
         with store.transaction("close the unfinished session"):
@@ -379,3 +419,8 @@ def file_imported(path: Path) -> PendingChange:
 
     record: dict[str, object] = {"change": "import", "file": str(path)}
     return PendingChange("import", f"import of {path.name}", record, write, may_wait=False)
+
+
+def _side_words(side: Side) -> str:
+    """A side inside a sentence: "left side"."""
+    return _("left side") if side == "left" else _("right side")

@@ -16,10 +16,11 @@ from psoas_timer.core.vocab import (
     RATING_MAX,
     RATING_MIN,
     SIDE_VALUES,
+    STOP_REASON_VALUES,
     Sides,
     sides_of,
 )
-from psoas_timer.store.records import SetLike
+from psoas_timer.store.records import SetLike, StopLike
 
 #: Length limits keep every export re-importable: Python's csv reader refuses
 #: fields over 128 KiB.
@@ -124,6 +125,24 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
             )
     if at is not None:
         seconds("released_at_s", at)
+    return problems
+
+
+def stop_problems(stop: StopLike, sides: Sides | None = None) -> list[tuple[str, str]]:
+    """Every ``(field, problem)`` of a stop, empty when it can be stored."""
+    problems: list[tuple[str, str]] = []
+    if stop.side not in SIDE_VALUES:
+        problems.append(("side", f"expected one of {choices(SIDE_VALUES)}, got {stop.side!r}"))
+    elif sides is not None and stop.side not in sides_of(sides):
+        problems.append(("side", f"the session covers the {sides} side only, got {stop.side!r}"))
+    if not is_whole(stop.level) or stop.level < 0:
+        problems.append(("level", f"expected a whole number ≥ 0, got {stop.level!r}"))
+    if stop.breath is not None and (not is_whole(stop.breath) or stop.breath < 1):
+        problems.append(("breath", f"expected nothing or a whole number ≥ 1, got {stop.breath!r}"))
+    if stop.reason not in STOP_REASON_VALUES:
+        problems.append(
+            ("reason", f"expected one of {choices(STOP_REASON_VALUES)}, got {stop.reason!r}")
+        )
     return problems
 
 

@@ -20,8 +20,17 @@ from psoas_timer.core.vocab import (
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
+    STOP_REASON_VALUES,
 )
-from psoas_timer.store import NextDayCheck, Rating, Session, SessionSnapshot, SetRow, StoreError
+from psoas_timer.store import (
+    NextDayCheck,
+    Rating,
+    Session,
+    SessionSnapshot,
+    SetRow,
+    StopRow,
+    StoreError,
+)
 from psoas_timer.store.changes import stamp
 from psoas_timer.store.checks import rating_problem
 
@@ -32,7 +41,7 @@ class JournalDamagedError(StoreError):
     """The journal holds something other than a whole journal of this app; ``str()`` says why."""
 
 
-def plain_record(row: Session | SetRow | Rating | NextDayCheck) -> dict[str, object]:
+def plain_record(row: Session | SetRow | Rating | NextDayCheck | StopRow) -> dict[str, object]:
     out: dict[str, object] = {}
     for field in fields(row):
         value = getattr(row, field.name)
@@ -46,6 +55,7 @@ def snapshot_record(snapshot: SessionSnapshot) -> dict[str, object]:
         "sets": [plain_record(row) for row in snapshot.sets],
         "ratings": [plain_record(row) for row in snapshot.ratings],
         "next_day": None if snapshot.next_day is None else plain_record(snapshot.next_day),
+        "stops": [plain_record(row) for row in snapshot.stops],
     }
 
 
@@ -200,4 +210,20 @@ def snapshot_from(f: Fields) -> SessionSnapshot:
             c.flag("lasting_soreness") if c.has("lasting_soreness") else None,
             c.time("recorded_at"),
         )
-    return SessionSnapshot(session, tuple(sets), tuple(ratings), check)
+    stops: list[StopRow] = []
+    # Journals written before stops were logged have none.
+    for n, item in enumerate(f.items("stops") if f.has("stops") else (), 1):
+        r = Fields(f"{f.where}, stop {n}", item)
+        stops.append(
+            StopRow(
+                id=r.whole("id"),
+                session_id=r.whole("session_id"),
+                seq=r.whole("seq"),
+                side=r.choice("side", SIDE_VALUES),
+                level=r.whole("level"),
+                breath=r.optional_whole("breath"),
+                reason=r.choice("reason", STOP_REASON_VALUES),
+                recorded_at=r.time("recorded_at"),
+            )
+        )
+    return SessionSnapshot(session, tuple(sets), tuple(ratings), check, tuple(stops))

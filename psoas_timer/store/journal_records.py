@@ -16,14 +16,15 @@ The journal (:mod:`psoas_timer.store.journal`) holds one JSON document::
 ``sessions`` describes every session a session event belongs to (``id`` is
 ``null`` while its start waits too). A deletion also carries its ``label``; a
 deletion undone carries the ``snapshot`` (``session``, ``sets``, ``ratings``,
-with the log's own columns) it puts back. A deletion still waiting together
+``next_day``, ``stops``, with the log's own columns) it puts back. A deletion still waiting together
 with its undoing is left out: the two together change nothing.
 
 Replaying must write each change exactly once, even when the journal is
 replayed twice (a replay cut short keeps the journal for the next start). So
 every rebuilt change first looks at the log: a session is found by its uuid,
 never by an id alone, a session start or a set already there is not written
-again, a deleted session that is gone stays gone, and one put back that is
+again (nor a stop logged with the same time and details), a deleted session
+that is gone stays gone, and one put back that is
 there already is not put back twice. Ratings, notes and ends are the same
 when written twice.
 """
@@ -34,13 +35,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Final
 
-from psoas_timer.core.engine import SetResult
+from psoas_timer.core.events import SetResult, StopEvent
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
     NEXT_DAY_VALUES,
     OUTCOME_VALUES,
     SIDE_VALUES,
     SIDES_VALUES,
+    STOP_REASON_VALUES,
     Moment,
     Side,
 )
@@ -66,9 +68,10 @@ from psoas_timer.store.changes import (
     session_started,
     set_finished,
     stamp,
+    stop_recorded,
     unfinished_closed,
 )
-from psoas_timer.store.checks import NOTE_MAX, check_text, set_problems
+from psoas_timer.store.checks import NOTE_MAX, check_text, set_problems, stop_problems
 from psoas_timer.store.journal_fields import (
     Fields,
     JournalDamagedError,
@@ -203,6 +206,7 @@ class _Rebuild:
             "session started": self._started,
             "set": self._set,
             "rating": self._rating,
+            "stop": self._stop,
             "session ended": self._ended,
             "rating edited": self._rating_edited,
             "note edited": self._note_edited,
@@ -314,6 +318,38 @@ class _Rebuild:
         side, moment = self._side_moment(f)
         change = rating_given(ref, side, moment, f.rating("value"), f.time("recorded_at"))
         return self._bound_write(change, ref)
+
+    def _stop(self, f: Fields) -> PendingChange:
+        ref = self._ref(f)
+        stop = StopEvent(
+            side=f.choice("side", SIDE_VALUES),
+            level=f.whole("level"),
+            breath=f.optional_whole("breath"),
+            reason=f.choice("reason", STOP_REASON_VALUES),
+        )
+        problems = stop_problems(stop, ref.sides)
+        if problems:
+            raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
+        at = f.time("recorded_at")
+        change = stop_recorded(ref, stop, at)
+        plain = change.write
+
+        def write(store: Store) -> SavedItem:
+            session_id = self._bind(store, ref)
+            same = (stop.side, stop.level, stop.breath, stop.reason, at)
+            for logged in store.stops(session_id):
+                if (
+                    logged.side,
+                    logged.level,
+                    logged.breath,
+                    logged.reason,
+                    logged.recorded_at,
+                ) == same:
+                    return SavedItem("stop", session_id, change.what, side=stop.side)
+            return plain(store)
+
+        change.write = write
+        return change
 
     def _ended(self, f: Fields) -> PendingChange:
         ref = self._ref(f)

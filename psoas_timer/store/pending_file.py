@@ -35,6 +35,9 @@ in UTC, ``null`` means "none":
 ``rating``
     ``session_uuid``, ``session_id``, ``side``, ``moment``, ``value``,
     ``recorded_at``.
+``stop``
+    ``session_uuid``, ``session_id``, and the stop columns of the export format
+    (``side``, ``level``, ``breath``, ``reason``, ``recorded_at``).
 ``session ended``
     ``session_uuid``, ``session_id``, ``status``, ``ended_at``.
 ``rating edited``
@@ -79,6 +82,7 @@ from psoas_timer.store import (
     SessionStatus,
     SetRow,
     Side,
+    StopRow,
     Store,
     StoreError,
     export_json,
@@ -140,6 +144,7 @@ def change_record(queue: SaveQueue, change: PendingChange) -> dict[str, object]:
 def _whole_sessions(changes: tuple[PendingChange, ...]) -> list[SessionSnapshot]:
     """The sessions whose start is still waiting, rebuilt from their waiting events."""
     sets: dict[int, list[SetRow]] = {}
+    stops: dict[int, list[StopRow]] = {}
     ratings: dict[int, dict[tuple[Side, Moment], Rating]] = {}
     ends: dict[int, tuple[SessionStatus, datetime | None]] = {}
     refs: dict[int, SessionRef] = {}
@@ -150,11 +155,13 @@ def _whole_sessions(changes: tuple[PendingChange, ...]) -> list[SessionSnapshot]
         key = id(ref)
         if change.kind == "session":
             refs[key] = ref
-            sets[key], ratings[key] = [], {}
+            sets[key], stops[key], ratings[key] = [], [], {}
         elif key not in refs:
             continue  # its start is in the log: it cannot be imported whole
         elif isinstance(change.payload, SetRow):
             sets[key].append(replace(change.payload, seq=len(sets[key]) + 1))
+        elif isinstance(change.payload, StopRow):
+            stops[key].append(replace(change.payload, seq=len(stops[key]) + 1))
         elif isinstance(change.payload, Rating):
             # Rated twice: the later rating replaces the earlier, as in the log.
             ratings[key][(change.payload.side, change.payload.moment)] = change.payload
@@ -178,7 +185,9 @@ def _whole_sessions(changes: tuple[PendingChange, ...]) -> list[SessionSnapshot]
             ratings[key].values(),
             key=lambda r: (_SIDE_ORDER[r.side], _MOMENT_ORDER[r.moment]),
         )
-        snapshots.append(SessionSnapshot(session, tuple(sets[key]), tuple(ordered)))
+        snapshots.append(
+            SessionSnapshot(session, tuple(sets[key]), tuple(ordered), stops=tuple(stops[key]))
+        )
     return snapshots
 
 

@@ -1,9 +1,11 @@
-"""The SQL behind the store's reads and bulk writes, and rows made back into records.
+"""The SQL behind the store's reads, and rows made back into records.
 
-The field names of :class:`Session`, :class:`SetRow`, :class:`Rating` and
-:class:`NextDayCheck` are their tables' column names. Every query that reads or writes whole records
-lists its columns from those fields, so a row arrives in field order by
-construction and becomes its record without reading any column by hand.
+The field names of :class:`Session`, :class:`SetRow`, :class:`Rating`,
+:class:`NextDayCheck` and :class:`StopRow` are their tables' column names.
+Every query that reads or writes whole records (the writes are in
+:mod:`psoas_timer.store.inserts`) lists its columns from those fields, so a
+row arrives in field order by construction and becomes its record without
+reading any column by hand.
 (Mapping rows by name through ``sqlite3.Row`` would say the same thing more
 slowly: it made exporting ten years of sets about half as slow again.)
 
@@ -14,20 +16,17 @@ columns; they unpack each row in the order of their ``SELECT``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import datetime, tzinfo
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, TypeVar
 
 from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession, SideResult
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.store.checks import check_choice
-from psoas_timer.store.errors import StoreError
 from psoas_timer.store.records import (
     EMPTY_SIDE,
-    ImportRecord,
-    MergeResult,
     NextDayCheck,
     Rating,
     Session,
@@ -35,21 +34,24 @@ from psoas_timer.store.records import (
     SessionSummary,
     SetRow,
     SideSummary,
+    StopRow,
     from_db_time,
     local_time,
     to_db_time,
 )
 
-_SESSION_FIELDS: Final = tuple(f.name for f in fields(Session))
-_SET_FIELDS: Final = tuple(f.name for f in fields(SetRow))
-_RATING_FIELDS: Final = tuple(f.name for f in fields(Rating))
-_NEXT_DAY_FIELDS: Final = tuple(f.name for f in fields(NextDayCheck))
+SESSION_FIELDS: Final = tuple(f.name for f in fields(Session))
+SET_FIELDS: Final = tuple(f.name for f in fields(SetRow))
+RATING_FIELDS: Final = tuple(f.name for f in fields(Rating))
+NEXT_DAY_FIELDS: Final = tuple(f.name for f in fields(NextDayCheck))
+STOP_FIELDS: Final = tuple(f.name for f in fields(StopRow))
 
-SESSION_COLUMNS: Final = ", ".join(f"s.{name}" for name in _SESSION_FIELDS)
-SET_COLUMNS: Final = ", ".join(_SET_FIELDS)
-RATING_COLUMNS: Final = ", ".join(_RATING_FIELDS)
+SESSION_COLUMNS: Final = ", ".join(f"s.{name}" for name in SESSION_FIELDS)
+SET_COLUMNS: Final = ", ".join(SET_FIELDS)
+RATING_COLUMNS: Final = ", ".join(RATING_FIELDS)
+STOP_COLUMNS: Final = ", ".join(STOP_FIELDS)
 RATING_ORDER: Final = "side, CASE moment WHEN 'before' THEN 0 ELSE 1 END"
-NEXT_DAY_COLUMNS: Final = ", ".join(_NEXT_DAY_FIELDS)
+NEXT_DAY_COLUMNS: Final = ", ".join(NEXT_DAY_FIELDS)
 # Each is one primary-key (or covering-index) lookup per session.
 _RATING_VALUES: Final = ", ".join(
     f"(SELECT value FROM ratings WHERE session_id = s.id AND side = '{side}' "
@@ -60,15 +62,6 @@ _RATING_VALUES: Final = ", ".join(
 _TIME_COLUMNS: Final = ("started_at", "ended_at", "recorded_at")
 
 _R = TypeVar("_R")
-
-
-def _insert_into(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-
-
-_INSERT_SESSION: Final = _insert_into("sessions", _SESSION_FIELDS)
-_INSERT_SET: Final = _insert_into("sets", _SET_FIELDS)
-_INSERT_RATING: Final = _insert_into("ratings", _RATING_FIELDS)
 
 
 def _record_maker(
@@ -88,11 +81,13 @@ def _record_maker(
 
 
 #: A row of ``SESSION_COLUMNS`` as a :class:`Session`.
-session_of: Final = _record_maker(Session, _SESSION_FIELDS)
+session_of: Final = _record_maker(Session, SESSION_FIELDS)
 #: A row of ``SET_COLUMNS`` as a :class:`SetRow`.
-set_of: Final = _record_maker(SetRow, _SET_FIELDS)
+set_of: Final = _record_maker(SetRow, SET_FIELDS)
 #: A row of ``RATING_COLUMNS`` as a :class:`Rating`.
-rating_of: Final = _record_maker(Rating, _RATING_FIELDS)
+rating_of: Final = _record_maker(Rating, RATING_FIELDS)
+#: A row of ``STOP_COLUMNS`` as a :class:`StopRow`.
+stop_of: Final = _record_maker(StopRow, STOP_FIELDS)
 
 
 def next_day_of(row: Sequence[Any]) -> NextDayCheck:
@@ -165,6 +160,11 @@ def select_summaries(
             params,
         )
     }
+    stops: dict[int, list[Any]] = {}
+    for session_id, reason in c.execute(
+        f"SELECT session_id, reason FROM stops {chosen} ORDER BY session_id, seq", params
+    ):
+        stops.setdefault(session_id, []).append(reason)
     no_sets = (0, None, None, 0, None, None)
     checks = select_next_day(c, clause, params)
     parse = from_db_time
@@ -213,6 +213,7 @@ def select_summaries(
                 left,
                 right,
                 checks.get(session_id),
+                tuple(stops.get(session_id, ())),
             )
         )
     return out
@@ -276,6 +277,11 @@ def select_progress(
         )
     }
     checks = select_next_day(c, clause, params)
+    stops: dict[int, list[tuple[str, str]]] = {}
+    for session_id, side, reason in c.execute(
+        f"SELECT session_id, side, reason FROM stops {chosen} ORDER BY session_id, seq", params
+    ):
+        stops.setdefault(session_id, []).append((side, reason))
     no_ratings = (None, None, None, None)
     no_sets = (None, None, None, None, None, None)
     out: list[ProgressSession] = []
@@ -314,6 +320,7 @@ def select_progress(
                     position_id,
                     None if check is None else check.feeling,
                     None if check is None else check.lasting_soreness,
+                    tuple(stops.get(session_id, ())),
                 ),
             )
         )
@@ -321,7 +328,7 @@ def select_progress(
 
 
 def select_snapshots(c: sqlite3.Connection) -> list[SessionSnapshot]:
-    """Every session with its sets and ratings, oldest first (ties by uuid)."""
+    """Every session with its sets, ratings and stops, oldest first (ties by uuid)."""
     sessions = [
         session_of(r)
         for r in c.execute(f"SELECT {SESSION_COLUMNS} FROM sessions s ORDER BY started_at, uuid")
@@ -335,143 +342,17 @@ def select_snapshots(c: sqlite3.Connection) -> list[SessionSnapshot]:
         rating = rating_of(r)
         ratings.setdefault(rating.session_id, []).append(rating)
     checks = select_next_day(c)
+    stops: dict[int, list[StopRow]] = {}
+    for r in c.execute(f"SELECT {STOP_COLUMNS} FROM stops ORDER BY session_id, seq"):
+        stop = stop_of(r)
+        stops.setdefault(stop.session_id, []).append(stop)
     return [
         SessionSnapshot(
-            s, tuple(sets.get(s.id, ())), tuple(ratings.get(s.id, ())), checks.get(s.id)
+            s,
+            tuple(sets.get(s.id, ())),
+            tuple(ratings.get(s.id, ())),
+            checks.get(s.id),
+            tuple(stops.get(s.id, ())),
         )
         for s in sessions
     ]
-
-
-def insert_session(c: sqlite3.Connection, s: Session, *, keep_id: bool) -> int:
-    """Write a session row; return its id (a new one unless ``keep_id``)."""
-    cur = c.execute(
-        _INSERT_SESSION,
-        (
-            s.id if keep_id else None,
-            s.uuid,
-            to_db_time(s.started_at),
-            None if s.ended_at is None else to_db_time(s.ended_at),
-            s.tool_id,
-            s.position_id,
-            s.sides,
-            s.status,
-            s.note,
-        ),
-    )
-    return cast(int, cur.lastrowid)
-
-
-def _set_values(t: SetRow, session_id: int, keep_id: bool) -> tuple[object, ...]:
-    return (
-        t.id if keep_id else None,
-        session_id,
-        t.seq,
-        t.side,
-        t.level,
-        t.variant_name,
-        t.breaths_planned,
-        t.breaths_done,
-        t.released_breath,
-        t.released_at_s,
-        t.duration_s,
-        t.paused_s,
-        t.outcome,
-        to_db_time(t.recorded_at),
-    )
-
-
-def _rating_values(r: Rating, session_id: int) -> tuple[object, ...]:
-    return (session_id, r.side, r.moment, r.value, to_db_time(r.recorded_at))
-
-
-class ChildBatch:
-    """Sets, ratings and next-day checks on their way into the log, a thousand at a time."""
-
-    SIZE: Final = 1000
-
-    def __init__(self, c: sqlite3.Connection) -> None:
-        self._c = c
-        self._sets: list[tuple[object, ...]] = []
-        self._ratings: list[tuple[object, ...]] = []
-        self.sets = self.ratings = self.checks = 0  # written or waiting
-
-    def add(self, session_id: int, value: SetRow | Rating | NextDayCheck) -> None:
-        if isinstance(value, SetRow):
-            self._sets.append(_set_values(value, session_id, False))
-            self.sets += 1
-        elif isinstance(value, Rating):
-            self._ratings.append(_rating_values(value, session_id))
-            self.ratings += 1
-        else:
-            # At most one a session: not worth a batch of their own.
-            insert_next_day(self._c, session_id, value)
-            self.checks += 1
-        if len(self._sets) + len(self._ratings) >= self.SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        self._c.executemany(_INSERT_SET, self._sets)
-        self._c.executemany(_INSERT_RATING, self._ratings)
-        self._sets.clear()
-        self._ratings.clear()
-
-
-def insert_snapshot(c: sqlite3.Connection, snap: SessionSnapshot, *, keep_ids: bool) -> None:
-    """Write a session with its sets, ratings and next-day check; new ids unless ``keep_ids``."""
-    session_id = insert_session(c, snap.session, keep_id=keep_ids)
-    c.executemany(_INSERT_SET, [_set_values(t, session_id, keep_ids) for t in snap.sets])
-    c.executemany(_INSERT_RATING, [_rating_values(r, session_id) for r in snap.ratings])
-    if snap.next_day is not None:
-        insert_next_day(c, session_id, snap.next_day)
-
-
-def merge_records(c: sqlite3.Connection, records: Iterable[ImportRecord]) -> MergeResult:
-    """Write what an import streams past; the caller holds the transaction.
-
-    A session whose uuid is already logged is skipped with everything of its
-    own; a set or rating that comes before its session waits for it.
-    """
-    added = skipped = 0
-    ids: dict[str, int | None] = {}  # uuid -> new id, or None when skipped
-    waiting: dict[str, list[SetRow | Rating | NextDayCheck]] = {}
-    batch = ChildBatch(c)
-    for item in records:
-        if isinstance(item, Session):
-            known = c.execute("SELECT 1 FROM sessions WHERE uuid = ?", (item.uuid,)).fetchone()
-            early = waiting.pop(item.uuid, [])
-            if known or item.uuid in ids:
-                ids[item.uuid] = None
-                skipped += 1
-                continue
-            session_id = ids[item.uuid] = insert_session(c, item, keep_id=False)
-            added += 1
-            for value in early:
-                batch.add(session_id, value)
-            continue
-        uuid, child = item
-        if uuid not in ids:
-            waiting.setdefault(uuid, []).append(child)
-        elif (found := ids[uuid]) is not None:
-            batch.add(found, child)
-    batch.flush()
-    if waiting:
-        raise StoreError(
-            f"Could not import: {sum(map(len, waiting.values()))} sets and ratings name a "
-            "session that is not there. Nothing was imported."
-        )
-    return MergeResult(added, skipped, batch.sets, batch.ratings, batch.checks)
-
-
-def insert_next_day(c: sqlite3.Connection, session_id: object, check: NextDayCheck) -> None:
-    """Store a session's next-day check, replacing any it had."""
-    sore = check.lasting_soreness
-    c.execute(
-        _insert_into("next_day_checks", _NEXT_DAY_FIELDS).replace("INSERT", "INSERT OR REPLACE", 1),
-        (
-            session_id,
-            check.feeling,
-            None if sore is None else int(sore),
-            to_db_time(check.recorded_at),
-        ),
-    )

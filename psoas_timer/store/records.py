@@ -17,6 +17,7 @@ from psoas_timer.core.vocab import (
     SetOutcome,
     Side,
     Sides,
+    StopReason,
     sides_of,
 )
 
@@ -96,8 +97,21 @@ class SetRecord:
     released_at_s: float | None = None
 
 
-# The fields of Session, SetRow, Rating and NextDayCheck are the columns of
-# their tables, in order: the queries list their columns from these fields
+class StopLike(Protocol):
+    """What :meth:`Store.record_stop` needs; the engine's ``StopEvent`` fits as it is."""
+
+    @property
+    def side(self) -> Side: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def breath(self) -> int | None: ...
+    @property
+    def reason(self) -> StopReason: ...
+
+
+# The fields of Session, SetRow, Rating, NextDayCheck and StopRow are the columns
+# of their tables, in order: the queries list their columns from these fields
 # (store.queries).
 
 
@@ -164,6 +178,20 @@ class NextDayCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class StopRow:
+    """Stop was pressed: on which side and level, in which breath of a set, and why."""
+
+    id: int
+    session_id: int
+    seq: int  # 1-based order among the session's stops
+    side: Side
+    level: int
+    breath: int | None  # the breath under way when a set was stopped; None outside a set
+    reason: StopReason
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSnapshot:
     """A session with everything hanging off it, in stored order.
 
@@ -175,6 +203,7 @@ class SessionSnapshot:
     sets: tuple[SetRow, ...]
     ratings: tuple[Rating, ...]
     next_day: NextDayCheck | None = None
+    stops: tuple[StopRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +233,7 @@ class SessionSummary:
     left: SideSummary
     right: SideSummary
     next_day: NextDayCheck | None = None
+    stops: tuple[StopReason, ...] = ()  # why each Stop was pressed, in order
 
     def side(self, side: Side) -> SideSummary:
         return self.left if side == "left" else self.right
@@ -223,9 +253,9 @@ class SessionSummary:
 
 
 #: What an import hands the store, in file order: a session, or a set or
-#: rating or next-day check with the uuid of its session (which may come later
+#: rating, stop or next-day check with the uuid of its session (which may come later
 #: in the file).
-ImportRecord = Session | tuple[str, SetRow | Rating | NextDayCheck]
+ImportRecord = Session | tuple[str, SetRow | Rating | NextDayCheck | StopRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +265,4 @@ class MergeResult:
     sets_added: int
     ratings_added: int
     next_day_checks_added: int = 0
+    stops_added: int = 0

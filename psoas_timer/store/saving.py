@@ -1,12 +1,13 @@
 """One owner for every write to the log, and the promise that nothing is dropped.
 
-Session events, rating and note edits, deletions and their undo, the choices
-made for an unfinished session, and imports all go through :class:`SaveQueue`,
-which writes them one at a time in the order they were made. A write that the
-disk refuses (full, read-only, or the log could not be opened at all) has
-rolled back, so the log is exactly as it was: the change stays in memory, in
-order, and is tried again when the injected :class:`RetryTimer` fires. Nothing
-is reported as saved until its transaction has committed.
+Session events (sets, ratings, stops, the end), rating and note edits,
+deletions and their undo, the choices made for an unfinished session, and
+imports all go through :class:`SaveQueue`, which writes them one at a time in
+the order they were made. A write that the disk refuses (full, read-only, or
+the log could not be opened at all) has rolled back, so the log is exactly as
+it was: the change stays in memory, in order, and is tried again when the
+injected :class:`RetryTimer` fires. Nothing is reported as saved until its
+transaction has committed.
 
 Each session's writes are tied to that session: a set still waiting from an
 earlier session lands on that session's row once its start is written, never
@@ -35,7 +36,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from psoas_timer.core.clock import WallClock
-from psoas_timer.core.engine import Event, RatingGiven, SessionEngine, SessionFinished, SetFinished
+from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.events import Event, RatingGiven, SessionFinished, SetFinished, StopRecorded
 from psoas_timer.store import (
     ImportFileError,
     Moment,
@@ -64,6 +66,7 @@ from psoas_timer.store.changes import (
     session_restored,
     session_started,
     set_finished,
+    stop_recorded,
     unfinished_closed,
 )
 
@@ -252,6 +255,8 @@ class SaveQueue:
             change = set_finished(ref, event.result, self._wall())
         elif isinstance(event, RatingGiven):
             change = rating_given(ref, event.side, event.moment, event.value, self._wall())
+        elif isinstance(event, StopRecorded):
+            change = stop_recorded(ref, event.stop, self._wall())
         elif isinstance(event, SessionFinished):
             change = session_ended(ref, event.completed, self._wall())
         else:

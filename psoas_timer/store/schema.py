@@ -113,12 +113,80 @@ _V2_NEXT_DAY: Final[tuple[MigrationStep, ...]] = (
     """,
 )
 
+
+def _keep_set_ids(conn: sqlite3.Connection) -> None:
+    """Copy the sets into the rebuilt table, keeping the highest id ever handed out.
+
+    Copying sets the new table's AUTOINCREMENT counter to the highest id still
+    there; a deleted set may have had a higher one, and its id must never be
+    given out again (undo puts a deleted session back under its own ids).
+    """
+    conn.execute("INSERT INTO sets_new SELECT * FROM sets")
+    (highest,) = conn.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = 'sets'").fetchone()
+    conn.execute("DROP TABLE sets")
+    conn.execute("ALTER TABLE sets_new RENAME TO sets")
+    if highest is not None:
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'sets'")
+        (copied,) = conn.execute("SELECT coalesce(max(id), 0) FROM sets").fetchone()
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('sets', ?)", (max(highest, copied),)
+        )
+
+
+# Migration 3: sets may end released (the muscle let go), at the time limit, or
+# stopped; and each Stop is logged with what felt wrong. A CHECK constraint
+# cannot be altered in SQLite, so the sets table is rebuilt as its documents say.
+_V3_STOPS: Final[tuple[MigrationStep, ...]] = (
+    """
+    CREATE TABLE sets_new (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
+        side            TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        level           INTEGER NOT NULL CHECK (typeof(level) = 'integer' AND level >= 0),
+        variant_name    TEXT NOT NULL,
+        breaths_planned INTEGER NOT NULL
+            CHECK (typeof(breaths_planned) = 'integer' AND breaths_planned >= 1),
+        breaths_done    INTEGER NOT NULL
+            CHECK (typeof(breaths_done) = 'integer' AND breaths_done >= 0),
+        released_breath INTEGER CHECK (released_breath IS NULL OR (
+            typeof(released_breath) = 'integer' AND released_breath >= 1
+            AND released_breath <= min(breaths_done + 1, breaths_planned))),
+        released_at_s   REAL CHECK (released_at_s IS NULL OR released_at_s >= 0),
+        duration_s      REAL NOT NULL CHECK (duration_s >= 0),
+        paused_s        REAL NOT NULL DEFAULT 0 CHECK (paused_s >= 0),
+        outcome         TEXT NOT NULL CHECK (outcome IN ('completed', 'backed_off',
+            'ended_early', 'skipped', 'released', 'time_limit', 'stopped')),
+        recorded_at     TEXT NOT NULL,
+        UNIQUE (session_id, seq),
+        CHECK ((released_breath IS NULL) = (released_at_s IS NULL))
+    )
+    """,
+    _keep_set_ids,
+    "CREATE INDEX sets_session_side ON sets (session_id, side, released_breath, level)",
+    """
+    CREATE TABLE stops (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
+        side        TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        level       INTEGER NOT NULL CHECK (typeof(level) = 'integer' AND level >= 0),
+        breath      INTEGER CHECK (breath IS NULL OR (typeof(breath) = 'integer' AND breath >= 1)),
+        reason      TEXT NOT NULL CHECK (reason IN ('pulse', 'tingling', 'sharp_pain', 'dizzy',
+            'other', 'not_given')),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (session_id, seq)
+    )
+    """,
+)
+
 # AUTOINCREMENT: an id is never handed out twice, so the snapshot of a deleted
 # session can always be put back under its own ids (undo), even after new
 # sessions were logged in between.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "first schema", _V1),
     Migration(2, "next-day checks", _V2_NEXT_DAY),
+    Migration(3, "released, time-limit and stopped sets; the stops table", _V3_STOPS),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -50,14 +50,13 @@ from psoas_timer.store.errors import (
     write_error,
 )
 from psoas_timer.store.files import DEFAULT_BUSY_TIMEOUT_MS, open_database
+from psoas_timer.store.inserts import insert_snapshot, merge_records
 from psoas_timer.store.next_day_log import NextDayLog
 from psoas_timer.store.queries import (
     RATING_COLUMNS,
     RATING_ORDER,
     SESSION_COLUMNS,
     SET_COLUMNS,
-    insert_snapshot,
-    merge_records,
     rating_of,
     select_progress,
     select_snapshots,
@@ -79,11 +78,12 @@ from psoas_timer.store.records import (
     local_time,
     to_db_time,
 )
+from psoas_timer.store.stop_log import StopLog
 
 _T = TypeVar("_T")
 
 
-class Store(NextDayLog):
+class Store(NextDayLog, StopLog):
     """The session log. Open with :meth:`open`; close with :meth:`close` or ``with``."""
 
     def __init__(
@@ -414,10 +414,11 @@ class Store(NextDayLog):
             tuple(self.sets(session_id)),
             tuple(self.ratings(session_id)),
             self.next_day_check(session_id),
+            tuple(self.stops(session_id)),
         )
 
     def snapshots(self) -> list[SessionSnapshot]:
-        """Every session with its sets and ratings, oldest first (ties by uuid)."""
+        """Every session with its sets, ratings and stops, oldest first (ties by uuid)."""
         return self._read(select_snapshots)
 
     def sessions(
@@ -454,7 +455,7 @@ class Store(NextDayLog):
     # -- delete, undo, import
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
-        """Delete a session with its sets, ratings and next-day check; the snapshot undoes it."""
+        """Delete a session with everything logged in it; the snapshot undoes it."""
         with self.transaction("delete the session"):
             snap = self.snapshot(session_id)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -481,7 +482,7 @@ class Store(NextDayLog):
             for snap in snapshots:
                 yield snap.session
                 check = () if snap.next_day is None else (snap.next_day,)
-                for child in (*snap.sets, *snap.ratings, *check):
+                for child in (*snap.sets, *snap.ratings, *check, *snap.stops):
                     yield snap.session.uuid, child
 
         return self.merge_records(flat())
@@ -489,7 +490,7 @@ class Store(NextDayLog):
     def merge_records(self, records: Iterable[ImportRecord]) -> MergeResult:
         """Add what an import file holds, as it streams past, in one transaction.
 
-        ``records`` are sessions and ``(session uuid, set, rating or check)``
+        ``records`` are sessions and ``(session uuid, set, rating, check or stop)``
         pairs; a pair may come before its session. A session whose uuid is already
         logged is skipped with everything of its own. New ids are assigned.
         Any exception from ``records`` rolls the whole import back.

@@ -26,7 +26,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 
 from psoas_timer import APP_NAME
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.plan import StepKind
+from psoas_timer.core.vocab import STOP_REASON_CHOICES
 from psoas_timer.ui.held_keys import HeldShortcuts
 from psoas_timer.ui.widgets.rating import TEN_KEY
 
@@ -39,11 +41,11 @@ if TYPE_CHECKING:
 Handler = str | Callable[["MainWindow"], object]
 
 MENUS: tuple[tuple[str, str], ...] = (
-    ("file", "&File"),
-    ("edit", "&Edit"),
-    ("view", "&View"),
-    ("settings", "&Settings"),
-    ("help", "&Help"),
+    ("file", N_("&File")),
+    ("edit", N_("&Edit")),
+    ("view", N_("&View")),
+    ("settings", N_("&Settings")),
+    ("help", N_("&Help")),
 )
 
 
@@ -68,19 +70,28 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("export_log", "file", "&Export log…", "export_log", "export the log", ("Ctrl+E",)),
-    ActionSpec("import_log", "file", "&Import log…", "import_log", "import a log", ("Ctrl+I",)),
-    ActionSpec("restore_backup", "file", "&Restore from backup…", "restore_from_backup"),
     ActionSpec(
-        "save_chart", "file", "Save &chart…", "export_chart", "save the chart", ("Ctrl+Shift+S",)
+        "export_log", "file", N_("&Export log…"), "export_log", N_("export the log"), ("Ctrl+E",)
     ),
-    ActionSpec("report", "file", "Re&port for your physiotherapist…", "export_report"),
+    ActionSpec(
+        "import_log", "file", N_("&Import log…"), "import_log", N_("import a log"), ("Ctrl+I",)
+    ),
+    ActionSpec("restore_backup", "file", N_("&Restore from backup…"), "restore_from_backup"),
+    ActionSpec(
+        "save_chart",
+        "file",
+        N_("Save &chart…"),
+        "export_chart",
+        N_("save the chart"),
+        ("Ctrl+Shift+S",),
+    ),
+    ActionSpec("report", "file", N_("Re&port for your physiotherapist…"), "export_report"),
     ActionSpec(
         "quit",
         "file",
-        "&Quit",
+        N_("&Quit"),
         "close",
-        "quit",
+        N_("quit"),
         ("Ctrl+Q",),
         QKeySequence.StandardKey.Quit,
         separator_before=True,
@@ -88,37 +99,37 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "undo",
         "edit",
-        "&Undo",
+        N_("&Undo"),
         lambda window: window.undo_stack.undo(),
-        "undo a deletion",
+        N_("undo a deletion"),
         ("Ctrl+Z",),
         QKeySequence.StandardKey.Undo,
     ),
     ActionSpec(
         "redo",
         "edit",
-        "&Redo",
+        N_("&Redo"),
         lambda window: window.undo_stack.redo(),
-        "redo",
+        N_("redo"),
         ("Ctrl+Shift+Z",),
         QKeySequence.StandardKey.Redo,
         windows_habit=("Ctrl+Y",),
     ),
-    ActionSpec("tools", "view", "&Tools", "show_picker", "tools", ("Ctrl+T",)),
+    ActionSpec("tools", "view", N_("&Tools"), "show_picker", N_("tools"), ("Ctrl+T",)),
     ActionSpec(
         "progress",
         "view",
-        "&Progress and history",
+        N_("&Progress and history"),
         "show_progress",
-        "progress and history",
+        N_("progress and history"),
         ("Ctrl+H",),
     ),
     ActionSpec(
         "floor_mode",
         "view",
-        "&Floor mode",
+        N_("&Floor mode"),
         "toggle_floor_mode",
-        "floor mode: full screen, high contrast",
+        N_("floor mode: full screen, high contrast"),
         ("F11",),
         # macOS keeps F11 for itself; its full-screen keys (⌃⌘F) reach the app.
         QKeySequence.StandardKey.FullScreen,
@@ -128,15 +139,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "preferences",
         "settings",
-        "&Preferences…",
+        N_("&Preferences…"),
         "open_settings",
-        "settings",
+        N_("settings"),
         ("Ctrl+,",),
         QKeySequence.StandardKey.Preferences,
     ),
-    ActionSpec("safety", "help", "&Safety", lambda window: window.show_safety(first_run=False)),
-    ActionSpec("keys", "help", "&Keyboard controls", "show_keys", "keyboard controls", ("F1",)),
-    ActionSpec("about", "help", f"&About {APP_NAME}", "show_about"),
+    ActionSpec("safety", "help", N_("&Safety"), lambda window: window.show_safety(first_run=False)),
+    ActionSpec(
+        "keys", "help", N_("&Keyboard controls"), "show_keys", N_("keyboard controls"), ("F1",)
+    ),
+    ActionSpec("about", "help", N_("&About {app}"), "show_about"),
 )
 
 
@@ -179,10 +192,10 @@ def _typable(sequence: QKeySequence) -> bool:
 
 def install(window: MainWindow) -> dict[str, QAction]:
     """Build the menu bar of ``window`` from ACTIONS; the actions by id."""
-    menus = {key: window.menuBar().addMenu(title) for key, title in MENUS}
+    menus = {key: window.menuBar().addMenu(_(title)) for key, title in MENUS}
     bound: dict[str, QAction] = {}
     for spec in ACTIONS:
-        action = QAction(spec.text, window)
+        action = QAction(_(spec.text).format(app=APP_NAME), window)
         action.setObjectName(spec.id)
         action.setShortcuts(key_sequences(spec))
         # A held key runs a command once: a held F11 must not flicker floor mode
@@ -218,7 +231,9 @@ class SessionCommand(Enum):
     PAUSE = "toggle_pause"
     BACK_OFF = "back_off"
     RELEASE = "release"
+    STOP = "stop_set"
     RATE = "rate"  # with the value of the key pressed
+    REASON = "give_reason"  # a number key after Stop: what felt wrong
     END = "end_session"
     LEAVE = "leave"  # Enter or Esc once the session is over: back to the tools
 
@@ -245,82 +260,111 @@ _CLICKER_PAUSE = (Qt.Key.Key_B, Qt.Key.Key_Period)
 _CLICKER = frozenset({Qt.Key.Key_PageDown, Qt.Key.Key_PageUp, *_CLICKER_PAUSE})
 _TEN = Qt.Key(ord(TEN_KEY))
 RATING_VALUES: Mapping[int, int] = {**{key: n for n, key in enumerate(_DIGITS)}, _TEN: 10}
+STOP_REASONS = len(STOP_REASON_CHOICES)  # answered with the keys 1 to 5
 
 SESSION_KEYS: tuple[SessionKey, ...] = (
     SessionKey(
-        "Enter or →",
-        "start, or go on to the next step",
+        N_("Enter or →"),
+        N_('start, or go on to the next step; at "More pressure?": yes'),
         (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right),
         SessionCommand.NEXT,
-        "next",
+        N_("next"),
     ),
-    SessionKey("Space", "pause or resume", (Qt.Key.Key_Space,), SessionCommand.PAUSE, "pause"),
     SessionKey(
-        "←",
-        "back off one pressure level (at the base level: pause)",
+        N_("Space"),
+        N_('pause or resume; at "More pressure?": one more set at this level'),
+        (Qt.Key.Key_Space,),
+        SessionCommand.PAUSE,
+        N_("pause"),
+    ),
+    SessionKey(
+        N_("←"),
+        N_(
+            "back off one pressure level (at the base level: pause); "
+            'at "More pressure?": come off the tool and rate'
+        ),
         (Qt.Key.Key_Left,),
         SessionCommand.BACK_OFF,
-        "back off",
+        N_("back off"),
     ),
     SessionKey(
         "R",
-        "mark the moment the muscle released (the breath number is logged)",
+        N_(
+            "mark the moment the muscle released (the breath number is logged; "
+            "that side's pressure ends with the breath)"
+        ),
         (Qt.Key.Key_R,),
         SessionCommand.RELEASE,
-        "released",
+        N_("released"),
+    ),
+    SessionKey(
+        "S",
+        N_("stop: something felt wrong (ends the set at once and asks what)"),
+        (Qt.Key.Key_S,),
+        SessionCommand.STOP,
+        N_("stop"),
     ),
     SessionKey(
         f"0–9, {TEN_KEY}",
-        f"rate tenderness when asked ({TEN_KEY} = 10)",
+        N_("rate tenderness when asked ({key} = 10); after Stop, 1–5 say what felt wrong"),
         (*_DIGITS, _TEN),
         SessionCommand.RATE,
     ),
     SessionKey(
-        "Esc",
-        "end the session (asks first; everything done is kept)",
+        N_("Esc"),
+        N_("end the session (asks first; everything done is kept)"),
         (Qt.Key.Key_Escape,),
         SessionCommand.END,
-        "end",
+        N_("end"),
     ),
     SessionKey(
-        "Play/pause media key",
-        "pause or resume (a key that only pauses never resumes)",
+        N_("Play/pause media key"),
+        N_("pause or resume (a key that only pauses never resumes)"),
         _MEDIA_PLAY_PAUSE,
         SessionCommand.PAUSE,
     ),
     SessionKey(
-        "Next-track media key",
-        "go on to the next step",
+        N_("Next-track media key"),
+        N_("go on to the next step"),
         (Qt.Key.Key_MediaNext,),
         SessionCommand.NEXT,
     ),
     SessionKey(
-        "Previous-track media key",
-        "back off one pressure level (at the base level: pause)",
+        N_("Previous-track media key"),
+        N_("back off one pressure level (at the base level: pause)"),
         (Qt.Key.Key_MediaPrevious,),
         SessionCommand.BACK_OFF,
     ),
     SessionKey(
-        "Page Down",
-        "go on to the next step (a presenter clicker's forward button)",
+        N_("Page Down"),
+        N_("go on to the next step (a presenter clicker's forward button)"),
         (Qt.Key.Key_PageDown,),
         SessionCommand.NEXT,
     ),
     SessionKey(
-        "Page Up",
-        "back off one pressure level (a presenter clicker's back button; at the base level: pause)",
+        N_("Page Up"),
+        N_(
+            "back off one pressure level (a presenter clicker's back button; "
+            "at the base level: pause)"
+        ),
         (Qt.Key.Key_PageUp,),
         SessionCommand.BACK_OFF,
     ),
     SessionKey(
-        "B or .",
-        "pause or resume (a presenter clicker's blank-screen button)",
+        N_("B or ."),
+        N_("pause or resume (a presenter clicker's blank-screen button)"),
         _CLICKER_PAUSE,
         SessionCommand.PAUSE,
     ),
 )
 
-CLICK = ("Click", "pause or resume during a set; go on at any other step")
+CLICK = (
+    N_("Click"),
+    N_(
+        'pause or resume during a set; at "More pressure?": stop a hands-free countdown; '
+        "go on at other steps"
+    ),
+)
 
 
 def _keymap(rows: Iterable[SessionKey]) -> dict[int, SessionKey]:
@@ -355,12 +399,18 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
         return SessionCommand.LEAVE if command in ends else None
     if event.key() == Qt.Key.Key_MediaPause and engine.state is State.PAUSED:
         return None
-    if command is SessionCommand.RATE and engine.step.kind is not StepKind.RATING:
-        return None
+    if command is SessionCommand.RATE:
+        kind = engine.step.kind
+        if kind is StepKind.STOP_REASON and 1 <= RATING_VALUES[event.key()] <= STOP_REASONS:
+            return SessionCommand.REASON
+        if kind is not StepKind.RATING:
+            return None
     return command
 
 
-HINT_LINE = " · ".join(f"{row.label} {row.hint}" for row in SESSION_KEYS if row.hint)
+def hint_line() -> str:
+    """The session's one line of keys, in the language in use."""
+    return " · ".join(f"{_(row.label)} {_(row.hint)}" for row in SESSION_KEYS if row.hint)
 
 
 # -- what Help and the README list ----------------------------------------------
@@ -375,7 +425,7 @@ def bound_keys(actions: Mapping[str, QAction]) -> Callable[[ActionSpec], str]:
     """The keys really bound here, as this platform writes them (⌘ on macOS)."""
 
     def keys_of(spec: ActionSpec) -> str:
-        return " or ".join(
+        return _(" or ").join(
             sequence.toString(QKeySequence.SequenceFormat.NativeText)
             for sequence in actions[spec.id].shortcuts()
         )
@@ -387,13 +437,13 @@ def session_rows(
     keys_of: Callable[[ActionSpec], str] = portable_keys,
 ) -> list[tuple[str, str]]:
     """(keys, what they do) for the session: its own keys, window keys meant for it, a click."""
-    rows = [(row.label, row.help) for row in SESSION_KEYS]
-    rows += [(keys_of(spec), spec.help) for spec in ACTIONS if spec.during_session]
-    rows.append(CLICK)
+    rows = [(_(row.label), _(row.help).format(key=TEN_KEY)) for row in SESSION_KEYS]
+    rows += [(keys_of(spec), _(spec.help)) for spec in ACTIONS if spec.during_session]
+    rows.append((_(CLICK[0]), _(CLICK[1])))
     return rows
 
 
 def window_rows(keys_of: Callable[[ActionSpec], str] = portable_keys) -> list[tuple[str, str]]:
     """(keys, what they do) for every window command that has keys."""
-    rows = [(keys_of(spec), spec.help) for spec in ACTIONS if spec.keys or spec.standard]
+    rows = [(keys_of(spec), _(spec.help)) for spec in ACTIONS if spec.keys or spec.standard]
     return [(keys, what) for keys, what in rows if keys]

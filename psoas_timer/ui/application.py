@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from psoas_timer import APP_ID, APP_NAME, __version__
 from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import Clocks, WallClock, system_wall
+from psoas_timer.core.i18n import choose_language, install
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
 
@@ -126,6 +127,8 @@ def run(
         print(f"psoas-timer: already running for {paths.data} ({state}).", file=sys.stderr)
         return 0 if claim is Claim.RAISED else 1
     settings, settings_message = load_settings(paths.settings)
+    # Before the catalog and the first widget: both are made in the chosen language.
+    _install_qt_words(app, install(choose_language(settings.language)))
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
@@ -215,3 +218,13 @@ def run(
         if saving is not None:
             saving.close()
         instance.release()
+
+
+def _install_qt_words(app: QApplication, language: str) -> None:
+    """Qt's own words (Ctrl, Close, Cancel) in ``language``, from the translations Qt ships."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{language}", folder):
+        app.installTranslator(translator)

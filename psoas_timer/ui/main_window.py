@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,9 +11,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
-from psoas_timer import APP_NAME, __version__
+from psoas_timer import APP_NAME
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
@@ -31,10 +31,9 @@ from psoas_timer.ui.window_state import restore_geometry, save_geometry
 if TYPE_CHECKING:
     from psoas_timer.core.engine import SessionEngine
     from psoas_timer.services.saving import SavedItem
-    from psoas_timer.store import Moment, Session, Side, Store
+    from psoas_timer.store import Session, Store
     from psoas_timer.store.journal import Notice
     from psoas_timer.store.saving import UnavailableStore
-    from psoas_timer.ui.dialogs.recovery import RecoveryChoice
     from psoas_timer.ui.progress.page import ProgressHistoryPage
     from psoas_timer.ui.session.session_page import SessionPage
 
@@ -44,7 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Spoken once when writing starts to fail; the screen says what to do.
-NOT_SAVED_SPOKEN = "Not saved yet. It is kept in memory; the screen says what to do."
+NOT_SAVED_SPOKEN = N_("Not saved yet. It is kept in memory; the screen says what to do.")
 
 
 class MainWindow(QMainWindow):
@@ -95,12 +94,11 @@ class MainWindow(QMainWindow):
         self.picker.chosen.connect(self.show_tool)
         self.picker.progress_requested.connect(self.show_progress)
         self.stack.addWidget(self.picker)
-
         self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
         self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
-        self.status_label.setAccessibleName("Lasting problem")
+        self.status_label.setAccessibleName(_("Lasting problem"))
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().messageChanged.connect(self._status_changed)
         # Menus and shortcuts: every command is a row of ui/actions.py.
@@ -142,7 +140,12 @@ class MainWindow(QMainWindow):
         tool = self.catalog.tools.get(tool_id)
         if tool is None:
             known = ", ".join(self.catalog.tools)
-            self.show_status(f"No tool called '{tool_id}'. Known tools: {known}.", 10000)
+            self.show_status(
+                _("No tool called '{tool}'. Known tools: {known}.").format(
+                    tool=tool_id, known=known
+                ),
+                10000,
+            )
             return False
         self.placement.show_tool(
             tool, self.settings.sides, self.settings.units, self.catalog.stretches
@@ -150,7 +153,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.placement)
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
         after_next_paint(self.placement, lambda: window_parts.ready_for_session(self))
+        self._show_speech_state()
         return True
+
+    def _show_speech_state(self) -> None:
+        """The placement page says when the steps will not be spoken (once that is known)."""
+        voice = MainWindow.voice.made(self)
+        off = voice.off_text if voice is not None and self.settings.voice else ""
+        if (placement := MainWindow.placement.made(self)) is not None:
+            placement.show_speech_off(off)
 
     def show_progress(self) -> ProgressHistoryPage | None:
         if self._session_running():
@@ -160,7 +171,7 @@ class MainWindow(QMainWindow):
             page = self.progress_page = window_parts.progress_page(self)
         page.reload()
         self.stack.setCurrentWidget(page)
-        self.setWindowTitle(f"Progress — {APP_NAME}")
+        self.setWindowTitle(_("Progress — {app}").format(app=APP_NAME))
         return page
 
     def start_session(self, tool_id: str, position_id: str, sides: str) -> None:
@@ -169,8 +180,8 @@ class MainWindow(QMainWindow):
         if not self.settings.safety_acknowledged and not self.show_safety(first_run=True):
             return
         tool = self.catalog.tool(tool_id)
-        options = replace(self.settings.plan_options(), units=self.settings.units)
-        plan = build_plan(tool, position_id, sides, options, self.catalog.stretches)  # type: ignore[arg-type]
+        options, catalog = self.settings.plan_options(), self.catalog
+        plan = build_plan(tool, position_id, sides, options, catalog.stretches, catalog.safety)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.session)
         if self.settings.floor_mode:
             self.set_floor_mode(True)
@@ -216,18 +227,6 @@ class MainWindow(QMainWindow):
             lambda text: self.show_status(text, 8000),
         )
 
-    def apply_recovery(
-        self,
-        session: Session,
-        choice: RecoveryChoice,
-        ratings: Mapping[tuple[Side, Moment], int | None],
-    ) -> None:
-        from psoas_timer.ui.dialogs import recovery
-
-        message = recovery.apply_recovery(self.saving, session, choice, ratings)
-        if message:
-            self.show_status(message, 8000)
-
     def restore_from_backup(self) -> bool:
         from psoas_timer.ui.dialogs import restore
 
@@ -254,10 +253,10 @@ class MainWindow(QMainWindow):
         from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
         from psoas_timer.ui.progress.names import catalog_names
 
-        names, _ = catalog_names(self.catalog)
+        names, _ids = catalog_names(self.catalog)
         choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)
         if choice is NextDayChoice.ANSWERED:
-            self.show_status("Thank you: kept with your last session.", 8000)
+            self.show_status(_("Thank you: kept with your last session."), 8000)
 
     def export_report(self) -> None:
         """File → Report…: a PDF for the physiotherapist over the range the charts show."""
@@ -270,7 +269,7 @@ class MainWindow(QMainWindow):
         now = self.clocks.wall()
         path = save_report_from_window(self, self.saving, self.catalog, date_range, now)
         if path is not None:
-            self.show_status(f"Report saved to {path}.", 10000)
+            self.show_status(_("Report saved to {path}.").format(path=path), 10000)
 
     def export_chart(self) -> None:
         page = self.progress_page
@@ -342,19 +341,18 @@ class MainWindow(QMainWindow):
         KeysDialog(self.commands, self).exec()
 
     def show_about(self) -> None:
-        prompts.about(
-            self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<p>Breath-paced psoas self-release with a "
-            "tenderness log. It does not diagnose or treat anything; see Help → Safety.</p>"
-            f"<p>Your data: {self.paths.data}</p>",
-        )
+        prompts.about_app(self, self.paths.data)
 
     def open_settings(self) -> None:
         from psoas_timer.ui.dialogs.settings import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self, clock=self.clocks.session, wall=self.clocks.wall, cues=self.cues
+            self.settings,
+            self,
+            clock=self.clocks.session,
+            wall=self.clocks.wall,
+            cues=self.cues,
+            voice=self.voice,
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.update_settings(dialog.result_settings())
@@ -365,7 +363,10 @@ class MainWindow(QMainWindow):
             save_settings(self.paths.settings, settings)
         except OSError as exc:
             self.show_status(
-                f"Settings could not be saved ({exc.strerror}); they apply until you quit.", 10000
+                _("Settings could not be saved ({why}); they apply until you quit.").format(
+                    why=exc.strerror
+                ),
+                10000,
             )
         self.apply_settings(settings)
 
@@ -387,8 +388,8 @@ class MainWindow(QMainWindow):
             cues.set_volume(settings.volume / 100, muted=not settings.sound)
             cues.set_theme(settings.cue_theme)
         if (voice := MainWindow.voice.made(self)) is not None:
-            voice.set_enabled(settings.voice)
-            voice.set_volume(settings.volume / 100)
+            voice.apply(settings)
+        self._show_speech_state()
         if (reminders := MainWindow.reminders.made(self)) is not None:
             reminders.apply(settings)
 
@@ -410,14 +411,14 @@ class MainWindow(QMainWindow):
         self.status_label.setVisible(message != self.status_label.text())
 
     def _item_saved(self, item: SavedItem) -> None:
-        self.show_status(f"Saved: {item.what}.", 4000)
+        self.show_status(_("Saved: {what}.").format(what=item.what), 4000)
         if (page := MainWindow.session.made(self)) is not None:
             page.show_saved(item.what, ends_session=item.kind == "end")
 
     def _save_problem(self, message: str) -> None:
         del message  # shown by _save_state_changed, which also keeps its count current
         if self.settings.voice:
-            self.voice.say(NOT_SAVED_SPOKEN)
+            self.voice.say(_(NOT_SAVED_SPOKEN))
 
     def _save_state_changed(self, pending: int) -> None:
         message = self.saving.message
@@ -436,9 +437,9 @@ class MainWindow(QMainWindow):
         page.set_save_state(self.saving.message, waiting)
 
     def _saves_recovered(self) -> None:
-        self.show_status("Everything pending has now been saved.", 8000)
+        self.show_status(_("Everything pending has now been saved."), 8000)
         if (page := MainWindow.session.made(self)) is not None:
-            page.show_saved("everything that was waiting")
+            page.show_saved(_("everything that was waiting"))
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -453,8 +454,8 @@ class MainWindow(QMainWindow):
         if engine is not None and engine.running:
             if not prompts.confirm(
                 self,
-                "Quit during a session?",
-                "A session is running. Quit anyway? Everything done so far is kept.",
+                _("Quit during a session?"),
+                _("A session is running. Quit anyway? Everything done so far is kept."),
                 default_yes=True,
             ):
                 event.ignore()

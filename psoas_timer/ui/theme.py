@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from psoas_timer.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class Colours:
@@ -97,24 +99,24 @@ class Mark:
 
     glyph: str
     colour: str
-    looks: str
+    looks: str  # marked for translation; shown through _()
 
 
 # Keyed by the id the mark carries in the SVGs.
 MARKS = {
-    "target": Mark("■", DIAGRAM_COLOURS["target"], "green area"),
-    "avoid": Mark("■", DIAGRAM_COLOURS["avoid"], "red area"),
-    "tool": Mark("■", DIAGRAM_COLOURS["tool"], "blue shape"),
-    "tool-alternative": Mark("", DIAGRAM_COLOURS["tool"], "dashed blue outline"),
-    "press-toward-spine": Mark("", DIAGRAM_COLOURS["tool"], "crossed circle"),
-    "start-reference": Mark("○", DIAGRAM_COLOURS["tool"], "dashed blue ring"),
-    "navel": Mark("●", DIAGRAM_COLOURS["ink"], "dark dot"),
-    "asis": Mark("▲", DIAGRAM_COLOURS["bone"], "brown triangle"),
-    "iliac-crest": Mark("—", DIAGRAM_COLOURS["bone"], "brown line"),
-    "groin-crease": Mark("- - -", DIAGRAM_COLOURS["bone"], "brown dashed line"),
-    "spine": Mark("□", DIAGRAM_COLOURS["bone"], "column of brown boxes"),
-    "lowest-ribs": Mark("···", DIAGRAM_COLOURS["bone"], "brown dotted lines"),
-    "sacrum": Mark("▼", DIAGRAM_COLOURS["bone"], "brown triangle"),
+    "target": Mark("■", DIAGRAM_COLOURS["target"], N_("green area")),
+    "avoid": Mark("■", DIAGRAM_COLOURS["avoid"], N_("red area")),
+    "tool": Mark("■", DIAGRAM_COLOURS["tool"], N_("blue shape")),
+    "tool-alternative": Mark("", DIAGRAM_COLOURS["tool"], N_("dashed blue outline")),
+    "press-toward-spine": Mark("", DIAGRAM_COLOURS["tool"], N_("crossed circle")),
+    "start-reference": Mark("○", DIAGRAM_COLOURS["tool"], N_("dashed blue ring")),
+    "navel": Mark("●", DIAGRAM_COLOURS["ink"], N_("dark dot")),
+    "asis": Mark("▲", DIAGRAM_COLOURS["bone"], N_("brown triangle")),
+    "iliac-crest": Mark("—", DIAGRAM_COLOURS["bone"], N_("brown line")),
+    "groin-crease": Mark("- - -", DIAGRAM_COLOURS["bone"], N_("brown dashed line")),
+    "spine": Mark("□", DIAGRAM_COLOURS["bone"], N_("column of brown boxes")),
+    "lowest-ribs": Mark("···", DIAGRAM_COLOURS["bone"], N_("brown dotted lines")),
+    "sacrum": Mark("▼", DIAGRAM_COLOURS["bone"], N_("brown triangle")),
 }
 # How strongly the breathing disc is filled with the phase colour (the edge is solid).
 RING_FILL_ALPHA = 0.28

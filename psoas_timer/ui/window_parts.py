@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
 from PySide6.QtCore import QTimer
 
 from psoas_timer import APP_NAME
+from psoas_timer.core.i18n import speech_locale
 from psoas_timer.ui.theme import FLOOR
 
 if TYPE_CHECKING:
@@ -136,10 +137,11 @@ def cue_player(window: MainWindow) -> CuePlayer:
 def voice(window: MainWindow) -> Voice:
     from psoas_timer.services.voice import Voice
 
-    made = Voice(window.voice_engine, window)
-    made.set_enabled(window.settings.voice)
-    made.set_volume(window.settings.volume / 100)
+    # The engine reads the app's words in the language they are shown in.
+    made = Voice(window.voice_engine, window, language=speech_locale())
+    made.apply(window.settings)
     made.problem.connect(window.show_problem)
+    made.problem.connect(lambda _message: window._show_speech_state())
     return made
 
 
@@ -180,6 +182,7 @@ def session_page(window: MainWindow) -> SessionPage:
     page.leave_requested.connect(window.leave_session)
     page.status.connect(window.show_status)
     page.engine_started.connect(window.saving.attach)
+    page.set_log(window.saving)
     if window.catalog.safety is not None:
         page.set_safety_line(window.catalog.safety.during_set)
     floor = window.floor_mode
@@ -225,7 +228,8 @@ def ready_for_session(window: MainWindow) -> None:
         window.cues.warm()
 
     def warm_voice() -> None:
-        window.voice.preload()
+        if window.settings.voice:  # so that a missing engine is known before Start
+            window.voice.preload()
 
     steps: list[Callable[[], None]] = [make_session_page, warm_sound, warm_voice]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
 from importlib.abc import Traversable
 from pathlib import Path
@@ -30,13 +30,7 @@ from psoas_timer.core.catalog import (
     parse_document,
     parse_tool,
 )
-from psoas_timer.core.plan import (
-    PlanOptions,
-    SessionPlan,
-    StepKind,
-    build_plan,
-    step_picture,
-)
+from psoas_timer.core.plan import PlanOptions, SessionPlan, StepKind, build_plan
 from psoas_timer.core.safety import (
     BUILTIN_SAFETY,
     NAVEL_FLOOR_CM,
@@ -52,6 +46,7 @@ from psoas_timer.core.units import (
     render_distances,
 )
 from psoas_timer.core.vocab import DEFAULT_BREATHS, Sides, sides_of
+from tests.helpers import every_step
 
 UNITS: tuple[Units, ...] = ("cm", "in")
 ALL_SIDES: tuple[Sides, ...] = ("left", "right", "both")
@@ -108,6 +103,10 @@ def stretch_texts(stretch: Stretch) -> Iterator[tuple[str, str]]:
 def safety_texts(safety: Safety) -> Iterator[tuple[str, str]]:
     for item in fields(safety):
         value = getattr(safety, item.name)
+        if isinstance(value, Mapping):
+            for key, text in value.items():
+                yield f"safety.{item.name}.{key}", text
+            continue
         for index, text in enumerate(value if isinstance(value, tuple) else (value,)):
             yield f"safety.{item.name}[{index}]", text
 
@@ -280,8 +279,8 @@ def test_every_plan_shows_and_says_distances_in_the_users_units(catalog: Catalog
     count = floors = 0
     for plan, units in every_plan(catalog):
         count += 1
-        for step in plan.steps:
-            for text in (step.title, step.instruction):
+        for step in every_step(plan):
+            for text in (step.title, step.instruction, step.words.spoken, step.words.remind):
                 check_rendered(f"{plan.tool.id} {step.title}", text, units)
         # What the session shows of the tool (ease-off, cautions, a back-off's set).
         for where, text in tool_texts(plan.tool):
@@ -295,8 +294,10 @@ def test_book_variant_is_written_out(catalog: Catalog) -> None:
     shown = {}
     for units in UNITS:
         plan = build_plan(catalog.tool("ql-claw"), "prone", "left", PlanOptions(units=units))
-        step = next(s for s in plan.steps if s.kind is StepKind.TRANSITION and s.level == 3)
+        step = plan.level_transition("left", 3)
+        assert step.duration is None and step.words.remind  # onto a book: it waits for Enter
         shown[units] = step.instruction
+        assert "2.5" in step.words.spoken or "1–3 in" in step.words.spoken
         after_back_off = plan.position.variants[2].instruction
         assert "{" not in after_back_off
     assert "2.5–7.5 cm higher" in shown["cm"]
@@ -309,7 +310,9 @@ def test_stretches_switch_sides_only_after_the_last_hold_of_a_side(catalog: Cata
         for index, step in enumerate(holds):
             assert step.stretch is not None
             stretch = step.stretch
-            sides = sides_of(plan.sides) if stretch.per_side else (None,)
+            # A tool centred on the spine worked both sides: each leg is stretched.
+            worked = sides_of("both" if plan.centred else plan.sides)
+            sides = worked if stretch.per_side else (None,)
             last_rep = step.repetition == stretch.repetitions
             more_sides = step.side is not None and step.side != sides[-1]
             says_switch = "switch sides" in step.instruction.lower()
@@ -320,29 +323,32 @@ def test_stretches_switch_sides_only_after_the_last_hold_of_a_side(catalog: Cata
 
 def test_stretch_steps_show_the_stretch_never_the_tool(catalog: Catalog) -> None:
     for plan, _ in every_plan(catalog):
-        for step in plan.steps:
-            picture = step_picture(plan, step)
+        for step in every_step(plan):
+            picture = step.picture
             if step.stretch is not None:
                 assert picture.source is step.stretch.diagram
                 assert picture.source is not None
                 assert picture.source.name.startswith("stretch-")
                 assert "tool" not in f"{step.title} {step.instruction}".lower()
-            else:
+            elif step.kind in (StepKind.SET, StepKind.COUNTDOWN, StepKind.SWITCH_SIDE):
                 assert picture.source is not None
                 assert not picture.source.name.startswith("stretch-")
+            elif step.kind in (StepKind.RATING, StepKind.COME_OFF, StepKind.DONE):
+                assert picture.source is None  # nothing stale beside a rating or coming off
 
 
 def test_variant_pictures_carry_their_caption(catalog: Catalog) -> None:
     plan = build_plan(catalog.tool("ql-claw"), "prone", "right", PlanOptions())
-    step = next(s for s in plan.steps if s.kind is StepKind.SET and s.level == 2)
-    picture = step_picture(plan, step)
+    picture = plan.set_step("right", 2).picture
     assert picture.caption == "Seen from above, head at the top"
     assert picture.view == "side" and picture.side == "right"
     base = next(s for s in plan.steps if s.kind is StepKind.SET and s.level == 0)
-    assert step_picture(plan, base).view == "front"
+    assert base.picture.view == "front" and base.picture.source is plan.position.diagram
+    # "More pressure?" shows what yes would bring.
+    assert plan.question("right", 1, 3).picture == plan.set_step("right", 2).picture
     grinder = build_plan(catalog.tool("meat-grinder"), None, "left", PlanOptions())
     first_set = next(s for s in grinder.steps if s.kind is StepKind.SET)
-    assert step_picture(grinder, first_set).caption.startswith("Schematic")
+    assert first_set.picture.caption.startswith("Schematic")
 
 
 def test_base_sets_use_the_tools_breaths_unless_the_user_chose(catalog: Catalog) -> None:

@@ -298,3 +298,22 @@ def test_any_bytes_load_without_an_exception(content: bytes) -> None:
         result, message = load_settings(path)
         assert isinstance(result, Settings)
         assert message is None or "settings" in message.lower()
+
+
+def test_the_language_follows_the_system_unless_chosen_and_a_hostile_one_resets() -> None:
+    from psoas_timer.core.i18n import choose_language, system_language
+
+    assert Settings().language == ""
+    settings, reset = read_settings({"language": "de"})
+    assert settings.language == "de" and not reset
+    for hostile in ("klingon", "../../etc", 7, None, "de_DE.UTF-8", "xx\n"):
+        settings, reset = read_settings({"language": hostile})
+        assert settings.language == "" and "language" in reset, hostile
+    assert system_language({"LANGUAGE": "fr:de", "LANG": "en_US.UTF-8"}) == "de"
+    assert system_language({"LC_ALL": "de_AT.UTF-8"}) == "de"
+    assert system_language({"LANG": "C.UTF-8"}) == "en"
+    assert system_language({"LANG": "ja_JP.UTF-8"}) == "en"
+    assert system_language({}) == "en"
+    assert choose_language("", {"LANG": "de_DE.UTF-8"}) == "de"
+    assert choose_language("en", {"LANG": "de_DE.UTF-8"}) == "en"
+    assert choose_language("klingon", {"LANG": "de_DE.UTF-8"}) == "de"

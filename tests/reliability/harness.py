@@ -165,6 +165,15 @@ class Driver(QObject):
                 QTest.keyClick(page, Qt.Key.Key_Left)
             elif roll < 0.065:
                 QTest.keyClick(page, Qt.Key.Key_Space)
+            elif roll < 0.067:
+                QTest.keyClick(page, Qt.Key.Key_S)
+        elif kind is StepKind.QUESTION:
+            # Yes, one more set, or come off; whichever comes, the side's limit ends it.
+            if roll < 0.15:
+                key = (Qt.Key.Key_Return, Qt.Key.Key_Space, Qt.Key.Key_Left)[int(roll * 20) % 3]
+                QTest.keyClick(page, key)
+        elif kind is StepKind.STOP_REASON:
+            QTest.keyClicks(page, self.rng.choice("12345"))
         elif roll < 0.15:
             QTest.keyClick(page, Qt.Key.Key_Return)
 

@@ -26,7 +26,7 @@ from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.main_window import MainWindow
 from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import start_session
+from tests.qt_helpers import run_until, start_session
 from tests.reliability.disks import SmallDisk
 
 pytestmark = [pytest.mark.mounts, pytest.mark.slow]
@@ -81,7 +81,7 @@ def _to_first_rating(window: MainWindow, qtbot: QtBot) -> FakeClock:
     assert engine is not None
     clock = engine.clock
     assert isinstance(clock, FakeClock)
-    _run_for(window, clock, 5)  # the countdown
+    run_until(window, clock, StepKind.RATING)  # the countdown
     assert engine.step.kind is StepKind.RATING
     assert window.saving.session_id is not None
     return clock
@@ -214,7 +214,7 @@ def test_quitting_on_a_full_disk_can_save_the_waiting_changes_to_a_file(
     assert isinstance(clock, FakeClock)
     start_session(window, "ql-claw", "left")
     assert window.saving.pending == 1
-    _run_for(window, clock, 5)
+    run_until(window, clock, StepKind.RATING)
     qtbot.keyClicks(window.session, "7")
     target = tmp_path / "elsewhere" / "not-saved.json"
     target.parent.mkdir()

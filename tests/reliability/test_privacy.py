@@ -67,6 +67,8 @@ def _run_session(window: MainWindow, qtbot: QtBot) -> None:
     while engine.state is not State.FINISHED:
         if engine.step.kind.name == "RATING":
             qtbot.keyClicks(window.session, next(ratings))
+        elif engine.step.kind.name == "QUESTION":
+            qtbot.keyClick(window.session, Qt.Key.Key_Left)  # come off the tool
         elif engine.step.kind.name != "SET":
             qtbot.keyClick(window.session, Qt.Key.Key_Return)
         else:

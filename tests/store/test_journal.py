@@ -79,6 +79,8 @@ def every_kind_of_change(queue: SaveQueue, store: RefusingStore, clocks: Clocks)
     queue.attach(engine)
     engine.start()
     rate_and_skip_a_set(engine, 7)
+    assert engine.stop()  # at "More pressure?": something felt wrong
+    assert engine.give_reason("tingling")
     engine.end()
 
 
@@ -95,7 +97,8 @@ def contents(store: Store) -> Logged:
         sets = tuple(replace(r, id=0, session_id=0) for r in snapshot.sets)
         ratings = tuple(replace(r, session_id=0) for r in snapshot.ratings)
         check = None if snapshot.next_day is None else replace(snapshot.next_day, session_id=0)
-        return (s.started_at, s.ended_at, s.status, s.note, s.sides, sets, ratings, check)
+        stops = tuple(replace(r, id=0, session_id=0) for r in snapshot.stops)
+        return (s.started_at, s.ended_at, s.status, s.note, s.sides, sets, ratings, check, stops)
 
     return Logged(tuple(row(s) for s in store.snapshots()))
 
@@ -200,12 +203,14 @@ def test_every_kind_of_change_is_kept_and_lands_once_at_the_next_start(
     with kept_run(tmp_path) as (queue, keeper):
         every_kind_of_change(queue, queue.store, clocks_at_t0())  # type: ignore[arg-type]
         waiting = queue.pending
-        assert waiting == 15
+        assert waiting == 16
         # The deletion undone while both waited is left out: together they change nothing.
         assert keeper.keep() == waiting - 2
     document = json.loads(read_journal(tmp_path) or b"")
     kinds = [c["change"] for c in document["changes"]]
     assert "session deleted" in kinds and "session put back" in kinds
+    (stop,) = [c for c in document["changes"] if c["change"] == "stop"]
+    assert (stop["side"], stop["level"], stop["reason"]) == ("left", 0, "tingling")
     assert sum(k == "session deleted" for k in kinds) == 1
     assert (tmp_path / "unsaved.journal").stat().st_size == JOURNAL_SIZE
     journal_bytes = (tmp_path / "unsaved.journal").read_bytes()
@@ -213,9 +218,11 @@ def test_every_kind_of_change_is_kept_and_lands_once_at_the_next_start(
     notice, queue, keeper = next_start(tmp_path)
     assert notice is not None and not notice.problem
     assert notice.text.startswith(f"{len(kinds)} changes kept from last time were saved: ")
-    assert notice.text.endswith("; and 7 more.")
+    assert notice.text.endswith("; and 8 more.")
     assert queue.pending == 0
     assert contents(queue.store) == expected  # type: ignore[arg-type]
+    (stopped,) = [s for s in queue.store.snapshots() if s.stops]  # type: ignore[union-attr]
+    assert [(t.side, t.reason) for t in stopped.stops] == [("left", "tingling")]
     assert read_journal(tmp_path) is None  # cleared, still reserved
     assert (tmp_path / "unsaved.journal").stat().st_size == JOURNAL_SIZE
     finish(queue, keeper)

@@ -236,8 +236,11 @@ def test_a_write_failing_mid_session_keeps_what_was_saved_and_the_rest(
     assert sid is not None
     saved_so_far = [item.what for item in seen.saved]
     store.refuse(-1, "readonly")
-    while engine.step.kind is not StepKind.RATING:
-        engine.next()  # the extra-pressure set, skipped: refused, kept
+    engine.next()  # yes to more pressure
+    engine.next()  # past the words before it
+    engine.next()  # the extra-pressure set, skipped: refused, kept
+    assert engine.answer("off")
+    engine.next()  # past coming off
     engine.rate(5)  # the left side's after-rating: kept behind it
     engine.end()
     assert queue.pending == 3
@@ -462,3 +465,42 @@ def test_the_log_is_swapped_only_with_nothing_waiting(
             ("session ended early", "Its session belongs to the log that was replaced.")
         ]
         assert queue.pending == 0
+
+
+def test_a_stop_is_logged_with_its_reason_and_kept_whole_when_it_must_wait(
+    queue: SaveQueue, store: RefusingStore, clocks: Clocks, seen: Seen, tmp_path: Path
+) -> None:
+    engine = engine_for(clocks)
+    queue.attach(engine)
+    engine.start()
+    engine.next()
+    engine.rate(6)
+    clock = clocks.session
+    assert isinstance(clock, FakeClock)
+    clock.advance(23)  # breath 3 of the base set
+    assert engine.stop()
+    assert engine.give_reason("sharp_pain")
+    kinds = [item.kind for item in seen.saved]
+    assert kinds == ["session", "rating", "set", "stop"]
+    assert seen.saved[-1].what == "stop on the left side (sharp or shooting pain)"
+    sid = queue.session_id
+    assert sid is not None
+    (stop,) = store.stops(sid)
+    assert (stop.side, stop.level, stop.breath, stop.reason) == ("left", 0, 3, "sharp_pain")
+    assert store.sets(sid)[0].outcome == "stopped"
+    # A second session whose stop cannot be written yet goes to the file whole.
+    store.refuse(-1)
+    second = engine_for(clocks)
+    queue.attach(second)
+    second.start()
+    second.stop()
+    second.end()  # no reason given
+    target = tmp_path / "pending.json"
+    write_pending_file(queue, target)
+    changes = json.loads(target.read_text("utf-8"))["pending"]["changes"]
+    assert [c["change"] for c in changes] == ["session started", "stop", "session ended"]
+    assert changes[1]["reason"] == "not_given" and changes[1]["breath"] is None
+    with Store.open(tmp_path / "elsewhere.sqlite3") as other:
+        import_file(other, target)
+        (summary,) = other.sessions()
+        assert summary.stops == ("not_given",)

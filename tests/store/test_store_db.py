@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import pytest
 
-from psoas_timer.core.engine import SetResult
+from psoas_timer.core.events import SetResult
 from psoas_timer.core.progress import ProgressSession, SideResult
 from psoas_timer.core.vocab import SIDE_VALUES
 from psoas_timer.store import (

@@ -23,6 +23,7 @@ from psoas_timer.core.vocab import (
     RATING_MIN,
     SIDES_VALUES,
     STATUS_VALUES,
+    STOP_REASON_VALUES,
     sides_of,
 )
 from psoas_timer.store import (
@@ -35,6 +36,7 @@ from psoas_timer.store import (
     SetRecord,
     SetRow,
     Sides,
+    StopRow,
     Store,
     StoreWriteError,
     export_csv,
@@ -122,6 +124,10 @@ def fill(store: Store) -> None:
                 ),
             )
             store.record_set(sid, SetRecord(side, 1, "+book under", 20, 3, 12.5, "backed_off", 0.1))
+            if n % 3 == 0:
+                store.record_set(sid, SetRecord(side, 0, "Base set", 15, 4, 41.0, "stopped"))
+                reason = STOP_REASON_VALUES[n % len(STOP_REASON_VALUES)]
+                store.record_stop(sid, StopRow(0, 0, 0, side, 0, 5 if n % 2 else None, reason, T0))
             store.record_rating(sid, side, "after", n % 4)
         store.set_note(sid, note)
         if n % 4:
@@ -170,12 +176,16 @@ def without_ids(snapshots: list[SessionSnapshot]) -> list[tuple[object, ...]]:
     def check(c: NextDayCheck | None) -> tuple[object, ...] | None:
         return None if c is None else (c.feeling, c.lasting_soreness, c.recorded_at)
 
+    def stop(t: StopRow) -> tuple[object, ...]:
+        return (t.seq, t.side, t.level, t.breath, t.reason, t.recorded_at)
+
     return [
         (
             session(s.session),
             [set_row(t) for t in s.sets],
             [rating(r) for r in s.ratings],
             check(s.next_day),
+            [stop(t) for t in s.stops],
         )
         for s in snapshots
     ]
@@ -330,8 +340,10 @@ def test_reordered_columns_quoting_blank_lines_and_lf_are_fine(
 
 def test_other_spellings_of_times_and_numbers_are_normalised(empty: Store, tmp_path: Path) -> None:
     uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    # Written by hand in the header of a file from before stops were logged.
+    old_columns = [name for name in CSV_COLUMNS if name not in ("breath", "reason")]
     lines = [
-        ",".join(CSV_COLUMNS),
+        ",".join(old_columns),
         f"session,{uuid.upper()},2024-05-01T09:30:00.75+02:00,2024-05-01 08:00:00+00:00,"
         "ball,prone,left,completed,,,,,,,,,,,,,,,,,",
         f"set,{uuid},,,,,,,,1,left,0,Base,15,15,007,30,90,0,completed,,,2024-05-01T07:40:00Z,,",
@@ -367,7 +379,7 @@ def good_json(store: Store) -> dict[str, object]:
     ("edit", "where", "field"),
     [
         (lambda d: d.update(format="other"), "document", "format"),
-        (lambda d: d.update(version=3), "document", "version"),
+        (lambda d: d.update(version=4), "document", "version"),
         (lambda d: d.update(version=True), "document", "version"),
         (lambda d: d.update(sessions={}), "document", "sessions"),
         (lambda d: d["sessions"][1].update(sides="up"), "sessions[1]", "sides"),
@@ -522,7 +534,21 @@ def snapshots(draw: st.DrawFn) -> list[SessionSnapshot]:
         )
         check = draw(st.none() | st.just((None, None)) | answered)
         next_day = None if check is None else NextDayCheck(0, check[0], check[1], draw(times))
-        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings), next_day))
+        stops = [
+            StopRow(
+                0,
+                0,
+                seq,
+                draw(st.sampled_from(sides_of(sides))),
+                draw(st.integers(0, 5)),
+                draw(st.none() | st.integers(1, 40)),
+                draw(st.sampled_from(STOP_REASON_VALUES)),
+                draw(times),
+            )
+            for seq in draw(st.lists(st.integers(1, 9), unique=True, max_size=2))
+        ]
+        stops.sort(key=lambda t: t.seq)
+        out.append(SessionSnapshot(session, tuple(sets), tuple(ratings), next_day, tuple(stops)))
     return out
 
 
@@ -545,3 +571,100 @@ def test_any_log_round_trips_through_csv_and_json(logged: list[SessionSnapshot])
             import_file(b, root / "a.csv")
             assert csv_text(b) == text
             assert json_text(b) == json_text(a)
+
+
+# -- stops ---------------------------------------------------------------------
+
+
+def test_stops_are_their_own_records_in_both_formats(store: Store, tmp_path: Path) -> None:
+    fill(store)
+    rows = list(csv.DictReader(io.StringIO(csv_text(store), newline="")))
+    stops = [row for row in rows if row["record"] == "stop"]
+    expected = sum(
+        len(sides_of(("left", "right", "both")[n % 3])) for n in range(0, len(TRICKY_NOTES), 3)
+    )
+    assert len(stops) == expected
+    first = stops[0]
+    assert (first["seq"], first["side"], first["level"], first["reason"]) == (
+        "1",
+        "left",
+        "0",
+        "pulse",
+    )
+    assert first["breath"] == "" and first["value"] == "" and first["outcome"] == ""
+    assert {row["outcome"] for row in rows if row["record"] == "set"} >= {"stopped"}
+    document = json.loads(json_text(store))
+    listed = [stop for session in document["sessions"] for stop in session["stops"]]
+    assert len(listed) == expected and listed[0]["breath"] is None
+    assert document["version"] == 3
+
+
+def test_a_file_from_before_stops_were_logged_still_imports(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    sid = store.start_session("ball", "prone", "left", T0)
+    store.record_rating(sid, "left", "before", 5)
+    store.finish_session(sid, "completed", T0 + timedelta(minutes=20))
+    store.record_next_day(sid, "better", False, T0 + timedelta(days=1))
+    document = json.loads(json_text(store))
+    for session in document["sessions"]:
+        del session["stops"]
+    path = tmp_path / "old.json"
+    # Version 2 (next-day checks, no stops), then version 1 (neither).
+    document["version"] = 2
+    path.write_text(json.dumps(document))
+    report = import_file(empty, path)
+    assert (report.sessions_added, report.next_day_checks_added, report.stops_added) == (1, 1, 0)
+    (imported,) = empty.snapshots()
+    assert [r.value for r in imported.ratings] == [5]
+    assert imported.next_day is not None and imported.next_day.feeling == "better"
+    assert imported.stops == ()
+    for session in document["sessions"]:
+        del session["next_day"]
+    document["version"] = 1
+    path.write_text(json.dumps(document))
+    assert import_file(empty, path).sessions_skipped == 1
+    # A version 3 file must list its stops, even when there are none.
+    document["version"] = 3
+    path.write_text(json.dumps(document))
+    with pytest.raises(ImportFileError, match="stops"):
+        import_file(empty, path)
+
+
+def test_stops_and_next_day_checks_round_trip_together(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    sid = store.start_session("ball", "prone", "both", T0)
+    store.record_set(sid, SetRecord("left", 1, "Knee out", 15, 6, 40.0, "stopped"))
+    store.record_stop(sid, StopRow(0, 0, 0, "left", 1, 7, "tingling", T0 + timedelta(minutes=3)))
+    store.record_stop(sid, StopRow(0, 0, 0, "right", 0, None, "dizzy", T0 + timedelta(minutes=9)))
+    store.finish_session(sid, "ended_early", T0 + timedelta(minutes=10))
+    store.record_next_day(sid, "worse", True, T0 + timedelta(days=1))
+    for fmt, text in (("csv", csv_text(store)), ("json", json_text(store))):
+        path = tmp_path / f"both.{fmt}"
+        path.write_text(text, encoding="utf-8", newline="")
+        with Store.open(tmp_path / f"{fmt}.sqlite3") as fresh:
+            report = import_file(fresh, path)
+            assert (report.stops_added, report.next_day_checks_added) == (2, 1)
+            assert without_ids(fresh.snapshots()) == without_ids(store.snapshots())
+            (snap,) = fresh.snapshots()
+            assert [(t.side, t.breath, t.reason) for t in snap.stops] == [
+                ("left", 7, "tingling"),
+                ("right", None, "dizzy"),
+            ]
+            assert snap.next_day is not None and snap.next_day.lasting_soreness is True
+
+
+def test_a_stop_on_a_side_the_session_does_not_cover_is_refused(
+    store: Store, empty: Store, tmp_path: Path
+) -> None:
+    sid = store.start_session("ball", "prone", "left", T0)
+    store.record_stop(sid, StopRow(0, 0, 0, "left", 1, 3, "tingling", T0))
+    with pytest.raises(ValueError, match="side"):
+        store.record_stop(sid, StopRow(0, 0, 0, "right", 0, None, "pulse", T0))
+    text = csv_text(store).replace(",,1,left,1,", ",,1,right,1,")
+    assert ",,1,right,1," in text
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(ImportFileError, match="side"):
+        import_file(empty, path)

@@ -65,6 +65,7 @@ def good_rows() -> list[list[str]]:
 
 
 COL = {name: i for i, name in enumerate(CSV_COLUMNS)}
+EXTRA = f"#{len(CSV_COLUMNS) + 1}"  # how the column after the last is named
 
 
 def to_bytes(rows: list[list[str]]) -> bytes:
@@ -121,12 +122,7 @@ CASES = [
     # header
     Case("wrong header", raw(b"date,pain\r\n2024-01-01,5\r\n"), 1, "header"),
     Case("missing column", each_row(lambda row: row.pop(COL["value"])), 1, "value"),
-    Case(
-        "unnamed extra column",
-        each_row(lambda row: row.append("")),
-        1,
-        f"#{len(CSV_COLUMNS) + 1}",
-    ),
+    Case("unnamed extra column", each_row(lambda row: row.append("")), 1, EXTRA),
     Case("named extra column", each_row(lambda row: row.append("comment")), 1, "comment"),
     Case("misspelt column", cell(1, "session_uuid", "sesion_uuid"), 1, "sesion_uuid"),
     Case("misspelt column is missing", cell(1, "session_uuid", "sesion_uuid"), 1, "session_uuid"),
@@ -136,12 +132,7 @@ CASES = [
     Case("header only a BOM", raw(b"\xef\xbb\xbf"), 1, "header"),
     # shape of rows
     Case("short row", rows_edit(lambda r: r[2].__delitem__(slice(15, None))), 3, "released_breath"),
-    Case(
-        "long row",
-        rows_edit(lambda r: r[3].append("surplus")),
-        4,
-        f"#{len(CSV_COLUMNS) + 1}",
-    ),
+    Case("long row", rows_edit(lambda r: r[3].append("surplus")), 4, EXTRA),
     Case("unclosed quote", lambda: good_text().replace("Knee out", '"Knee out').encode(), 4, "row"),
     # encoding
     Case("BOM then an error", lambda: b"\xef\xbb\xbf" + cell(5, "value", "12")(), 5, "value"),

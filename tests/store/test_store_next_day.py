@@ -142,7 +142,7 @@ def test_json_holds_the_check_in_its_session(store: Store) -> None:
     buffer = io.StringIO()
     export_json(store, buffer)
     doc = json.loads(buffer.getvalue())
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     assert doc["sessions"][0]["next_day"] == {
         "feeling": "same",
         "lasting_soreness": True,
@@ -152,8 +152,9 @@ def test_json_holds_the_check_in_its_session(store: Store) -> None:
 
 def old_csv_text() -> str:
     """An export as the app wrote it before next-day checks: 23 columns."""
-    old_columns = CSV_COLUMNS[:23]
-    assert old_columns[-1] == "recorded_at"
+    later = ("breath", "reason", "feeling", "lasting_soreness")
+    old_columns = tuple(name for name in CSV_COLUMNS if name not in later)
+    assert len(old_columns) == 23 and old_columns[-1] == "recorded_at"
     uuid = "0f8fad5b-d9cb-469f-a165-70867728950e"
     rows = [
         {

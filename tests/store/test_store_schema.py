@@ -17,8 +17,10 @@ from psoas_timer.store import (
     ImportFileError,
     Migration,
     NewerSchemaError,
+    NextDayCheck,
     SessionNotFoundError,
     SetRecord,
+    StopRow,
     Store,
     StoreError,
     StoreWriteError,
@@ -92,6 +94,49 @@ V2_SCHEMA = [
     )""",
 ]
 
+# Migration 3 as it shipped: the sets rebuilt for the new outcomes, and the stops.
+V3_SCHEMA = [
+    """CREATE TABLE sets_new (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id      INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
+        side            TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        level           INTEGER NOT NULL CHECK (typeof(level) = 'integer' AND level >= 0),
+        variant_name    TEXT NOT NULL,
+        breaths_planned INTEGER NOT NULL
+            CHECK (typeof(breaths_planned) = 'integer' AND breaths_planned >= 1),
+        breaths_done    INTEGER NOT NULL
+            CHECK (typeof(breaths_done) = 'integer' AND breaths_done >= 0),
+        released_breath INTEGER CHECK (released_breath IS NULL OR (
+            typeof(released_breath) = 'integer' AND released_breath >= 1
+            AND released_breath <= min(breaths_done + 1, breaths_planned))),
+        released_at_s   REAL CHECK (released_at_s IS NULL OR released_at_s >= 0),
+        duration_s      REAL NOT NULL CHECK (duration_s >= 0),
+        paused_s        REAL NOT NULL DEFAULT 0 CHECK (paused_s >= 0),
+        outcome         TEXT NOT NULL CHECK (outcome IN ('completed', 'backed_off',
+            'ended_early', 'skipped', 'released', 'time_limit', 'stopped')),
+        recorded_at     TEXT NOT NULL,
+        UNIQUE (session_id, seq),
+        CHECK ((released_breath IS NULL) = (released_at_s IS NULL))
+    )""",
+    "DROP TABLE sets",
+    "ALTER TABLE sets_new RENAME TO sets",
+    "CREATE INDEX sets_session_side ON sets (session_id, side, released_breath, level)",
+    """CREATE TABLE stops (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL CHECK (typeof(seq) = 'integer' AND seq >= 1),
+        side        TEXT NOT NULL CHECK (side IN ('left', 'right')),
+        level       INTEGER NOT NULL CHECK (typeof(level) = 'integer' AND level >= 0),
+        breath      INTEGER CHECK (breath IS NULL OR (typeof(breath) = 'integer' AND breath >= 1)),
+        reason      TEXT NOT NULL CHECK (reason IN ('pulse', 'tingling', 'sharp_pain', 'dizzy',
+            'other', 'not_given')),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (session_id, seq)
+    )""",
+    "PRAGMA user_version = 3",
+]
+
 UUID = "6f9619ff-8b86-d011-b42d-00c04fc964ff"
 
 
@@ -113,6 +158,17 @@ def build_v1(path: Path) -> None:
         "(7, 'left', 'after', 2, '2023-01-02T08:19:00Z')"
     )
     conn.execute("PRAGMA user_version = 1")
+    conn.close()
+
+
+def build_v2(path: Path) -> None:
+    """The v1 log upgraded as migration 2 shipped, with a next-day check."""
+    build_v1(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in V2_SCHEMA:
+        conn.execute(statement)
+    conn.execute("INSERT INTO next_day_checks VALUES (7, 'better', 0, '2023-01-03T08:00:00Z')")
+    conn.execute("PRAGMA user_version = 2")
     conn.close()
 
 
@@ -187,6 +243,110 @@ def test_migration_2_adds_exactly_the_next_day_table(tmp_path: Path) -> None:
     assert [row for row in schema_of(old) if row[1] == "next_day_checks"] == [
         row for row in schema_of(golden) if row[1] == "next_day_checks"
     ]
+
+
+def test_version_3_keeps_every_v1_row_and_id_and_adds_the_stops(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    build_v1(old)
+    conn = sqlite3.connect(old, isolation_level=None)
+    # A set deleted in v1 had id 9: the rebuilt table must never hand 9 out again.
+    conn.execute("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'sets'")
+    conn.close()
+    with Store.open(old) as s:
+        (row,) = s.sets(7)
+        assert (row.id, row.outcome, row.released_breath) == (1, "completed", 6)
+        for outcome in ("released", "time_limit", "stopped"):
+            s.record_set(7, SetRecord("left", 0, "Base set", 15, 4, 40.0, outcome))
+        assert [t.id for t in s.sets(7)] == [1, 10, 11, 12]
+        s.record_stop(7, StopRow(0, 0, 0, "left", 0, 5, "tingling", datetime.now(UTC)))
+        assert [(t.seq, t.breath, t.reason) for t in s.stops(7)] == [(1, 5, "tingling")]
+    conn = sqlite3.connect(old)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                "INSERT INTO stops (session_id, seq, side, level, reason, recorded_at) "
+                "VALUES (7, 2, 'left', 0, 'boredom', '2023-01-02T08:05:00Z')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("UPDATE sets SET outcome = 'abandoned' WHERE id = 1")
+    finally:
+        conn.close()
+    # Deleting the session deletes its stops too.
+    with Store.open(old) as s:
+        snapshot = s.delete_session(7)
+        assert len(snapshot.stops) == 1
+        s.restore_session(snapshot)
+        assert len(s.stops(7)) == 1
+
+
+def test_migration_3_rebuilds_the_sets_and_adds_the_stops_exactly(tmp_path: Path) -> None:
+    old, golden = tmp_path / "old.sqlite", tmp_path / "golden.sqlite"
+    build_v2(old)
+    build_v2(golden)
+    conn = sqlite3.connect(golden, isolation_level=None)
+    for statement in V3_SCHEMA:
+        conn.execute(statement)
+    conn.close()
+    conn = sqlite3.connect(old, isolation_level=None)
+    try:
+        assert migrate(conn) == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    finally:
+        conn.close()
+    assert schema_of(old) == schema_of(golden)
+    # The final schema is the one a new log is made with.
+    fresh = tmp_path / "fresh.sqlite"
+    Store.open(fresh).close()
+    assert schema_of(fresh) == schema_of(golden)
+
+
+def test_a_v2_log_with_sessions_sets_and_next_day_checks_upgrades_to_v3_without_loss(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.sqlite"
+    build_v2(old)
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute(
+        "INSERT INTO sessions VALUES (8, ?, '2023-01-05T08:00:00Z', '2023-01-05T08:25:00Z', "
+        "'ball', 'prone', 'both', 'ended_early', '')",
+        (UUID.replace("6f", "7a", 1),),
+    )
+    conn.execute(
+        "INSERT INTO sets VALUES (2, 8, 1, 'left', 0, 'Base set', 15, 15, NULL, NULL, 90.0, 3.5, "
+        "'completed', '2023-01-05T08:05:00Z'), (3, 8, 2, 'right', 1, 'Knee out', 15, 7, 5, "
+        "31.0, 44.0, 0.0, 'backed_off', '2023-01-05T08:15:00Z')"
+    )
+    conn.execute("INSERT INTO ratings VALUES (8, 'right', 'before', 7, '2023-01-05T08:01:00Z')")
+    conn.execute("INSERT INTO next_day_checks VALUES (8, NULL, NULL, '2023-01-06T08:00:00Z')")
+    # Set 4 was handed out and deleted under v2.
+    conn.execute("UPDATE sqlite_sequence SET seq = 4 WHERE name = 'sets'")
+    before = {
+        table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+        for table in ("sessions", "sets", "ratings", "next_day_checks")
+    }
+    conn.close()
+    with Store.open(old) as s:
+        assert s.next_day_check(7) == NextDayCheck(
+            7, "better", False, datetime(2023, 1, 3, 8, 0, tzinfo=UTC)
+        )
+        check = s.next_day_check(8)
+        assert check is not None and check.declined
+        assert [t.id for t in s.sets(8)] == [2, 3]
+        s.record_set(8, SetRecord("right", 1, "Knee out", 15, 2, 10.0, "stopped"))
+        assert [t.id for t in s.sets(8)] == [2, 3, 5]
+        s.record_stop(8, StopRow(0, 0, 0, "right", 1, 3, "dizzy", datetime.now(UTC)))
+    conn = sqlite3.connect(old)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        conn.execute("DELETE FROM sets WHERE id = 5")
+        conn.execute("DELETE FROM stops")
+        after = {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            for table in ("sessions", "sets", "ratings", "next_day_checks")
+        }
+    finally:
+        conn.close()
+    assert after == before
 
 
 ADD_MOOD = Migration(

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from psoas_timer.core.catalog import load_catalog
 from psoas_timer.core.clock import MonotonicClock
-from psoas_timer.core.engine import Event, SessionFinished, SetFinished, StepStarted
+from psoas_timer.core.events import Event, SessionFinished, SetFinished, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
 from psoas_timer.services.sound import CuePlayer
@@ -61,7 +61,8 @@ def main() -> int:
         if isinstance(event, StepStarted) and event.step.kind is StepKind.RATING:
             QTimer.singleShot(0, lambda: page.rate(4))
         elif isinstance(event, StepStarted) and event.step.kind is StepKind.SET:
-            start = clock.now()
+            # The step began at its ideal time, which this event may follow by a moment.
+            start = clock.now() - engine.step_elapsed()
             for boundary in boundaries(pattern, event.step.breaths):
                 if boundary.phase is not Phase.DONE:
                     schedule.append((boundary.phase.value, clock.to_monotonic(start + boundary.at)))

@@ -14,8 +14,10 @@ from psoas_timer.store import Store
 from psoas_timer.store.saving import UnavailableStore
 from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.main_window import MainWindow
+from tests.dbus_bus import PrivateBus
 from tests.helpers import QUICK_SETTINGS
 from tests.qt_helpers import active_timers
+from tests.ui.dbus_services import Connection, private_bus
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +78,18 @@ def make_window(
         window.shutdown()
         window.close()
         opened.close()
+
+
+@pytest.fixture
+def bus() -> Iterator[PrivateBus]:
+    """A D-Bus daemon of the test's own, never the desktop's."""
+    with private_bus() as started:
+        yield started
+
+
+@pytest.fixture
+def connection(bus: PrivateBus) -> Iterator[Connection]:
+    """The test's own connection to ``bus``, closed afterwards."""
+    made = Connection(bus.address)
+    yield made
+    made.close()

@@ -15,11 +15,12 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
-from tests.dbus_bus import PrivateBus, dying_with_this_process, start_bus
+from tests.dbus_bus import PrivateBus, daemon, dying_with_this_process, start_bus
 
 _names = count()
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,12 @@ class Connection:
 
     def close(self) -> None:
         QDBusConnection.disconnectFromBus(self.name)
+
+
+#: For a test module that needs a D-Bus daemon to start buses of its own.
+needs_dbus = pytest.mark.skipif(
+    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
+)
 
 
 @contextmanager

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from psoas_timer.ui.actions import (
     ACTIONS,
-    HINT_LINE,
     SESSION_KEYS,
     ActionSpec,
+    hint_line,
     key_sequences,
     session_rows,
     window_rows,
@@ -102,9 +102,11 @@ def test_the_readme_parser_notices_a_difference() -> None:
 
 
 def test_the_hint_line_names_session_keys_from_the_table() -> None:
-    assert HINT_LINE == "Enter or → next · Space pause · ← back off · R released · Esc end"
+    assert hint_line() == (
+        "Enter or → next · Space pause · ← back off · R released · S stop · Esc end"
+    )
     for row in SESSION_KEYS:
-        assert (row.label in HINT_LINE) is bool(row.hint)
+        assert (row.label in hint_line()) is bool(row.hint)
 
 
 # -- the shortcuts as bound -------------------------------------------------------

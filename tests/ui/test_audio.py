@@ -15,16 +15,18 @@ import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from psoas_timer.core.cue_sounds import CUE_NAMES, CUE_THEMES, RATE, cue_samples
+from psoas_timer.core.cue_sounds import CUE_NAMES, CUE_THEMES, DEFAULT_CUE_THEME, RATE, cue_samples
 from psoas_timer.services import sound
 from psoas_timer.services.sound import CuePlayer, cue_files
 from psoas_timer.services.voice import Voice
 from tests.hangs import HELD_S, mute_socket
+from tests.speechd import private_speech_dispatcher
 
 SINK = "nullsink"
 ROOT = Path(__file__).resolve().parents[2]
@@ -269,8 +271,6 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
         index = min(heard, key=lambda i: abs(origin + i / RATE - at))
         error = origin + index / RATE - at
         errors_ms.append(round(error * 1000, 1))
-        # The cue must be audible within 50 ms of the ideal boundary.
-        assert -0.010 <= error <= 0.050, (phase, round(error * 1000, 1))
         early, late = glide(signal[index : index + int(0.35 * RATE)])
         if phase == "inhale":
             assert late > early * 1.2, (phase, early, late)
@@ -278,6 +278,10 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
             assert late < early / 1.2, (phase, early, late)
     print(f"errors from the ideal boundary (ms): {errors_ms}; median "
           f"{np.median(errors_ms):.1f}, worst {max(errors_ms, key=abs):.1f}")  # fmt: skip
+    # Heard on the beat: the cues are played ahead by the output's latency. (The first
+    # breath in starts its set and is played with the step, so it is heard that late.)
+    assert abs(np.median(errors_ms)) <= 10, errors_ms
+    assert max(abs(error) for error in errors_ms) <= 20, errors_ms
 
 
 def playing_streams(env: dict[str, str]) -> int:
@@ -319,6 +323,101 @@ def features(samples: np.ndarray) -> tuple[float, float]:
     peak = int(np.argmax(frames))
     loud = np.nonzero(frames >= frames[peak] / 10)[0]
     return float((spectrum * freqs).sum() / spectrum.sum()), (loud[-1] - peak + 1) * hop / RATE
+
+
+# -- a whole session, heard --------------------------------------------------------
+
+#: Sound, relative to the loudest moment of the same sentence: a recording through
+#: the sound server is quieter than espeak-ng's own output, and its softest
+#: sounds would otherwise fall below a fixed threshold and shorten it.
+LOUD_SHARE = 0.06
+
+
+@pytest.fixture
+def speech_into(pulse: dict[str, str]) -> Iterator[dict[str, str]]:
+    """A private speech-dispatcher that speaks into the recorded null sink."""
+    server = f"unix:{pulse['XDG_RUNTIME_DIR']}/pulse/native"
+    with private_speech_dispatcher(pulse, server, needs_espeak=True) as socket:
+        yield {**pulse, "SPEECHD_ADDRESS": f"unix_socket:{socket}", "PULSE_SERVER": server}
+
+
+def loud_span(signal: np.ndarray, rate: int) -> tuple[float, float] | None:
+    """Seconds from the start of ``signal`` to its first and last sound."""
+    hop = int(0.01 * rate)
+    frames = np.abs(signal[: len(signal) // hop * hop]).reshape(-1, hop).max(axis=1)
+    if not len(frames) or frames.max() < 0.01 * 32767:
+        return None
+    found = np.nonzero(frames > LOUD_SHARE * frames.max())[0]
+    return found[0] * 0.01, (found[-1] + 1) * 0.01
+
+
+def spoken_alone(text: str) -> float:
+    """How long espeak-ng takes to say ``text`` on its own, from first to last sound."""
+    wav = subprocess.run(
+        ["espeak-ng", "-v", "en-gb", "--stdout", text], capture_output=True, check=True
+    ).stdout
+    # Written as a stream: the header's lengths are not filled in, the samples follow it.
+    samples = np.frombuffer(wav[44 : 44 + (len(wav) - 44) // 2 * 2], dtype=np.int16)
+    span = loud_span(samples.astype(float), 22050)
+    assert span is not None, text
+    return span[1] - span[0]
+
+
+def heard_session(
+    report: dict[str, Any], signal: np.ndarray, origin: float
+) -> list[tuple[str, float, float, float]]:
+    """Each sentence: its text, when it was first heard, how long it was heard, and how
+    long it takes alone. Breath tones and chimes are cut out of the recording first."""
+    quiet = signal.copy()
+    for name, at in report["cues"]:
+        start = max(0, int((at - origin) * RATE))
+        rings = len(cue_samples(DEFAULT_CUE_THEME, name)) / RATE + 0.02
+        quiet[start : start + int(rings * RATE)] = 0
+    # Said one after another: the n-th time a sentence is handed over ends with
+    # the n-th time it is finished.
+    ends: dict[str, list[float]] = {}
+    for text, at in report["finished"]:
+        ends.setdefault(text, []).append(at)
+    heard = []
+    handed_at = [at for _, at in report["handed"]]
+    for index, (text, handed) in enumerate(report["handed"]):
+        finished = ends[text].pop(0) + 0.3
+        if index + 1 < len(handed_at):
+            finished = min(finished, handed_at[index + 1])
+        start, end = int((handed - origin) * RATE), int((finished - origin) * RATE)
+        span = loud_span(quiet[start:end], RATE)
+        assert span is not None, f"not heard: {text}"
+        heard.append((text, handed + span[0], span[1] - span[0], spoken_alone(text)))
+    return heard
+
+
+def run_session_heard(
+    speech: dict[str, str], whole: bool
+) -> tuple[dict[str, Any], list[tuple[str, float, float, float]]]:
+    recorder = Recorder(speech)
+    try:
+        driver = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.ui.session_audio_driver",
+                *(["--whole"] if whole else []),
+            ],
+            cwd=ROOT,
+            env={**speech, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=1500 if whole else 300,
+            check=False,
+        )
+    finally:
+        time.sleep(0.5)
+        signal, origin = recorder.stop()
+    assert driver.returncode == 0, driver.stdout[-2000:] + driver.stderr[-3000:]
+    report = json.loads(driver.stdout.strip().splitlines()[-1])
+    if report.get("speaking_as") is None:
+        pytest.skip(f"the voice did not start here: {driver.stderr[-500:]}")
+    return report, heard_session(report, signal, origin)
 
 
 @pytest.mark.audio
@@ -386,3 +485,22 @@ def test_a_cue_after_long_silence_is_whole_and_on_time_and_themes_sound_apart(
             brighter = max(centroid_a, centroid_b) / min(centroid_a, centroid_b)
             longer = max(ring_a, ring_b) / min(ring_a, ring_b)
             assert brighter > 1.25 or longer > 1.8, (name, a, b, heard)
+
+
+@pytest.mark.subprocess
+def test_every_sentence_is_heard_whole_and_never_over_a_tone(speech_into: dict[str, str]) -> None:
+    report, heard = run_session_heard(speech_into, whole=False)
+    assert report["speaking_as"][0] == "en_GB"
+    assert report["stops"] == [], "nothing was cut short"
+    assert report["finished_session"]
+    texts = [text for text, _, _, _ in heard]
+    assert any(text.startswith("Extra pressure 1: Glute squeeze") for text in texts)
+    for text, _, length, alone in heard:
+        # A sentence cut off is heard for much less time than it takes alone.
+        assert length >= min(0.85 * alone, alone - 0.25), (text, length, alone)
+        assert length <= 1.25 * alone + 0.3, (text, length, alone)  # it is this sentence
+    stop_lines = [text for text in texts if report["stop_line"] in text]
+    assert len(stop_lines) == 2  # getting into position, and before extra pressure 1
+    cue_times = [at for _, at in report["cues"]]
+    for text, began, _, _ in heard:
+        assert all(abs(began - at) > 0.2 for at in cue_times), text

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
-from psoas_timer.core.engine import (
+from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.events import (
     BackedOff,
     Event,
     Paused,
     RatingGiven,
     Released,
     Resumed,
-    SessionEngine,
     SessionFinished,
     SetFinished,
     StepStarted,
@@ -109,6 +109,7 @@ def session(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> Iterator[Se
 
 
 def go_to(session: Session, kind: StepKind, level: int = 0) -> None:
+    """Enter until the step of ``kind`` at ``level``: yes at every "More pressure?"."""
     page = session.window.session
     while not (session.engine.step.kind is kind and session.engine.step.level == level):
         page.next_step()
@@ -121,7 +122,7 @@ def go_to(session: Session, kind: StepKind, level: int = 0) -> None:
 )
 def test_holding_enter_goes_on_one_step(session: Session, key: Qt.Key, late: bool) -> None:
     window = session.window
-    for kind in (StepKind.COUNTDOWN, StepKind.RATING, StepKind.SET):
+    for kind in (StepKind.COUNTDOWN, StepKind.RATING, StepKind.SET, StepKind.QUESTION):
         assert session.engine.step.kind is kind
         before = session.engine.index
         press(window, key, "\r")
@@ -130,10 +131,10 @@ def test_holding_enter_goes_on_one_step(session: Session, key: Qt.Key, late: boo
         repeat(window, key, "\r", late=late)
         assert session.engine.index == before + 1
         assert session.take() == []
-    # One press skipped one rating and one set; the rest are still to be done.
+    # One press skipped one rating and one set, and said yes once.
     assert session.engine.ratings == {}
     assert [result.outcome for result in session.engine.results] == ["skipped"]
-    assert session.engine.step.kind is StepKind.TRANSITION
+    assert session.engine.step.kind is StepKind.TRANSITION and session.engine.step.level == 1
 
 
 @pytest.mark.parametrize(
@@ -161,6 +162,37 @@ def test_holding_space_pauses_once(session: Session, late: bool) -> None:
     assert session.take() == []
     press(session.window, Qt.Key.Key_Space, " ")  # a fresh press still resumes
     assert session.engine.state.name == "RUNNING"
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "then"),
+    [(Qt.Key.Key_Space, " ", StepKind.SET), (Qt.Key.Key_Left, "", StepKind.COME_OFF)],
+    ids=["Space-one-more-set", "Left-come-off"],
+)
+def test_holding_a_key_at_the_question_answers_it_once(
+    session: Session, key: Qt.Key, text: str, then: StepKind
+) -> None:
+    go_to(session, StepKind.QUESTION)
+    index = session.engine.index
+    press(session.window, key, text)
+    assert session.engine.step.kind is then and session.engine.index == index + 1
+    session.take()
+    repeat(session.window, key, text)
+    assert session.take() == []
+    assert session.engine.step.kind is then and session.engine.state.name == "RUNNING"
+
+
+def test_holding_s_stops_once_and_never_answers_the_question(session: Session) -> None:
+    go_to(session, StepKind.SET)
+    press(session.window, Qt.Key.Key_S, "s")
+    assert session.take() == [SetFinished, StepStarted]
+    assert session.engine.step.kind is StepKind.STOP_REASON
+    repeat(session.window, Qt.Key.Key_S, "s")
+    assert session.take() == []
+    press(session.window, Qt.Key.Key_2, "2")
+    assert [stop.reason for stop in session.engine.stops] == ["tingling"]
+    repeat(session.window, Qt.Key.Key_2, "2")
+    assert session.engine.step.kind is StepKind.STOP_ADVICE and len(session.engine.stops) == 1
 
 
 def test_holding_left_backs_off_one_level(session: Session) -> None:
@@ -433,15 +465,19 @@ def test_a_held_clicker_forward_goes_on_one_step_on_every_page(
     window = session.window
     seen: set[StepKind] = set()
     while session.engine.running:
-        seen.add(session.engine.step.kind)
+        kind = session.engine.step.kind
+        seen.add(kind)
         before = session.engine.index
-        press(window, Qt.Key.Key_PageDown)
+        # At "More pressure?" forward says yes, level after level, and the last
+        # level offers one more set for ever: the back button comes off the tool.
+        key = Qt.Key.Key_PageUp if kind is StepKind.QUESTION else Qt.Key.Key_PageDown
+        press(window, key)
         if not session.engine.running:
             break
         assert session.engine.index == before + 1, session.engine.step
-        repeat(window, Qt.Key.Key_PageDown, late=late)
+        repeat(window, key, late=late)
         assert session.engine.index == before + 1, session.engine.step
-    assert {StepKind.COUNTDOWN, StepKind.RATING, StepKind.SET} <= seen
+    assert {StepKind.COUNTDOWN, StepKind.RATING, StepKind.SET, StepKind.QUESTION} <= seen
     assert SessionFinished in session.take()
     # Once over, the clicker does not take the summary away; Enter does.
     left: list[bool] = []

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import Clocks, FakeClock
-from psoas_timer.core.engine import SetResult
+from psoas_timer.core.events import SetResult
 from psoas_timer.core.vocab import NOT_RATED
 from psoas_timer.services.saving import SaveService
-from psoas_timer.store import Store, export_to_path
+from psoas_timer.store import StopRow, Store, export_to_path
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.progress.history import COLUMNS, ID_ROLE, HistoryView
@@ -27,6 +27,7 @@ T0 = datetime(2024, 5, 6, 7, 30, tzinfo=UTC)
 LEFT_BEFORE = next(i for i, c in enumerate(COLUMNS) if c.title == "Left before")
 RIGHT_AFTER = next(i for i, c in enumerate(COLUMNS) if c.title == "Right after")
 NOTE = next(i for i, c in enumerate(COLUMNS) if c.title == "Note")
+STOPS = next(i for i, c in enumerate(COLUMNS) if c.title == "Stops")
 
 
 def seed(store: Store, n: int = 3) -> list[int]:
@@ -79,6 +80,21 @@ def test_every_session_is_listed_newest_first_and_sorts(
     values = [table.proxy.index(r, LEFT_BEFORE).data() for r in range(3)]
     assert values == ["5", "6", "7"]
     assert table.count.text() == "3 sessions"
+
+
+def test_stops_are_listed_with_what_felt_wrong(
+    view: tuple[HistoryView, Store, list[int]],
+) -> None:
+    table, store, ids = view
+    store.record_stop(ids[0], StopRow(0, 0, 0, "left", 0, 4, "pulse", T0))
+    store.record_stop(ids[0], StopRow(0, 0, 0, "right", 1, None, "dizzy", T0))
+    table.reload()
+    shown = cell(table, ids[0], STOPS)
+    assert shown.data() == "a pulse under the tool; dizzy or sick"
+    assert shown.data(Qt.ItemDataRole.ToolTipRole).startswith("Stop was pressed: ")
+    assert cell(table, ids[1], STOPS).data() == ""
+    table.table.sortByColumn(STOPS, Qt.SortOrder.DescendingOrder)
+    assert table.proxy.index(0, 0).data(ID_ROLE) == ids[0]
 
 
 def test_a_rating_is_edited_through_the_spin_box(

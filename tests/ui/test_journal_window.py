@@ -19,7 +19,7 @@ from psoas_timer.store import Store
 from psoas_timer.store.journal import Journal
 from psoas_timer.ui.dialogs import unsaved
 from psoas_timer.ui.main_window import MainWindow
-from tests.qt_helpers import start_session
+from tests.qt_helpers import run_until, start_session
 from tests.refusing_store import RefusingStore
 
 MakeWindow = Callable[..., MainWindow]
@@ -63,8 +63,7 @@ def rate_while_refused(window: MainWindow, qtbot: QtBot, store: RefusingStore) -
     clock = window.session.clock
     assert isinstance(clock, FakeClock)
     start_session(window, "ql-claw", "left")
-    clock.advance(5)
-    window.session.refresh()
+    run_until(window, clock, StepKind.RATING)
     engine = window.session.engine
     assert engine is not None and engine.step.kind is StepKind.RATING
     store.refuse()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import FakeClock
@@ -21,31 +21,16 @@ from psoas_timer.services.keepawake import (
     KeepAwake,
 )
 from psoas_timer.ui.main_window import MainWindow
-from tests.dbus_bus import PrivateBus, daemon
+from tests.dbus_bus import PrivateBus
 from tests.dbus_fakes import COOKIE
 from tests.qt_helpers import start_session
-from tests.ui.dbus_services import Connection, Stalls, private_bus, services, waited
+from tests.ui.dbus_services import Connection, Stalls, needs_dbus, private_bus, services, waited
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
-)
+pytestmark = needs_dbus
 
 PORTAL = "the desktop portal"
 SCREENSAVER = "the screensaver service"
 LOGIND = "logind"
-
-
-@pytest.fixture
-def bus() -> Iterator[PrivateBus]:
-    with private_bus() as started:
-        yield started
-
-
-@pytest.fixture
-def connection(bus: PrivateBus) -> Iterator[Connection]:
-    made = Connection(bus.address)
-    yield made
-    made.close()
 
 
 def keep_awake(session: Connection, system: Connection | None = None) -> KeepAwake:
@@ -165,6 +150,25 @@ def test_an_answer_that_comes_after_release_is_undone_at_once(
         assert len(desktop.named("portal.Inhibit")) == 2
         awake.release()
         qtbot.waitUntil(lambda: len(desktop.named("portal.Close")) == 2, timeout=5000)
+
+
+def test_let_go_of_just_after_an_answer_it_is_deleted_once(
+    qtbot: QtBot, bus: PrivateBus, connection: Connection
+) -> None:
+    with services(bus.address, "screensaver"):
+        awake = keep_awake(connection)
+        gone = weakref.ref(awake)
+        awake.acquire()
+        # Stop in the very turn of the event loop in which the answer came: the call's
+        # watcher is marked for deletion and its handler, which holds the object, not yet let go.
+        deadline = time.monotonic() + 5
+        while not awake.active and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+        assert awake.active
+        awake.release()
+        del awake
+        # Its watcher's deletion, the last hold on it, must not delete it twice.
+        qtbot.waitUntil(lambda: gone() is None, timeout=2000)
 
 
 def test_a_session_holds_it_while_paused_and_lets_go_when_it_ends(

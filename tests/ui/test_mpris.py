@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtDBus import QDBusConnection
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,13 +25,11 @@ from psoas_timer.core.engine import State
 from psoas_timer.core.plan import StepKind
 from psoas_timer.services.mpris import BUS_NAME, MprisPlayer, SessionControls
 from psoas_timer.ui.main_window import MainWindow
-from tests.dbus_bus import daemon, send
-from tests.qt_helpers import start_session
-from tests.ui.dbus_services import Connection, services
+from tests.dbus_bus import send
+from tests.qt_helpers import run_for, run_until, start_session
+from tests.ui.dbus_services import Connection, needs_dbus, services
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
-)
+pytestmark = needs_dbus
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
 ROOT = "org.mpris.MediaPlayer2"
@@ -78,11 +76,11 @@ def press(widget: QWidget, key: Qt.Key) -> None:
         QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
 
 
-def run_for(window: MainWindow, clock: FakeClock, seconds: float, step: float = 0.5) -> None:
-    end = clock.now() + seconds
-    while clock.now() < end:
-        clock.advance(min(step, end - clock.now()))
-        window.session.refresh()
+def to_extra_pressure_1(window: MainWindow, clock: FakeClock) -> None:
+    """From the base set, through "More pressure?" answered yes, into extra pressure 1."""
+    run_until(window, clock, StepKind.QUESTION)
+    QTest.keyClick(window.session, Qt.Key.Key_Return)
+    run_until(window, clock, StepKind.SET)
 
 
 @pytest.fixture
@@ -93,7 +91,7 @@ def in_a_set(
     clock = FakeClock()
     window = make_window(clock)
     start_session(window, sides="left")
-    run_for(window, clock, 5)
+    run_until(window, clock, StepKind.RATING)
     qtbot.keyClick(window.session, Qt.Key.Key_5)
     engine = window.session.engine
     assert engine is not None and engine.step.kind is StepKind.SET
@@ -131,7 +129,7 @@ def test_play_pause_pauses_and_resumes_the_set_and_next_moves_on(
     assert done.outcome == "skipped" and done.breaths_done == 1
     assert done.paused_s == pytest.approx(7)
     assert done.duration_s == pytest.approx(15)
-    assert engine.step.kind is StepKind.TRANSITION
+    assert engine.step.kind is StepKind.QUESTION  # "More pressure?" follows every set
 
 
 def test_the_track_is_the_step_and_its_breath(in_a_set: tuple[MainWindow, FakeClock]) -> None:
@@ -146,14 +144,15 @@ def test_the_track_is_the_step_and_its_breath(in_a_set: tuple[MainWindow, FakeCl
     assert title_in(get(PLAYER, "Metadata")) == "Left side — Base set, breath 2 of 5"
     assert "boolean true" in get(PLAYER, "CanGoPrevious")
     player(f"{PLAYER}.Next")
-    assert title_in(get(PLAYER, "Metadata")).startswith("Left side — Next: Extra pressure 1 of 3")
+    assert title_in(get(PLAYER, "Metadata")) == "Left side — More pressure?"
+    assert "boolean true" in get(PLAYER, "CanGoPrevious")  # ← there: come off the tool
 
 
 def test_previous_backs_off_one_level(qtbot: QtBot, in_a_set: tuple[MainWindow, FakeClock]) -> None:
     window, clock = in_a_set
     engine = window.session.engine
     assert engine is not None
-    run_for(window, clock, 50 + 3)  # into extra pressure 1
+    to_extra_pressure_1(window, clock)
     assert engine.step.kind is StepKind.SET and engine.step.level == 1
     player(f"{PLAYER}.Previous")
     assert engine.results[-1].outcome == "backed_off"
@@ -210,7 +209,9 @@ def test_changes_are_announced_with_the_signature_listeners_expect(
         engine = window.session.engine
         assert engine is not None
         while engine.step.kind is not StepKind.RATING:
-            qtbot.keyClick(window.session, Qt.Key.Key_Return)
+            # At "More pressure?" ← comes off the tool; Enter would ask for more.
+            off = engine.step.kind is StepKind.QUESTION
+            qtbot.keyClick(window.session, Qt.Key.Key_Left if off else Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: said("CanGoPrevious") == [False], timeout=3000)
         assert len(said("Metadata")) >= 2
         # Every signal reached the slot that takes exactly sa{sv}as.
@@ -263,7 +264,7 @@ def test_media_keys_do_what_their_buttons_do(in_a_set: tuple[MainWindow, FakeClo
     press(page, Qt.Key.Key_MediaPause)
     assert engine.state is State.PAUSED
     press(page, Qt.Key.Key_MediaPlay)
-    run_for(window, clock, 53)  # into extra pressure 1
+    to_extra_pressure_1(window, clock)
     assert engine.step.level == 1
     press(page, Qt.Key.Key_MediaPrevious)
     assert engine.results[-1].outcome == "backed_off"

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Iterator
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.services.keepawake import CALL_TIMEOUT_MS
 from psoas_timer.services.notifications import DEFAULT_EXPIRY, DesktopNotifier
-from tests.dbus_bus import PrivateBus, daemon
-from tests.ui.dbus_services import Connection, Stalls, private_bus, services
+from tests.dbus_bus import PrivateBus
+from tests.ui.dbus_services import Connection, Stalls, needs_dbus, services
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or daemon() is None, reason="needs a D-Bus daemon (Linux)"
-)
+pytestmark = needs_dbus
 
 APP = "Psoas Timer"
 ICON = "io.github.psoas_timer.PsoasTimer"
-
-
-@pytest.fixture
-def bus() -> Iterator[PrivateBus]:
-    with private_bus() as started:
-        yield started
-
-
-@pytest.fixture
-def connection(bus: PrivateBus) -> Iterator[Connection]:
-    made = Connection(bus.address)
-    yield made
-    made.close()
 
 
 class Fallback:

@@ -22,6 +22,7 @@ from psoas_timer.core.progress import DatedEvent, DateRange
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store
+from psoas_timer.store.records import StopRow
 from psoas_timer.ui.progress.charts import ProgressCharts
 from psoas_timer.ui.progress.compare_view import VALUE_ROLE
 from psoas_timer.ui.progress.plots import PlainAxis, PlainDateAxis, WholeNumberAxis, day_x
@@ -205,6 +206,28 @@ def test_the_dose_charts_and_the_levels(
         assert isinstance(page.plots[key].getAxis("left"), WholeNumberAxis)
 
 
+def test_stops_are_marked_on_their_side_with_why(
+    qtbot: QtBot, logged: tuple[Store, list[SampleSession]]
+) -> None:
+    store, made = logged
+    stopped = made[-2]
+    at = datetime.combine(stopped.day, datetime.min.time(), UTC) + timedelta(hours=12)
+    store.record_stop(stopped.session_id, StopRow(0, 0, 0, "left", 1, 6, "tingling", at))
+    store.record_stop(stopped.session_id, StopRow(0, 0, 0, "left", 0, None, "pulse", at))
+    clocks = at_noon(TODAY)
+    charts = ProgressCharts(SaveService(store, clocks.wall), clocks, tool_names=NAMES)
+    qtbot.addWidget(charts)
+    charts.reload()
+    left = charts.tenderness.sides["left"].events.events
+    assert [(e.day, e.kind, e.session_id) for e in left] == [
+        (stopped.day, "stop", stopped.session_id)
+    ]
+    assert left[0].label.endswith(": tingling or numbness; a pulse under the tool")
+    assert charts.tenderness.sides["right"].events.events == []
+    charts.side_box.setCurrentIndex(charts.side_box.findData("right"))
+    assert charts.tenderness.sides["right"].events.events == []
+
+
 def test_count_axes_tick_only_whole_numbers() -> None:
     axis = WholeNumberAxis("left")
     for low, high, size in ((0, 1.5, 300), (0, 3.5, 200), (0, 40, 300), (-0.5, 2.5, 600)):
@@ -230,9 +253,13 @@ def test_axis_labels_follow_their_text_and_never_take_a_unit_prefix(
 
 
 def test_every_chart_axis_is_a_plain_one(page: ProgressCharts) -> None:
-    for plot in page.tenderness.plots().values():
+    for key, plot in page.tenderness.plots().items():
         for name in ("left", "bottom", "top", "right"):
             assert isinstance(plot.getAxis(name), PlainAxis | PlainDateAxis), name
+        assert not plot.getAxis("top").isVisible() and not plot.getAxis("right").isVisible()
+        assert plot.getAxis("left").isVisible()
+        # Only the bottom chart of a column carries the dates.
+        assert plot.getAxis("bottom").isVisible() == key.startswith("carry"), key
 
 
 def test_more_than_a_year_in_view_shows_weekly_means(

@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from psoas_timer.core.engine import SetResult
+from psoas_timer.core.events import SetResult
 from psoas_timer.store import Store, local_time
 from psoas_timer.ui.dialogs.recovery import ManyRecoveryDialog, RecoveryDialog
 from psoas_timer.ui.main_window import MainWindow

@@ -16,6 +16,7 @@ from psoas_timer.app import main
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks, FakeClock
 from psoas_timer.store import Store
+from psoas_timer.store.records import StopRow
 from psoas_timer.ui import prompts
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.progress.report import ReportError, report_content, write_report
@@ -74,7 +75,32 @@ def test_the_report_says_what_the_physiotherapist_needs(
         assert name in text
     assert "Next-day checks" in text and "Worse, lasting soreness" in text
     assert "By highest pressure level reached" in text
+    assert "Sets stopped because something felt wrong None in this period." in text
     assert catalog.safety.disclaimer.split(".")[0] in text
+
+
+@needs_poppler
+def test_the_report_lists_each_stop_with_its_side_and_reason(
+    sample_store: Store, catalog: Catalog, tmp_path: Path
+) -> None:
+    with sample_store:
+        session = sample_store.sessions()[-3]
+        at = session.started_at
+        sample_store.record_stop(session.id, StopRow(0, 0, 0, "left", 1, 6, "tingling", at))
+        sample_store.record_stop(session.id, StopRow(0, 0, 0, "right", 0, None, "dizzy", at))
+        content = content_from_store(sample_store, catalog, date(2024, 1, 1), LAST, WRITTEN)
+    target = tmp_path / "report.pdf"
+    write_report(target, content)
+    text = pdf_text(target)
+    day = content.chosen[-3].day
+    assert (
+        f"{day:%a %d %b %Y}, QL Claw (ramp end): left side, tingling or numbness; "
+        "right side, dizzy or sick"
+        in text
+        or f"{day:%a %d %b %Y}, Massage ball: left side, tingling or numbness; "
+        "right side, dizzy or sick"
+        in text
+    ), text
 
 
 def test_the_report_covers_only_its_days(sample_store: Store, catalog: Catalog) -> None:

@@ -22,11 +22,11 @@ from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.store.saving import UnavailableStore
-from psoas_timer.ui.dialogs import unsaved
+from psoas_timer.ui.dialogs import recovery, unsaved
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.main_window import NOT_SAVED_SPOKEN, MainWindow
 from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import run_for, start_session
+from tests.qt_helpers import run_for, run_until, start_session
 from tests.refusing_store import RefusingStore
 
 REAL_ASK = unsaved.ask_about_unsaved
@@ -43,7 +43,7 @@ def to_first_rating(window: MainWindow, sides: str = "left") -> FakeClock:
     clock = window.session.clock
     assert isinstance(clock, FakeClock)
     start_session(window, "ql-claw", sides)
-    run_for(window, clock, 5)
+    run_until(window, clock, StepKind.RATING)
     assert window.session.engine is not None
     assert window.session.engine.step.kind is StepKind.RATING
     return clock
@@ -104,7 +104,12 @@ def test_in_floor_mode_the_warning_stays_in_view_and_is_spoken_once(
     store = refusing(tmp_path)
     window = make_window(store=store, settings=QUICK_SETTINGS.with_changes(floor_mode=True))
     said: list[str] = []
-    monkeypatch.setattr(window.voice, "say", said.append)
+
+    def say(text: str, *, interrupt: bool = False) -> None:
+        said.append(text)
+        window.voice.finished_speaking.emit(text)  # a voice that speaks in no time
+
+    monkeypatch.setattr(window.voice, "say", say)
     window.update_settings(window.settings.with_changes(voice=True))
     window.show()
     clock = to_first_rating(window)
@@ -180,8 +185,9 @@ def test_stored_start_and_end_agree_with_the_session_clock(
 ) -> None:
     window = make_window()
     clock = to_first_rating(window)
+    rated = clock.now()  # seconds since the session started
     qtbot.keyClicks(window.session, "3")
-    run_for(window, clock, 51)  # the base set: 5 breaths of 10 s, then a transition
+    run_for(window, clock, 51)  # the base set: 5 breaths of 10 s, then the question
     end_session(window)
     store = window.saving.store
     assert isinstance(store, Store)
@@ -190,7 +196,8 @@ def test_stored_start_and_end_agree_with_the_session_clock(
     assert summary.ended_at - summary.started_at == timedelta(seconds=round(clock.now()))
     (first_set,) = store.sets(summary.id)
     assert first_set.duration_s == pytest.approx(50.0, abs=0.5)
-    assert first_set.recorded_at == summary.started_at + timedelta(seconds=55)
+    # Stored to the second: the set ended 50 s after the rating.
+    assert first_set.recorded_at == summary.started_at + timedelta(seconds=int(rated + 50))
 
 
 # -- closing with changes still waiting ----------------------------------------------
@@ -376,7 +383,8 @@ def test_recovery_choices_and_imports_go_the_same_way(
     assert page is not None
     (candidate,) = window.recovery_candidates()
     store.refuse()
-    window.apply_recovery(candidate, RecoveryChoice.RATE, {("left", "after"): 3})
+    # As the recovery dialog applies what was chosen in it.
+    recovery.apply_recovery(window.saving, candidate, RecoveryChoice.RATE, {("left", "after"): 3})
     assert window.saving.pending == 1 and store.session(lost).status == "running"
     source = tmp_path / "export.json"
     with Store.open(tmp_path / "other.sqlite3") as other:

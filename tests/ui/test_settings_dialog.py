@@ -17,6 +17,7 @@ from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.pacing import LIMITS, BreathPattern, pace, ring_fraction
 from psoas_timer.core.settings import Settings, load_settings, save_settings
 from psoas_timer.core.vocab import BREATHS_LIMITS
+from psoas_timer.core.voices import VoiceOption
 from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.theme import DARK, LIGHT
@@ -45,6 +46,12 @@ CHANGED = Settings(
     reminder_days=("tue", "sat"),
     reminder_time="06:45",
     cue_theme="bowl",
+    hands_free=True,
+    pressure_minutes=9,
+    language="de",
+    voice_name="English (America)",
+    voice_locale="en_US",
+    voice_rate=-0.3,
 )
 EDITABLE = [f.name for f in fields(Settings) if f.name != "safety_acknowledged"]
 
@@ -56,8 +63,10 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.breaths.setValue(settings.breaths)
     dialog.countdown.setValue(settings.countdown)
     dialog.transition.setValue(settings.transition)
+    dialog.pressure_minutes.setValue(settings.pressure_minutes)
     dialog.sides.setCurrentIndex(dialog.sides.findData(settings.sides))
     for check, wanted in (
+        (dialog.hands_free, settings.hands_free),
         (dialog.stretches, settings.stretches),
         (dialog.sound, settings.sound),
         (dialog.voice, settings.voice),
@@ -77,6 +86,13 @@ def fill_in(dialog: SettingsDialog, settings: Settings) -> None:
     dialog.plan.time.setTime(QTime(int(hour), int(minute)))
     dialog.plan.setChecked(settings.reminders)
     dialog.cue_theme.setCurrentIndex(dialog.cue_theme.findData(settings.cue_theme))
+    dialog.language.setCurrentIndex(dialog.language.findData(settings.language))
+    # What the speech engine offers, as it would answer when the tab is shown.
+    dialog.voice_box.show_voices([VoiceOption("en_US", "English (America)")])
+    voices = dialog.voice_box
+    voices.choice.setCurrentIndex(voices.choice.findData(settings.voice_name))
+    voices.language.setCurrentIndex(voices.language.findData(settings.voice_locale))
+    voices.rate.setValue(round(settings.voice_rate * 10))
 
 
 def as_saved(value: object) -> object:
@@ -152,7 +168,7 @@ def test_every_setting_round_trips_and_is_saved(
     in_settings_dialog(window, lambda d: shown.append(d.result_settings()))
     assert shown == [CHANGED]
     # The new settings are in force: the dark palette, the breath pattern, the volume.
-    assert window.session._colours == DARK
+    assert window.session.colours == DARK
     assert window.settings.plan_options().pattern == BreathPattern(5.0, 1.5, 7.5, 0.5)
 
 
@@ -182,7 +198,7 @@ def test_cancel_changes_nothing(
     assert window.settings == QUICK_SETTINGS
     assert private_paths.settings.read_bytes() == before
     assert private_paths.settings.stat().st_mtime_ns == stamp
-    assert window.session._colours == LIGHT
+    assert window.session.colours == LIGHT
 
 
 def test_escape_is_cancel(qtbot: QtBot, make_window: Callable[..., MainWindow]) -> None:

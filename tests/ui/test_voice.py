@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtTextToSpeech import QTextToSpeech
+from PySide6.QtCore import QLocale, QObject, QTimer, Signal, Slot
+from PySide6.QtTextToSpeech import QTextToSpeech, QVoice
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks, FakeClock
-from psoas_timer.core.engine import State, StepStarted
+from psoas_timer.core.engine import State
+from psoas_timer.core.events import StepStarted
 from psoas_timer.core.plan import Step, StepKind
 from psoas_timer.services import voice as voice_module
+from psoas_timer.services import voice_engine
 from psoas_timer.services.voice import Voice
 from psoas_timer.store import Store
 from psoas_timer.ui.main_window import MainWindow
+from psoas_timer.ui.session.speaker import CHIME_CLEAR_S, CUE_CLEAR_S
 from tests.hangs import HELD_S, GuiTicks
-from tests.helpers import QUICK_SETTINGS
-from tests.qt_helpers import run_for, start_session
+from tests.helpers import QUICK_SETTINGS, run_driver
+from tests.qt_helpers import run_for, run_until, start_session
+from tests.speechd import private_speech_dispatcher
 
 VOICE_ON = QUICK_SETTINGS.with_changes(voice=True)
 
@@ -49,26 +48,29 @@ def start(window: MainWindow, qtbot: QtBot, sides: str = "both") -> None:
 # -- what is announced -------------------------------------------------------------
 
 
-def test_steps_sides_switch_and_last_breaths_are_announced(
+def test_every_step_says_its_own_words_after_its_sound_and_the_last_breaths(
     qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FakeClock()
     window = make_window(clock)  # voice off in the settings: captions only
-    said: list[str] = []
+    said: list[tuple[int, float, str]] = []  # step index, clock time, words
     captions: list[str] = []
     original = window.voice.say
 
-    def say(text: str) -> None:
-        said.append(text)
-        original(text)
+    def say(text: str, *, interrupt: bool = False) -> None:
+        engine = window.session.engine
+        said.append((engine.index if engine is not None else -1, clock.now(), text))
+        original(text, interrupt=interrupt)
 
     monkeypatch.setattr(window.voice, "say", say)
     window.voice.spoken.connect(captions.append)
-    started: list[tuple[int, Step]] = []
+    started: dict[int, tuple[float, Step]] = {}
     window.session.engine_started.connect(
         lambda engine: engine.subscribe(
             lambda event: (
-                started.append((len(said), event.step)) if isinstance(event, StepStarted) else None
+                started.setdefault(event.index, (clock.now(), event.step))
+                if isinstance(event, StepStarted)
+                else None
             )
         )
     )
@@ -76,42 +78,44 @@ def test_steps_sides_switch_and_last_breaths_are_announced(
     page = window.session
     engine = page.engine
     assert engine is not None
+    answers = iter(["more", "off", "more", "again", "off"])
     while engine.state is not State.FINISHED:
         step = engine.step
         if step.kind is StepKind.RATING:
             page.rate(3)
         elif step.kind is StepKind.STRETCH:
             page.next_step()
+        elif step.kind is StepKind.QUESTION:
+            run_for(window, clock, 2)
+            engine.answer(next(answers))  # type: ignore[arg-type]
         else:
-            run_for(window, clock, (engine.remaining() or 0) + 0.5)
+            run_for(window, clock, 0.5)
 
     # Shown either way: every announcement became the caption under the ring.
-    assert captions == said
-    assert page.notice.text() == said[-1] == "Session complete. Well done."
-    # Each step is announced as it starts. The page hears of a new step before this
-    # test does, so each step's announcement is the last text said when it is recorded.
-    kinds = [step.kind for _, step in started]
-    assert kinds.count(StepKind.SET) == 8 and kinds.count(StepKind.SWITCH_SIDE) == 1
-    for position, (index, step) in enumerate(started):
-        end = started[position + 1][0] - 1 if position + 1 < len(started) else len(said)
-        texts = said[index - 1 : end]
-        assert texts, f"nothing said for {step.title}"
+    assert captions == [text for _, _, text in said]
+    assert said[-1][2] == page.notice.text()
+    assert said[-1][2].startswith("Session complete. Left side: tenderness from 3 to 3.")
+    kinds = [step.kind for _, step in started.values()]
+    assert kinds.count(StepKind.SET) == 5 and kinds.count(StepKind.SWITCH_SIDE) == 1
+    for index, (began, step) in started.items():
+        texts = [text for at, _, text in said if at == index]
+        if step.kind is StepKind.DONE:
+            continue
+        assert texts[0] == step.words.spoken, step.title
+        first = next(at for i, at, _ in said if i == index)
         if step.kind is StepKind.SET:
-            # The set's name, then the last three breaths counted down.
-            assert texts[0] == f"{step.title.split(' — ')[0]}. Breathe in."
+            # After the breath-in tone, then the last three breaths counted down.
+            assert CUE_CLEAR_S <= first - began < CUE_CLEAR_S + 0.5
             assert texts[1:] == ["3 breaths left", "2 breaths left", "Last breath"]
-        elif step.kind is StepKind.COUNTDOWN:
-            assert texts == ["Left side. Place the tool on your left side and lie down on it."]
-        elif step.kind is StepKind.SWITCH_SIDE:
-            assert texts[0].startswith("Switch sides: right side next.")
-        elif step.kind is StepKind.RATING:
-            assert step.side is not None and step.moment is not None
-            assert texts == [
-                f"{step.side.capitalize()} side. Rate the tenderness {step.moment} the sets, "
-                "zero to ten."
-            ]
-        elif step.kind is StepKind.TRANSITION:
-            assert texts[0].startswith(step.title)
+        elif step.kind in (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.TRANSITION):
+            assert CHIME_CLEAR_S <= first - began < CHIME_CLEAR_S + 0.5  # after the chime
+            assert texts == [step.words.spoken]
+        else:
+            assert texts == [step.words.spoken]
+    spoken = " ".join(text for _, _, text in said)
+    # The stop line is said at the start of each side and before each extra level.
+    during = engine.plan.safety.during_set
+    assert spoken.count(during) == 2 + 2
     assert not page.timers_active
 
 
@@ -128,7 +132,7 @@ def test_last_breaths_are_said_once_even_with_many_frames(
     page.rate(1)
     said.clear()
     run_for(window, clock, 49.9, step=1 / 30)  # one whole set at 30 frames a second
-    assert said == ["3 breaths left", "2 breaths left", "Last breath"]
+    assert said == ["Base set. Breathe in.", "3 breaths left", "2 breaths left", "Last breath"]
     assert page.engine is not None
     page.engine.end()
 
@@ -180,7 +184,7 @@ def test_no_speech_engine_at_all_is_said_once_and_the_session_goes_on(
     assert isinstance(clock, FakeClock)
     before = time.monotonic()
     start(window, qtbot, sides="left")
-    run_for(window, clock, 5)
+    run_until(window, clock, StepKind.RATING)
     window.session.rate(4)
     run_for(window, clock, 51)
     assert time.monotonic() - before < 5
@@ -190,8 +194,8 @@ def test_no_speech_engine_at_all_is_said_once_and_the_session_goes_on(
     ]
     assert not window.voice.available
     engine = window.session.engine
-    assert engine is not None and engine.step.kind is StepKind.TRANSITION
-    assert window.session.notice.text().startswith("Next: Extra pressure 1 of 3")
+    assert engine is not None and engine.step.kind is StepKind.QUESTION
+    assert window.session.notice.text().startswith("More pressure?")
 
 
 def test_an_engine_that_is_not_installed_is_said_once(
@@ -201,7 +205,7 @@ def test_an_engine_that_is_not_installed_is_said_once(
     clock = window.session.clock
     assert isinstance(clock, FakeClock)
     start(window, qtbot, sides="left")
-    run_for(window, clock, 5)
+    run_until(window, clock, StepKind.RATING)
     window.session.rate(4)
     run_for(window, clock, 20)
     voice_messages = [m for m in messages if m.startswith("Voice is off")]
@@ -247,6 +251,7 @@ class FakeEngine(QObject):
         self.threads: set[int] = set()
         self._state = QTextToSpeech.State.Error
         self._utterance = 0
+        self._locale = QLocale("C")
 
     def _enter(self, name: str, argument: object = None) -> None:
         self.calls.append((name, argument))
@@ -297,9 +302,27 @@ class FakeEngine(QObject):
     def setVolume(self, volume: float) -> None:
         self._enter("setVolume", volume)
 
+    # The engine's lists are read without waiting on it; setting its locale may wait.
+    def availableLocales(self) -> list[QLocale]:
+        return [QLocale("bn_IN"), QLocale("en_US"), QLocale("en_GB")]
+
+    def locale(self) -> QLocale:
+        return self._locale
+
+    @Slot(QLocale)
+    def setLocale(self, locale: QLocale) -> None:
+        self._enter("setLocale", locale.name())
+        self._locale = locale
+
+    def availableVoices(self) -> list[QVoice]:
+        return []
+
+    def voice(self) -> QVoice:
+        return QVoice()
+
 
 class FakeVoice(Voice):
-    def __init__(self, fake: FakeEngine, **timings: int) -> None:
+    def __init__(self, fake: FakeEngine, **timings: Any) -> None:
         super().__init__("fake", None, **timings)
         self.fake = fake
 
@@ -442,21 +465,76 @@ def test_a_slow_but_working_engine_speaks_what_was_said_while_it_started(
     voice.finished_speaking.connect(finished.append)
     voice.set_volume(0.4)
     voice.say("Countdown.")
-    voice.say("Left side. Place the tool.")  # replaces the one still waiting
-    assert finished == ["Countdown."]
+    voice.say("Left side. Place the tool.")  # waits for the one before it
+    assert finished == []
     qtbot.waitUntil(lambda: finished == ["Countdown.", "Left side. Place the tool."], timeout=3000)
     assert voice.available and problems == []
-    assert fake.said() == ["Left side. Place the tool."]
+    assert fake.said() == ["Countdown.", "Left side. Place the tool."]
     assert ("setVolume", 0.4) in fake.calls
     voice.say("Base set. Breathe in.")
-    voice.say("3 breaths left")  # cuts the one before short
-    assert finished[-1] == "Base set. Breathe in."
+    voice.say("3 breaths left")  # said once the one before has finished
+    assert voice.busy and finished[-1] == "Left side. Place the tool."
     qtbot.waitUntil(lambda: finished[-1] == "3 breaths left", timeout=2000)
+    assert finished[-2:] == ["Base set. Breathe in.", "3 breaths left"]
     assert fake.said()[-2:] == ["Base set. Breathe in.", "3 breaths left"]
-    assert fake.calls[-2] == ("stop", None), "a new announcement stops the one being said"
+    assert ("stop", None) not in fake.calls, "nothing was cut short"
     qtbot.wait(600)  # longer than the watchdog: nothing is given up
     assert problems == [] and voice.available
     assert threading.get_ident() not in fake.threads and len(fake.threads) == 1
+
+
+def test_only_an_urgent_announcement_cuts_in(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine(speak_s=0.4)
+    voice = fake_voice(fake, watchdog_ms=2000, per_word_ms=0)
+    finished: list[str] = []
+    voice.finished_speaking.connect(finished.append)
+    voice.say("Extra pressure 1: glute squeeze.")
+    voice.say("Next words.")
+    voice.say("And more.")
+    qtbot.waitUntil(lambda: fake.said() == ["Extra pressure 1: glute squeeze."], timeout=3000)
+    voice.say("Paused", interrupt=True)
+    assert finished == ["Extra pressure 1: glute squeeze.", "Next words.", "And more."]
+    qtbot.waitUntil(lambda: finished[-1:] == ["Paused"], timeout=3000)
+    assert fake.said() == ["Extra pressure 1: glute squeeze.", "Paused"]
+    assert fake.calls.count(("stop", None)) == 1
+
+
+def test_the_engine_speaks_the_language_of_the_words_whatever_the_computers(
+    qtbot: QtBot, fake_voice: Callable[..., FakeVoice]
+) -> None:
+    fake = FakeEngine()
+    voice = fake_voice(fake)
+    finished: list[str] = []
+    voice.finished_speaking.connect(finished.append)
+    voice.say("Left side.")
+    qtbot.waitUntil(lambda: finished == ["Left side."], timeout=3000)
+    names = [name for name, _ in fake.calls]
+    assert ("setLocale", "en_GB") in fake.calls
+    assert names.index("setLocale") < names.index("say"), "set before the first word"
+    assert voice.speaking_as == ("en_GB", "")
+
+
+class _Named:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def name(self) -> str:
+        return self._name
+
+
+def test_the_language_and_voice_chosen() -> None:
+    gb, us, bn = QLocale("en_GB"), QLocale("en_US"), QLocale("bn_IN")
+    system_c, system_us = QLocale("C"), QLocale("en_US")
+    assert voice_engine.choose_locale([bn, us, gb], "en_GB", system_c) == gb
+    assert voice_engine.choose_locale([bn, us], "en_GB", system_c) == us
+    assert voice_engine.choose_locale([bn, QLocale("en_AU"), us], "en_GB", system_us) == us
+    assert voice_engine.choose_locale([bn], "en_GB", system_us) is None
+    voices = [_Named("English (Caribbean)+Adam"), _Named("English (Great Britain)")]
+    chosen = voice_engine.choose_voice(voices)
+    assert chosen is not None and chosen.name() == "English (Great Britain)"
+    assert voice_engine.choose_voice([]) is None
 
 
 def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> None:
@@ -480,52 +558,9 @@ def test_every_announcement_finishes_later_even_with_no_voice(qtbot: QtBot) -> N
 def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private speech-dispatcher whose only audio output is a sound server that
     does not exist. Yields its socket; stopped (with its modules) afterwards."""
-    binary = shutil.which("speech-dispatcher")
-    config = Path("/etc/speech-dispatcher")
-    if binary is None or not (config / "speechd.conf").is_file():
-        pytest.skip("speech-dispatcher is not installed (apt install speech-dispatcher espeak-ng)")
-    runtime = Path(tempfile.mkdtemp(prefix="pt-speechd-"))
-    conf = runtime / "conf"
-    shutil.copytree(config, conf)
-    with (conf / "speechd.conf").open("a", encoding="utf-8") as handle:
-        handle.write('\nAudioOutputMethod "pulse"\n')
-    socket = runtime / "speechd.sock"
-    env = {
-        **os.environ,
-        "XDG_RUNTIME_DIR": str(runtime),
-        "HOME": str(runtime),
-        "PULSE_SERVER": f"unix:{runtime}/no-sound-server",
-    }
-    daemon = subprocess.Popen(
-        [
-            binary,
-            *("--run-single", "--timeout", "0", "-c", "unix_socket", "-S", str(socket)),
-            *("-C", str(conf), "-L", str(runtime), "-P", str(runtime / "pid")),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its output modules share its process group
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not socket.exists():
-            if daemon.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("speech-dispatcher did not start within 10 s")
-            time.sleep(0.05)
+    with private_speech_dispatcher(os.environ) as socket:
         monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{socket}")
         yield socket
-    finally:
-        for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(daemon.pid, sig)
-                daemon.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 @pytest.mark.slow
@@ -533,18 +568,9 @@ def speech_dispatcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher: Path) -> None:
     # In a process of its own: the speech thread it gives up on is still waiting
     # inside libspeechd when the fixture stops the daemon, which crashes a process.
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.hung_voice_driver"],
-        cwd=root,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    report = run_driver(
+        "tests.ui.hung_voice_driver", {**os.environ, "QT_QPA_PLATFORM": "offscreen"}, 60
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["first_say_s"] < HELD_S, "starting the engine must not hold up the app"
     problems = report["problems"]
     if not problems and report["finished"]:
@@ -553,3 +579,50 @@ def test_speech_dispatcher_without_a_sound_server_is_given_up(speech_dispatcher:
     assert problems[0].startswith("Voice is off:"), problems
     assert report["second_say_s"] < HELD_S
     assert report["longest_gap_s"] < HELD_S, "the GUI thread was blocked"
+
+
+@pytest.mark.slow
+@pytest.mark.subprocess
+def test_the_real_speech_dispatcher_is_set_to_british_english_with_a_plain_voice(
+    qtbot: QtBot, speech_dispatcher: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under LANG=C speech-dispatcher would read English with its first voice of all.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    voice = Voice(create_ms=8000)
+    try:
+        voice.preload()
+        qtbot.waitUntil(lambda: voice.speaking_as is not None or voice.broken, timeout=10_000)
+        if voice.speaking_as is None:
+            pytest.skip("speech-dispatcher did not start an engine here")
+        locale, name = voice.speaking_as
+        assert locale == "en_GB"
+        assert name.startswith("English") and "+" not in name, name
+    finally:
+        voice.shutdown()
+
+
+def test_words_due_at_a_breath_tone_wait_until_it_has_rung_out(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock)
+    said: list[tuple[float, str]] = []
+    monkeypatch.setattr(
+        window.voice, "say", lambda text, interrupt=False: said.append((clock.now(), text))
+    )
+    start(window, qtbot, sides="left")
+    page = window.session
+    run_until(window, clock, StepKind.RATING)
+    page.rate(4)
+    set_start = clock.now()
+    clock.set(set_start + 20.001)  # breath 3 has just begun; its tone may not have played yet
+    page.refresh()
+    page.release()
+    run_for(window, clock, 2, step=0.05)
+    (released,) = [at for at, text in said if text.startswith("Released.")]
+    assert released >= set_start + 20 + CUE_CLEAR_S - 1e-6
+    # And the count that no longer holds is not said: the set ends with this breath.
+    assert not [text for _, text in said if "breaths left" in text]
+    assert page.engine is not None
+    page.engine.end()

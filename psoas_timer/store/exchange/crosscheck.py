@@ -1,7 +1,8 @@
 """What spans the records of an import file, checked while the file streams past.
 
-Each set, rating and next-day check must have its session in the file, sets
-and ratings on a side the session covers, and nothing may be there twice.
+Each set, rating, stop and next-day check must have its session in the file,
+sets, ratings and stops on a side the session covers, and nothing may be there
+twice.
 Only what these checks need is kept, in a compact form (numbers, not
 records), so checking a file of a million rows takes tens of megabytes, not
 gigabytes. A record that comes before its session waits in a list until the
@@ -23,7 +24,7 @@ from psoas_timer.core.vocab import (
     sides_of,
 )
 from psoas_timer.store.exchange.reader import ImportIssue, RecordReader
-from psoas_timer.store.records import NextDayCheck, Rating, SetRow
+from psoas_timer.store.records import NextDayCheck, Rating, SetRow, StopRow
 
 # A session's sides, packed into its entry with the line it is on (0: the
 # session row had problems, so its children are not checked against it).
@@ -36,7 +37,7 @@ _RATING_PART: Final = {
 }
 
 Fail = Callable[[str, str], None]
-Child = SetRow | Rating | NextDayCheck
+Child = SetRow | Rating | NextDayCheck | StopRow
 
 
 def _key(uuid: str) -> int:
@@ -57,6 +58,7 @@ class CrossCheck:
         self._sessions: dict[int, int] = {}  # uuid -> loc << 2 | sides code
         self._sets: dict[int, int] = {}  # session loc << 32 | seq -> loc
         self._ratings: dict[int, int] = {}  # session loc << 32 | side and moment -> loc
+        self._stops: dict[int, int] = {}  # session loc << 32 | seq -> loc
         self._checks: dict[int, int] = {}  # session loc -> loc of its next-day check
         self._waiting: list[tuple[int, int, Child, bool]] = []
 
@@ -84,7 +86,7 @@ class CrossCheck:
         self._check(owner, loc, value, reader.ok, reader.fail)
 
     def finish(self) -> None:
-        """Check the sets and ratings that came before their session, now the file has ended."""
+        """Check the children that came before their session, now the file has ended."""
         for key, loc, value, ok in self._waiting:
             # Each gets one problem at most, so no reader is needed to keep them apart.
             def fail(name: str, message: str, loc: int = loc) -> None:
@@ -120,6 +122,9 @@ class CrossCheck:
         if isinstance(value, SetRow):
             table, part = self._sets, value.seq
             name, label = "seq", f"set {value.seq} of this session"
+        elif isinstance(value, StopRow):
+            table, part = self._stops, value.seq
+            name, label = "seq", f"stop {value.seq} of this session"
         else:
             table, part = self._ratings, _RATING_PART[value.side, value.moment]
             name, label = "moment", f"the {value.side} {value.moment} rating of this session"
@@ -133,7 +138,7 @@ class CrossCheck:
 def check_children(
     sides: Sides,
     session_ok: bool,
-    children: list[tuple[RecordReader, SetRow | Rating]],
+    children: list[tuple[RecordReader, SetRow | Rating | StopRow]],
 ) -> None:
     """The checks that span records inside one JSON session: sides and duplicates.
 
@@ -149,6 +154,9 @@ def check_children(
         if isinstance(value, SetRow):
             key: tuple[object, ...] = ("set", value.seq)
             name, label = "seq", f"set {value.seq} of this session"
+        elif isinstance(value, StopRow):
+            key = ("stop", value.seq)
+            name, label = "seq", f"stop {value.seq} of this session"
         else:
             key = ("rating", value.side, value.moment)
             name, label = "moment", f"the {value.side} {value.moment} rating of this session"

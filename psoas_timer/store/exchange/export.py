@@ -81,6 +81,17 @@ def _csv_rows(snapshots: Iterable[SessionSnapshot]) -> Iterator[list[str]]:
                 lasting_soreness="" if sore is None else YES_NO[0 if sore else 1],
                 recorded_at=to_db_time(check.recorded_at),
             )
+        for stop in snap.stops:
+            yield row(
+                record="stop",
+                session_uuid=s.uuid,
+                seq=str(stop.seq),
+                side=stop.side,
+                level=str(stop.level),
+                breath="" if stop.breath is None else str(stop.breath),
+                reason=stop.reason,
+                recorded_at=to_db_time(stop.recorded_at),
+            )
 
 
 def export_csv(store: Store, fp: TextIO) -> int:
@@ -144,6 +155,17 @@ def _json_document(snapshots: Iterable[SessionSnapshot]) -> dict[str, object]:
                     "lasting_soreness": snap.next_day.lasting_soreness,
                     "recorded_at": to_db_time(snap.next_day.recorded_at),
                 },
+                "stops": [
+                    {
+                        "seq": t.seq,
+                        "side": t.side,
+                        "level": t.level,
+                        "breath": t.breath,
+                        "reason": t.reason,
+                        "recorded_at": to_db_time(t.recorded_at),
+                    }
+                    for t in snap.stops
+                ],
             }
             for snap in snapshots
         ],

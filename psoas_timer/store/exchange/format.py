@@ -5,15 +5,16 @@ CSV format
 
 UTF-8 without a byte order mark (one is accepted on import), comma separated,
 ``\\r\\n`` line ends, RFC 4180 quoting. The first row is this header, always
-all 25 columns (on import they may come in any order)::
+all 27 columns (on import they may come in any order)::
 
     record,session_uuid,started_at,ended_at,tool_id,position_id,sides,status,note,
     seq,side,level,variant_name,breaths_planned,breaths_done,released_breath,
-    released_at_s,duration_s,paused_s,outcome,moment,value,recorded_at,
-    feeling,lasting_soreness
+    released_at_s,duration_s,paused_s,outcome,moment,value,breath,reason,
+    recorded_at,feeling,lasting_soreness
 
-Files exported before next-day checks existed lack the last two columns; they
-import as they are.
+Files exported before stops were logged lack ``breath`` and ``reason``, and
+those exported before next-day checks existed lack ``feeling`` and
+``lasting_soreness``; they import as they are.
 
 Then one row per record. ``record`` says which kind; a row fills only the
 columns of its kind and leaves every other column empty:
@@ -32,7 +33,9 @@ columns of its kind and leaves every other column empty:
     seconds into the set; that breath is at most one past ``breaths_done``
     and at most ``breaths_planned``), ``duration_s``, ``paused_s``,
     ``outcome`` (``completed`` | ``backed_off`` | ``ended_early`` |
-    ``skipped``), ``recorded_at``.
+    ``skipped`` | ``released``: the muscle let go and the set ended with that
+    breath | ``time_limit``: the side's limit on time under pressure was
+    reached | ``stopped``: Stop was pressed), ``recorded_at``.
 ``rating``
     ``session_uuid``, ``side``, ``moment`` (``before`` | ``after``), ``value``
     (whole number 0-10), ``recorded_at``. One per session, side and moment.
@@ -43,16 +46,23 @@ columns of its kind and leaves every other column empty:
     that lasted more than a day), ``recorded_at``. Both answers empty records
     that the person chose not to be asked about that session. At most one per
     session.
+``stop``
+    Stop was pressed (something felt wrong): ``session_uuid``, ``seq``
+    (1-based order among the session's stops, unique in it), ``side``,
+    ``level`` (the pressure level at the time), ``breath`` (the breath under
+    way when a set was stopped; empty outside a set), ``reason`` (``pulse`` |
+    ``tingling`` (or numbness) | ``sharp_pain`` (sharp or shooting) | ``dizzy``
+    (dizzy or sick) | ``other`` | ``not_given``), ``recorded_at``.
 
 ``tool_id``, ``position_id`` and ``variant_name`` hold at most 200
 characters, ``note`` at most 10,000. Times are ISO 8601 with a UTC offset;
 the export writes UTC to the second (``2024-05-01T07:30:00Z``). Seconds are
 decimal numbers written in Python's shortest exact form, so they read back
-to the same value. Sets and ratings may come anywhere in the file, but their
-session row must be in it, and their side must be one the session covers.
-Exports list each session row followed by its sets (by ``seq``), its
-ratings (left before, left after, right before, right after) and its
-next-day check, sessions oldest first.
+to the same value. Sets, ratings, next-day checks and stops may come anywhere
+in the file, but their session row must be in it, and their side must be one
+the session covers. Exports list each session row followed by its sets (by
+``seq``), its ratings (left before, left after, right before, right after),
+its next-day check and its stops (by ``seq``), sessions oldest first.
 
 Spreadsheet safety: a text cell (``tool_id``, ``position_id``, ``variant_name``,
 ``note``) whose first character other than spaces, tabs, carriage returns and
@@ -66,13 +76,14 @@ those cells, so the round trip is exact.
 JSON format
 ===========
 
-``{"format": "psoas-timer-log", "version": 2, "sessions": [...]}``, each session
+``{"format": "psoas-timer-log", "version": 3, "sessions": [...]}``, each session
 an object with the session columns above (``uuid`` for ``session_uuid``) plus
-``sets`` and ``ratings`` lists of objects with the set and rating columns, and
-``next_day``: ``null`` or an object with ``feeling``, ``lasting_soreness``
-(``true`` | ``false``) and ``recorded_at``. ``null`` for an empty optional
-value. No formula escaping. Version 1 files (before next-day checks, without
-``next_day``) import as they are.
+``sets``, ``ratings`` and ``stops`` lists of objects with the set, rating and
+stop columns, and ``next_day``: ``null`` or an object with ``feeling``,
+``lasting_soreness`` (``true`` | ``false``) and ``recorded_at``. ``null`` for
+an empty optional value. No formula escaping. Version 1 files (before
+next-day checks and stops) and version 2 files (next-day checks, no stops)
+import as they are.
 
 Import
 ======
@@ -90,12 +101,12 @@ from __future__ import annotations
 from typing import Final, Literal
 
 Format = Literal["csv", "json"]
-RecordKind = Literal["session", "set", "rating", "next_day"]
+RecordKind = Literal["session", "set", "rating", "next_day", "stop"]
 
 JSON_FORMAT_NAME: Final = "psoas-timer-log"
-JSON_VERSION: Final = 2
-#: Every version the importer reads: 1 has no next-day checks.
-JSON_VERSIONS_READ: Final = (1, 2)
+JSON_VERSION: Final = 3
+#: Every version the importer reads: 1 has no next-day checks, 1 and 2 no stops.
+JSON_VERSIONS_READ: Final = (1, 2, 3)
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "record",
@@ -120,12 +131,15 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "outcome",
     "moment",
     "value",
+    "breath",
+    "reason",
     "recorded_at",
     "feeling",
     "lasting_soreness",
 )
-#: Columns an export from before next-day checks lacks; an import does without them.
-OPTIONAL_COLUMNS: Final = frozenset(("feeling", "lasting_soreness"))
+#: Columns an export from before next-day checks or stops lacks; an import does
+#: without them.
+OPTIONAL_COLUMNS: Final = frozenset(("breath", "reason", "feeling", "lasting_soreness"))
 
 SESSION_FIELDS: Final = (
     "started_at",
@@ -152,17 +166,22 @@ SET_FIELDS: Final = (
 )
 RATING_FIELDS: Final = ("side", "moment", "value", "recorded_at")
 NEXT_DAY_FIELDS: Final = ("feeling", "lasting_soreness", "recorded_at")
+STOP_FIELDS: Final = ("seq", "side", "level", "breath", "reason", "recorded_at")
 #: The columns each kind of CSV row may fill; every other column stays empty.
 CSV_RECORDS: Final[dict[RecordKind, frozenset[str]]] = {
     "session": frozenset(("record", "session_uuid", *SESSION_FIELDS)),
     "set": frozenset(("record", "session_uuid", *SET_FIELDS)),
     "rating": frozenset(("record", "session_uuid", *RATING_FIELDS)),
     "next_day": frozenset(("record", "session_uuid", *NEXT_DAY_FIELDS)),
+    "stop": frozenset(("record", "session_uuid", *STOP_FIELDS)),
 }
-JSON_SESSION_KEYS: Final = frozenset(("uuid", *SESSION_FIELDS, "sets", "ratings", "next_day"))
+JSON_SESSION_KEYS: Final = frozenset(
+    ("uuid", *SESSION_FIELDS, "sets", "ratings", "next_day", "stops")
+)
 JSON_SET_KEYS: Final = frozenset(SET_FIELDS)
 JSON_RATING_KEYS: Final = frozenset(RATING_FIELDS)
 JSON_NEXT_DAY_KEYS: Final = frozenset(NEXT_DAY_FIELDS)
+JSON_STOP_KEYS: Final = frozenset(STOP_FIELDS)
 #: How ``lasting_soreness`` is written in CSV.
 YES_NO: Final = ("yes", "no")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -27,6 +27,7 @@ from psoas_timer.store.exchange.format import (
     JSON_RATING_KEYS,
     JSON_SESSION_KEYS,
     JSON_SET_KEYS,
+    JSON_STOP_KEYS,
     JSON_VERSION,
     JSON_VERSIONS_READ,
     OPTIONAL_COLUMNS,
@@ -43,6 +44,7 @@ from psoas_timer.store.exchange.reader import (
     read_rating,
     read_session,
     read_set,
+    read_stop,
     stop,
 )
 from psoas_timer.store.exchange.source import JsonEntry, csv_rows, encoding_problem, json_entries
@@ -53,6 +55,7 @@ from psoas_timer.store.records import (
     Session,
     SessionSnapshot,
     SetRow,
+    StopRow,
 )
 from psoas_timer.store.store import Store
 
@@ -68,6 +71,7 @@ class ImportReport:
     sets_added: int
     ratings_added: int
     next_day_checks_added: int = 0
+    stops_added: int = 0
 
 
 def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportReport:
@@ -94,6 +98,7 @@ def import_file(store: Store, path: Path, fmt: Format | None = None) -> ImportRe
         result.sets_added,
         result.ratings_added,
         result.next_day_checks_added,
+        result.stops_added,
     )
 
 
@@ -131,14 +136,18 @@ def parse_file(data: bytes, fmt: Format, limits: TimeLimits) -> list[SessionSnap
         uuid, value = item
         snap = snapshots[uuid]
         if isinstance(value, SetRow):
-            sets = tuple(sorted((*snap.sets, value), key=lambda t: t.seq))
-            snapshots[uuid] = SessionSnapshot(snap.session, sets, snap.ratings, snap.next_day)
+            snapshots[uuid] = replace(snap, sets=tuple(sorted((*snap.sets, value), key=_seq)))
         elif isinstance(value, Rating):
-            ratings = (*snap.ratings, value)
-            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, ratings, snap.next_day)
+            snapshots[uuid] = replace(snap, ratings=(*snap.ratings, value))
+        elif isinstance(value, StopRow):
+            snapshots[uuid] = replace(snap, stops=tuple(sorted((*snap.stops, value), key=_seq)))
         else:
-            snapshots[uuid] = SessionSnapshot(snap.session, snap.sets, snap.ratings, value)
+            snapshots[uuid] = replace(snap, next_day=value)
     return list(snapshots.values())
+
+
+def _seq(row: SetRow | StopRow) -> int:
+    return row.seq
 
 
 def check_file(f: BinaryIO, fmt: Format, limits: TimeLimits) -> None:
@@ -200,11 +209,13 @@ def _csv_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[Im
                 yield session
             continue
         uuid = reader.uuid("session_uuid")
-        value: SetRow | Rating | NextDayCheck = (
+        value: SetRow | Rating | NextDayCheck | StopRow = (
             read_set(reader)
             if kind == "set"
             else read_rating(reader)
             if kind == "rating"
+            else read_stop(reader)
+            if kind == "stop"
             else read_next_day(reader)
         )
         cross.child(line, reader, uuid, value)
@@ -254,7 +265,7 @@ def _csv_record(
     if not reader.ok:
         return None
     for name in CSV_COLUMNS:
-        # .get: a file from before next-day checks has no columns for them.
+        # .get: a file from before next-day checks or stops has no columns for them.
         if values.get(name) and name not in CSV_RECORDS[kind]:
             reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
     return kind, reader
@@ -267,6 +278,7 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
     seen_keys: dict[str, int] = {}
     sessions: dict[str, str] = {}  # uuid -> where the session is
     has_sessions = False
+    version: object = None
 
     def document(line: int, field: str, message: str) -> ImportIssue:
         return ImportIssue(f"line {line}, document", field, message, line)
@@ -278,6 +290,8 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
             seen_keys[entry.key] = entry.line
         if entry.key != "sessions":
             _check_document_key(entry, document)
+            if entry.key == "version":
+                version = entry.value
             continue
         has_sessions = True
         if entry.index < 0:
@@ -286,7 +300,10 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
                     None, [document(entry.line, "sessions", "expected a list of sessions")]
                 )
             continue
-        yield from _json_session(entry, sessions, issues, limits)
+        # Versions 1 and 2 were written before stops were logged; a file that
+        # names its version only after its sessions is not held to the newest.
+        stops_listed = version == JSON_VERSION
+        yield from _json_session(entry, sessions, issues, limits, stops_listed)
     missing = [k for k in ("format", "version") if k not in seen_keys]
     if not has_sessions:
         missing.append("sessions")
@@ -322,8 +339,15 @@ def _check_document_key(entry: JsonEntry, document: Callable[[int, str, str], Im
         )
 
 
+_ReadChild = Callable[[RecordReader], SetRow | Rating | StopRow]
+
+
 def _json_session(
-    entry: JsonEntry, sessions: dict[str, str], issues: Issues, limits: TimeLimits
+    entry: JsonEntry,
+    sessions: dict[str, str],
+    issues: Issues,
+    limits: TimeLimits,
+    stops_listed: bool,
 ) -> Iterator[ImportRecord]:
     path = f"sessions[{entry.index}]"
 
@@ -357,16 +381,23 @@ def _json_session(
             reader.fail("uuid", f"a session with this uuid is already at {sessions[session.uuid]}")
         else:
             sessions[session.uuid] = path
-    children: list[tuple[RecordReader, SetRow | Rating]] = []
-    for kind, keys in (("sets", JSON_SET_KEYS), ("ratings", JSON_RATING_KEYS)):
+    children: list[tuple[RecordReader, SetRow | Rating | StopRow]] = []
+    parts: tuple[tuple[str, frozenset[str], _ReadChild], ...] = (
+        ("sets", JSON_SET_KEYS, read_set),
+        ("ratings", JSON_RATING_KEYS, read_rating),
+        ("stops", JSON_STOP_KEYS, read_stop),
+    )
+    for kind, keys, read in parts:
         items = reader.values.get(kind)
+        if kind == "stops" and not stops_listed and kind not in reader.values:
+            continue
         if not isinstance(items, list):
             reader.fail(kind, "expected a list")
             continue
         for j, item in enumerate(items):
             child = reader_of(item, f"{path}.{kind}[{j}]", keys, kind, j)
             if child is not None:
-                children.append((child, read_set(child) if kind == "sets" else read_rating(child)))
+                children.append((child, read(child)))
     check_children(session.sides, reader.ok, children)
     # Absent from version 1 files; null when the session has no check.
     raw = reader.values.get("next_day")

@@ -29,6 +29,7 @@ from psoas_timer.core.vocab import (
     SIDE_VALUES,
     SIDES_VALUES,
     STATUS_VALUES,
+    STOP_REASON_VALUES,
 )
 from psoas_timer.store.checks import (
     NAME_MAX,
@@ -40,7 +41,7 @@ from psoas_timer.store.checks import (
 )
 from psoas_timer.store.errors import StoreError
 from psoas_timer.store.exchange.format import YES_NO, unescape_cell
-from psoas_timer.store.records import NextDayCheck, Rating, Session, SetRow, to_db_time
+from psoas_timer.store.records import NextDayCheck, Rating, Session, SetRow, StopRow, to_db_time
 
 _MAX_LISTED: Final = 25
 _WHOLE = re.compile(r"-?[0-9]+")
@@ -418,3 +419,17 @@ def read_next_day(f: RecordReader) -> NextDayCheck:
         for name, problem in next_day_problems(check.feeling, check.lasting_soreness):
             f.fail(name, problem)
     return check
+
+
+def read_stop(f: RecordReader) -> StopRow:
+    """The stop a record holds; its problems go to ``f``."""
+    return StopRow(
+        id=0,
+        session_id=0,
+        seq=f.whole("seq", 1),
+        side=f.choice("side", SIDE_VALUES),
+        level=f.whole("level", 0),
+        breath=f.opt_whole("breath", 1),
+        reason=f.choice("reason", STOP_REASON_VALUES),
+        recorded_at=f.time("recorded_at"),
+    )

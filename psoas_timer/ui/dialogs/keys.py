@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.i18n import _
 from psoas_timer.ui.actions import bound_keys, session_rows, window_rows
 
 
@@ -31,10 +32,10 @@ def keys_html(actions: Mapping[str, QAction]) -> str:
     """The session's keys, then every window shortcut as it is bound on this platform."""
     keys_of = bound_keys(actions)
     return (
-        "<h3>During a session</h3>"
+        f"<h3>{escape(_('During a session'))}</h3>"
         + _table(session_rows(keys_of))
-        + "<p>Single keys only: no key combinations are needed on the floor.</p>"
-        + "<h3>Anywhere</h3>"
+        + f"<p>{escape(_('Single keys only: no key combinations are needed on the floor.'))}</p>"
+        + f"<h3>{escape(_('Anywhere'))}</h3>"
         + _table(window_rows(keys_of))
     )
 
@@ -42,11 +43,15 @@ def keys_html(actions: Mapping[str, QAction]) -> str:
 class KeysDialog(QDialog):
     def __init__(self, actions: Mapping[str, QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard controls")
+        self.setWindowTitle(_("Keyboard controls"))
         layout = QVBoxLayout(self)
         self.text = QLabel(keys_html(actions))
         self.text.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Qt's own button words come from Qt's translations, which the app does not ship.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        if close is not None:
+            close.setText(_("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

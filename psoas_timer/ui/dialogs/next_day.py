@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.dates import moment_text
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import FEELING_TEXT, LastSession, is_due
 from psoas_timer.core.vocab import NEXT_DAY_VALUES, NextDay
 from psoas_timer.services.saving import SaveService
@@ -55,14 +57,16 @@ class NextDayDialog(QDialog):
 
     def __init__(self, session: LastSession, tool_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Since your last session")
+        self.setWindowTitle(_("Since your last session"))
         self.choice = NextDayChoice.LATER
         self.feeling: NextDay | None = None
         self.lasting_soreness: bool | None = None
-        when = session.started_at.astimezone().strftime("%A %d %B at %H:%M")
+        when = moment_text(session.started_at.astimezone())
         intro = QLabel(
-            f"<p>Your last session was with the <b>{escape(tool_name)}</b> on {when}.</p>"
-            "<p><b>Since then, the area feels:</b></p>"
+            _("<p>Your last session was with the <b>{tool}</b> on {when}.</p>").format(
+                tool=escape(tool_name), when=escape(when)
+            )
+            + _("<p><b>Since then, the area feels:</b></p>")
         )
         intro.setWordWrap(True)
 
@@ -70,40 +74,44 @@ class NextDayDialog(QDialog):
         feelings = QButtonGroup(self)
         feeling_row = QHBoxLayout()
         for number, feeling in enumerate(NEXT_DAY_VALUES, start=1):
-            button = QPushButton(f"{number}  {FEELING_TEXT[feeling]}")
+            button = QPushButton(f"{number}  {_(FEELING_TEXT[feeling])}")
             button.setCheckable(True)
-            button.setAccessibleName(f"{FEELING_TEXT[feeling]} (key {number})")
+            button.setAccessibleName(
+                _("{choice} (key {key})").format(choice=_(FEELING_TEXT[feeling]), key=number)
+            )
             button.clicked.connect(lambda _=False, f=feeling: self.choose_feeling(f))
             feelings.addButton(button)
             feeling_row.addWidget(button)
             self.feeling_buttons[feeling] = button
 
-        sore_text = QLabel("<b>Any bruising or soreness that lasted more than a day?</b>")
+        sore_text = QLabel(_("<b>Any bruising or soreness that lasted more than a day?</b>"))
         sore_text.setWordWrap(True)
         self.soreness_buttons: dict[bool, QPushButton] = {}
         soreness = QButtonGroup(self)
         sore_row = QHBoxLayout()
-        for answer, label in ((True, "Y  Yes"), (False, "N  No")):
-            button = QPushButton(label)
+        for answer, key, word in ((True, "Y", _("Yes")), (False, "N", _("No"))):
+            button = QPushButton(f"{key}  {word}")
             button.setCheckable(True)
-            button.setAccessibleName(f"{'Yes' if answer else 'No'} (key {label[0]})")
+            button.setAccessibleName(_("{choice} (key {key})").format(choice=word, key=key))
             button.clicked.connect(lambda _=False, a=answer: self.choose_soreness(a))
             soreness.addButton(button)
             sore_row.addWidget(button)
             self.soreness_buttons[answer] = button
 
         self.advice = QLabel(
-            "If bruising or soreness lasts more than a day or two, use less pressure next time "
-            "or stop, as the safety notice says."
+            _(
+                "If bruising or soreness lasts more than a day or two, use less pressure next time "
+                "or stop, as the safety notice says."
+            )
         )
         self.advice.setWordWrap(True)
         self.advice.setVisible(False)
 
-        later = QPushButton("Ask me later (Esc)")
-        later.setAccessibleName("Ask me later: the question comes back at the next start")
+        later = QPushButton(_("Ask me later (Esc)"))
+        later.setAccessibleName(_("Ask me later: the question comes back at the next start"))
         later.clicked.connect(self.reject)
-        never = QPushButton("&Don't ask for this session (D)")
-        never.setAccessibleName("Don't ask about this session again (key D)")
+        never = QPushButton(_("&Don't ask for this session (D)"))
+        never.setAccessibleName(_("Don't ask about this session again (key D)"))
         never.clicked.connect(self.decline)
         # Enter must never decline by accident: it means "ask me later", which stores nothing.
         for button in (*self.feeling_buttons.values(), *self.soreness_buttons.values(), never):

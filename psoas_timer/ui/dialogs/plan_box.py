@@ -27,8 +27,10 @@ from psoas_timer import APP_NAME, __version__
 from psoas_timer.core.calendar_file import FILE_NAME, calendar_text
 from psoas_timer.core.clock import WallClock, system_wall
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.reminders import (
     WEEKDAY_NAMES,
+    WEEKDAY_SHORT,
     WEEKDAYS,
     Weekday,
     WeeklyPlan,
@@ -37,19 +39,21 @@ from psoas_timer.core.reminders import (
 from psoas_timer.core.settings import Settings
 from psoas_timer.ui import prompts
 
-NO_DAY = "Choose at least one day for the plan, or turn it off."
+NO_DAY = N_("Choose at least one day for the plan, or turn it off.")
 
 
 def write_problem(path: Path, exc: OSError) -> str:
     """What to tell someone whose calendar file could not be written."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        advice = "The disk is full: free some space, or choose another drive."
+        advice = _("The disk is full: free some space, or choose another drive.")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        advice = "That folder cannot be written to: choose another, such as your home folder."
+        advice = _("That folder cannot be written to: choose another, such as your home folder.")
     else:
-        advice = "Choose another folder and try again."
+        advice = _("Choose another folder and try again.")
     why = exc.strerror or str(exc)
-    return f"The calendar file could not be saved as {path} ({why}). {advice}"
+    return _("The calendar file could not be saved as {path} ({why}). {advice}").format(
+        path=path, why=why, advice=advice
+    )
 
 
 class PlanBox(QGroupBox):
@@ -60,32 +64,34 @@ class PlanBox(QGroupBox):
     def __init__(
         self, settings: Settings, wall: WallClock = system_wall, parent: QWidget | None = None
     ) -> None:
-        super().__init__("Remind me on a weekly plan", parent)
+        super().__init__(_("Remind me on a weekly plan"), parent)
         self.setCheckable(True)
-        self.setAccessibleName("Weekly plan")
+        self.setAccessibleName(_("Weekly plan"))
         self._wall = wall
         layout = QVBoxLayout(self)
         days = QHBoxLayout()
         self.days: dict[Weekday, QCheckBox] = {}
-        for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True):
-            box = QCheckBox(name[:3])
-            box.setAccessibleName(name)
+        for day, name, short in zip(WEEKDAYS, WEEKDAY_NAMES, WEEKDAY_SHORT, strict=True):
+            box = QCheckBox(_(short))
+            box.setAccessibleName(_(name))
             box.toggled.connect(self._changed)
             days.addWidget(box)
             self.days[day] = box
         days.addStretch(1)
         layout.addLayout(days)
         row = QHBoxLayout()
-        at = QLabel("At:")
+        at = QLabel(_("At:"))
         self.time = QTimeEdit()
         self.time.setDisplayFormat("HH:mm")
-        self.time.setAccessibleName("Time of day")
+        self.time.setAccessibleName(_("Time of day"))
         self.time.timeChanged.connect(self._changed)
         at.setBuddy(self.time)
-        self.calendar = QPushButton("Add to my calendar…")
+        self.calendar = QPushButton(_("Add to my calendar…"))
         self.calendar.setToolTip(
-            "Save the plan as a calendar file (.ics) for any calendar, "
-            f"so it reminds you when {APP_NAME} is closed too"
+            _(
+                "Save the plan as a calendar file (.ics) for any calendar, "
+                "so it reminds you when {app} is closed too"
+            ).format(app=APP_NAME)
         )
         self.calendar.setAccessibleDescription(self.calendar.toolTip())
         self.calendar.clicked.connect(self.save_calendar)
@@ -97,7 +103,7 @@ class PlanBox(QGroupBox):
         self.note = QLabel()
         self.note.setObjectName("planBoxNote")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName("About the weekly plan")
+        self.note.setAccessibleName(_("About the weekly plan"))
         # Room for two lines: a wrapped label in a form is otherwise given one and cut off.
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing() * 2)
         layout.addWidget(self.note)
@@ -133,7 +139,7 @@ class PlanBox(QGroupBox):
 
     def problem(self) -> str | None:
         """Why the plan cannot be saved as shown, or ``None``."""
-        return NO_DAY if self.isChecked() and not self.chosen_days() else None
+        return _(NO_DAY) if self.isChecked() and not self.chosen_days() else None
 
     def _changed(self) -> None:
         plan = self.plan()
@@ -141,9 +147,11 @@ class PlanBox(QGroupBox):
         if problem is not None:
             text = problem
         elif self.isChecked() and plan is not None:
-            text = f"{plan.describe()}: a reminder shows then while {APP_NAME} is open."
+            text = _("{plan}: a reminder shows then while {app} is open.").format(
+                plan=plan.describe(), app=APP_NAME
+            )
         else:
-            text = "Off. The picker still says which side was tighter last time."
+            text = _("Off. The picker still says which side was tighter last time.")
         self.note.setText(text)
         self.note.setAccessibleDescription(text)
         self.calendar.setEnabled(plan is not None)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.vocab import NOT_RATED, RATING_MAX
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Moment, Rating, Session, Side, StoreError, local_time
@@ -86,7 +87,7 @@ class RecoveryDialog(QDialog):
             for moment in ("before", "after"):
                 spin = QSpinBox()
                 spin.setRange(NOT_RATED, RATING_MAX)
-                spin.setSpecialValueText("not rated")
+                spin.setSpecialValueText(_("not rated"))
                 spin.setValue(existing.get((side, moment), NOT_RATED))
                 label = f"{side.capitalize()} side, {moment}"
                 spin.setAccessibleName(f"{label}: tenderness 0 to 10")
@@ -95,9 +96,9 @@ class RecoveryDialog(QDialog):
         self._existing = existing
 
         buttons = QDialogButtonBox()
-        self.rate_button = QPushButton("Save these ratings")
-        self.keep_button = QPushButton("Keep it as it is")
-        self.later_button = QPushButton("Ask me later")
+        self.rate_button = QPushButton(_("Save these ratings"))
+        self.keep_button = QPushButton(_("Keep it as it is"))
+        self.later_button = QPushButton(_("Ask me later"))
         buttons.addButton(self.rate_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.addButton(self.later_button, QDialogButtonBox.ButtonRole.RejectRole)
@@ -107,7 +108,7 @@ class RecoveryDialog(QDialog):
         self.rate_button.setDefault(True)
         self.rest_later_button: QPushButton | None = None
         if place is not None and place[0] < place[1]:
-            self.rest_later_button = QPushButton("Ask about the rest later")
+            self.rest_later_button = QPushButton(_("Ask about the rest later"))
             buttons.addButton(self.rest_later_button, QDialogButtonBox.ButtonRole.RejectRole)
             self.rest_later_button.clicked.connect(self._stop_asking)
 
@@ -176,7 +177,7 @@ class ManyRecoveryDialog(QDialog):
         intro.setWordWrap(True)
         self.table = QTableWidget(len(found), 4)
         self.table.setHorizontalHeaderLabels(["Started", "Tool", "Sets", "Ratings"])
-        self.table.setAccessibleName("Unfinished sessions, oldest first")
+        self.table.setAccessibleName(_("Unfinished sessions, oldest first"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
@@ -192,9 +193,9 @@ class ManyRecoveryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         buttons = QDialogButtonBox()
-        self.keep_all_button = QPushButton("Keep them all as they are")
-        self.one_by_one_button = QPushButton("Add ratings one by one")
-        self.later_button = QPushButton("Ask me later")
+        self.keep_all_button = QPushButton(_("Keep them all as they are"))
+        self.one_by_one_button = QPushButton(_("Add ratings one by one"))
+        self.later_button = QPushButton(_("Ask me later"))
         buttons.addButton(self.keep_all_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.one_by_one_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.later_button, QDialogButtonBox.ButtonRole.RejectRole)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.i18n import _
 from psoas_timer.paths import Paths
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import (
@@ -64,7 +65,7 @@ class RestoreDialog(QDialog):
 
         self.table = QTableWidget(len(backups), 3)
         self.table.setHorizontalHeaderLabels(["Taken", "Sessions", "Size"])
-        self.table.setAccessibleName("Backups, newest first")
+        self.table.setAccessibleName(_("Backups, newest first"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -86,8 +87,8 @@ class RestoreDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         buttons = QDialogButtonBox()
-        self.restore_button = QPushButton("Restore")
-        self.cancel_button = QPushButton("Cancel")
+        self.restore_button = QPushButton(_("Restore"))
+        self.cancel_button = QPushButton(_("Cancel"))
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.restore_button.clicked.connect(self.accept)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.catalog import Safety
+from psoas_timer.core.i18n import _
 
 
 def safety_html(safety: Safety) -> str:
@@ -21,9 +22,9 @@ def safety_html(safety: Safety) -> str:
 
     return (
         f"<p>{escape(safety.intro)}</p>"
-        f"<h3>Do not press into your belly if</h3>{items(safety.do_not_use)}"
-        f"<h3>Stop at once if</h3>{items(safety.stop_if)}"
-        f"<h3>Get urgent medical help for</h3>{items(safety.urgent)}"
+        f"<h3>{escape(_('Do not press into your belly if'))}</h3>{items(safety.do_not_use)}"
+        f"<h3>{escape(_('Stop at once if'))}</h3>{items(safety.stop_if)}"
+        f"<h3>{escape(_('Get urgent medical help for'))}</h3>{items(safety.urgent)}"
         f"<p><i>{escape(safety.disclaimer)}</i></p>"
     )
 
@@ -31,15 +32,15 @@ def safety_html(safety: Safety) -> str:
 class SafetyDialog(QDialog):
     def __init__(self, safety: Safety, first_run: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Before you start: safety" if first_run else "Safety")
+        self.setWindowTitle(_("Before you start: safety") if first_run else _("Safety"))
         self.resize(640, 620)
         layout = QVBoxLayout(self)
         text = QTextBrowser()
         text.setHtml(safety_html(safety))
-        text.setAccessibleName("Safety information")
+        text.setAccessibleName(_("Safety information"))
         layout.addWidget(text)
         buttons = QDialogButtonBox()
-        label = "I have read this — continue" if first_run else "Close"
+        label = _("I have read this — continue") if first_run else _("Close")
         self.confirm = buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
         self.confirm.setDefault(True)
         self.confirm.setAutoDefault(True)

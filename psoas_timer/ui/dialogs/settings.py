@@ -1,4 +1,4 @@
-"""Every setting, with a live preview of the breath pattern."""
+"""Every setting, on tabs, with a live preview of the breath pattern beside the breathing."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from psoas_timer.core.clock import Clock, MonotonicClock, WallClock, system_wall
 from psoas_timer.core.cue_sounds import cue_theme_labels
+from psoas_timer.core.i18n import N_, _, decimal
 from psoas_timer.core.pacing import (
     CYCLE_LIMITS,
     LIMITS,
@@ -34,17 +36,26 @@ from psoas_timer.core.pacing import (
     ring_fraction,
 )
 from psoas_timer.core.settings import VOLUME_LIMITS, Settings
-from psoas_timer.core.vocab import BREATHS_LIMITS, COUNTDOWN_LIMITS, TRANSITION_LIMITS
+from psoas_timer.core.vocab import (
+    BREATHS_LIMITS,
+    COUNTDOWN_LIMITS,
+    HANDS_FREE_SECONDS,
+    PRESSURE_MINUTES_LIMITS,
+    TRANSITION_LIMITS,
+)
 from psoas_timer.services.sound import CuePlayer
+from psoas_timer.services.voice import Voice
+from psoas_timer.ui.dialogs.language_box import language_box
 from psoas_timer.ui.dialogs.plan_box import PlanBox
+from psoas_timer.ui.dialogs.voice_box import VoiceBox
 from psoas_timer.ui.theme import Colours, colours_for
 from psoas_timer.ui.widgets.ring import PacingRing
 
 PATTERN_LABELS = {
-    "inhale": "Breathe in",
-    "hold_in": "Hold after breathing in",
-    "exhale": "Breathe out",
-    "hold_out": "Hold after breathing out",
+    "inhale": N_("Breathe in"),
+    "hold_in": N_("Hold after breathing in"),
+    "exhale": N_("Breathe out"),
+    "hold_out": N_("Hold after breathing out"),
 }
 
 
@@ -58,15 +69,30 @@ class SettingsDialog(QDialog):
         clock: Clock | None = None,
         wall: WallClock = system_wall,
         cues: CuePlayer | None = None,
+        voice: Voice | None = None,
     ) -> None:
         super().__init__(parent)
         self._cues = cues
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self._initial = settings
         self._colours: Colours = colours_for(settings.theme)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # Tabs keep the dialog short enough for a laptop screen; Ctrl+Tab moves between them.
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Settings"))
+        outer.addWidget(self.tabs)
+
+        def page(title: str) -> QFormLayout:
+            widget = QWidget()
+            form = QFormLayout(widget)
+            self.tabs.addTab(widget, title)
+            return form
+
+        breathing = QWidget()
+        layout = QHBoxLayout(breathing)
         form = QFormLayout()
         layout.addLayout(form, 3)
+        self.tabs.addTab(breathing, _("Breathing"))
 
         def seconds(name: str, value: float) -> QDoubleSpinBox:
             low, high = LIMITS[name]
@@ -78,8 +104,8 @@ class SettingsDialog(QDialog):
             # A typed value outside the limits snaps to the nearest one allowed.
             box.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
             box.setValue(value)
-            box.setToolTip(f"{low:g} to {high:g} seconds")
-            box.setAccessibleDescription(f"{low:g} to {high:g} seconds")
+            box.setToolTip(_("{low} to {high} seconds").format(low=f"{low:g}", high=f"{high:g}"))
+            box.setAccessibleDescription(box.toolTip())
             box.valueChanged.connect(self._pattern_changed)
             box.editingFinished.connect(self._pattern_changed)
             line = box.lineEdit()
@@ -98,88 +124,132 @@ class SettingsDialog(QDialog):
             "hold_out": self.hold_out,
         }
         for name, box in self.pattern_boxes.items():
-            box.setAccessibleName(PATTERN_LABELS[name])
-            form.addRow(PATTERN_LABELS[name] + ":", box)
+            box.setAccessibleName(_(PATTERN_LABELS[name]))
+            form.addRow(_("{label}:").format(label=_(PATTERN_LABELS[name])), box)
         self.pattern_note = QLabel()
         self.pattern_note.setObjectName("patternNote")
         self.pattern_note.setWordWrap(True)
-        self.pattern_note.setAccessibleName("Breath pattern")
+        self.pattern_note.setAccessibleName(_("Breath pattern"))
         form.addRow("", self.pattern_note)
         self.breaths = QSpinBox()
         self.breaths.setRange(*BREATHS_LIMITS)
         self.breaths.setCorrectionMode(QSpinBox.CorrectionMode.CorrectToNearestValue)
         self.breaths.setValue(settings.breaths)
-        self.breaths.setAccessibleName("Breaths per set")
-        self.breaths.setToolTip(f"{BREATHS_LIMITS[0]} to {BREATHS_LIMITS[1]} breaths")
+        self.breaths.setAccessibleName(_("Breaths per set"))
+        self.breaths.setToolTip(
+            _("{low} to {high} breaths").format(low=BREATHS_LIMITS[0], high=BREATHS_LIMITS[1])
+        )
         self.breaths.setAccessibleDescription(self.breaths.toolTip())
-        form.addRow("Breaths per set:", self.breaths)
+        form.addRow(_("Breaths per set:"), self.breaths)
+        form = page(_("Session"))
         self.countdown = QSpinBox()
         self.countdown.setRange(*COUNTDOWN_LIMITS)
         self.countdown.setSuffix(" s")
         self.countdown.setValue(settings.countdown)
-        self.countdown.setAccessibleName("Get-into-position countdown")
-        form.addRow("Get-into-position countdown:", self.countdown)
+        self.countdown.setAccessibleName(_("Get-into-position countdown"))
+        form.addRow(_("Get-into-position countdown:"), self.countdown)
         self.transition = QSpinBox()
         self.transition.setRange(*TRANSITION_LIMITS)
         self.transition.setSuffix(" s")
         self.transition.setValue(settings.transition)
-        self.transition.setAccessibleName("Pause between steps")
-        form.addRow("Pause between steps:", self.transition)
+        self.transition.setAccessibleName(_("Pause between steps"))
+        form.addRow(_("Pause between steps:"), self.transition)
+        self.pressure_minutes = QSpinBox()
+        self.pressure_minutes.setRange(*PRESSURE_MINUTES_LIMITS)
+        self.pressure_minutes.setSuffix(_(" min"))
+        self.pressure_minutes.setValue(settings.pressure_minutes)
+        self.pressure_minutes.setAccessibleName(_("Most time under pressure on one side"))
+        self.pressure_minutes.setToolTip(
+            _("After this long on the tool the session says to come off and rate that side.")
+        )
+        self.pressure_minutes.setAccessibleDescription(self.pressure_minutes.toolTip())
+        form.addRow(_("Most time under pressure per side:"), self.pressure_minutes)
+        self.hands_free = QCheckBox(_("Carry me on hands-free"))
+        self.hands_free.setChecked(settings.hands_free)
+        self.hands_free.setToolTip(
+            _(
+                '"More pressure?" goes on to the next level after {seconds} seconds '
+                "unless you press ← or click. Off: it waits for your answer."
+            ).format(seconds=HANDS_FREE_SECONDS)
+        )
+        self.hands_free.setAccessibleDescription(self.hands_free.toolTip())
+        form.addRow("", self.hands_free)
         self.sides = QComboBox()
-        for value, text in (("both", "Both, left first"), ("left", "Left"), ("right", "Right")):
+        for value, text in (
+            ("both", _("Both, left first")),
+            ("left", _("Left")),
+            ("right", _("Right")),
+        ):
             self.sides.addItem(text, value)
         self.sides.setCurrentIndex(self.sides.findData(settings.sides))
-        self.sides.setAccessibleName("Default sides")
-        form.addRow("Default sides:", self.sides)
-        self.stretches = QCheckBox("Guide the stretches after the sets")
+        self.sides.setAccessibleName(_("Default sides"))
+        form.addRow(_("Default sides:"), self.sides)
+        self.stretches = QCheckBox(_("Guide the stretches after the sets"))
         self.stretches.setChecked(settings.stretches)
         form.addRow("", self.stretches)
-        self.sound = QCheckBox("Breath sounds")
+        form = page(_("Sound and voice"))
+        self.sound = QCheckBox(_("Breath sounds"))
         self.sound.setChecked(settings.sound)
         form.addRow("", self.sound)
-        self.voice = QCheckBox("Spoken steps")
+        self.voice = QCheckBox(_("Spoken steps"))
         self.voice.setChecked(settings.voice)
         form.addRow("", self.voice)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(*VOLUME_LIMITS)
         self.volume.setValue(settings.volume)
-        self.volume.setAccessibleName("Volume")
+        self.volume.setAccessibleName(_("Volume"))
         self.volume.setAccessibleDescription(
-            f"{VOLUME_LIMITS.low} to {VOLUME_LIMITS.high} percent, for breath sounds and voice"
+            _("{low} to {high} percent, for breath sounds and voice").format(
+                low=VOLUME_LIMITS.low, high=VOLUME_LIMITS.high
+            )
         )
-        form.addRow("Volume:", self.volume)
+        form.addRow(_("Volume:"), self.volume)
         self.cue_theme = QComboBox()
         for value, text in cue_theme_labels().items():
             self.cue_theme.addItem(text, value)
         self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
-        self.cue_theme.setAccessibleName("Sound set for the breath cues")
-        self.test_sound = QPushButton("Test")
-        self.test_sound.setAccessibleName("Test the breath sounds")
-        self.test_sound.setToolTip("Plays a breath in, then a breath out, at the volume above")
+        self.cue_theme.setAccessibleName(_("Sound set for the breath cues"))
+        self.test_sound = QPushButton(_("Test"))
+        self.test_sound.setAccessibleName(_("Test the breath sounds"))
+        self.test_sound.setToolTip(_("Plays a breath in, then a breath out, at the volume above"))
         self.test_sound.setEnabled(cues is not None)
         self.test_sound.clicked.connect(self.play_test_pair)
         sound_row = QHBoxLayout()
         sound_row.addWidget(self.cue_theme, 1)
         sound_row.addWidget(self.test_sound)
-        form.addRow("Sound set:", sound_row)
-        self.floor_mode = QCheckBox("Floor mode when a set starts (full screen, high contrast)")
+        form.addRow(_("Sound set:"), sound_row)
+        self.voice_box = VoiceBox(settings, voice, form, self)
+        voice_page = self.tabs.widget(self.tabs.count() - 1)
+        self.tabs.currentChanged.connect(
+            lambda index: (
+                self.voice_box.ask_engine() if self.tabs.widget(index) is voice_page else None
+            )
+        )
+        form = page(_("Display"))
+        self.floor_mode = QCheckBox(_("Floor mode when a set starts (full screen, high contrast)"))
         self.floor_mode.setChecked(settings.floor_mode)
         form.addRow("", self.floor_mode)
         self.theme = QComboBox()
-        for value, text in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+        for value, text in (
+            ("system", _("Follow the system")),
+            ("light", _("Light")),
+            ("dark", _("Dark")),
+        ):
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
-        self.theme.setAccessibleName("Theme")
-        form.addRow("Theme:", self.theme)
+        self.theme.setAccessibleName(_("Theme"))
+        form.addRow(_("Theme:"), self.theme)
         self.units = QComboBox()
-        self.units.addItem("Centimetres", "cm")
-        self.units.addItem("Inches", "in")
+        self.units.addItem(_("Centimetres"), "cm")
+        self.units.addItem(_("Inches"), "in")
         self.units.setCurrentIndex(self.units.findData(settings.units))
-        self.units.setAccessibleName("Units")
-        form.addRow("Distances in:", self.units)
+        self.units.setAccessibleName(_("Units"))
+        form.addRow(_("Distances in:"), self.units)
+        self.language = language_box(settings.language)
+        form.addRow(_("Language:"), self.language)
         self.plan = PlanBox(settings, wall)
         self.plan.changed.connect(self._pattern_changed)
-        form.addRow(self.plan)
+        self.tabs.insertTab(self.tabs.count() - 1, self.plan, _("Reminders"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel
@@ -189,15 +259,15 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self._restore)
-        form.addRow(self.buttons)
+        outer.addWidget(self.buttons)
 
         preview = QVBoxLayout()
         self.ring = PacingRing()
         self.ring.setMinimumSize(220, 220)
-        self.ring.setAccessibleName("Preview of the breath pattern")
+        self.ring.setAccessibleName(_("Preview of the breath pattern"))
         self.ring.set_colours(self._colours)
         preview.addWidget(self.ring, 1)
-        caption = QLabel("Live preview")
+        caption = QLabel(_("Live preview"))
         caption.setBuddy(self.ring)
         preview.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(preview, 2)
@@ -206,7 +276,12 @@ class SettingsDialog(QDialog):
         self._timer.setInterval(33)
         self._timer.timeout.connect(self._tick)
         self._pattern_changed()
-        self.finished.connect(lambda _result: self._timer.stop())
+        self.finished.connect(self._closed)
+
+    def _closed(self, result: int) -> None:
+        self._timer.stop()
+        if result != QDialog.DialogCode.Accepted:
+            self.voice_box.put_back()  # a voice tried with Test and not kept
 
     def showEvent(self, event: QShowEvent) -> None:
         self._timer.start()
@@ -222,6 +297,8 @@ class SettingsDialog(QDialog):
         self.breaths.setValue(settings.breaths)
         self.countdown.setValue(settings.countdown)
         self.transition.setValue(settings.transition)
+        self.pressure_minutes.setValue(settings.pressure_minutes)
+        self.hands_free.setChecked(settings.hands_free)
         self.sides.setCurrentIndex(self.sides.findData(settings.sides))
         self.stretches.setChecked(settings.stretches)
         self.sound.setChecked(settings.sound)
@@ -232,6 +309,8 @@ class SettingsDialog(QDialog):
         self.units.setCurrentIndex(self.units.findData(settings.units))
         self.plan.show_settings(settings)
         self.cue_theme.setCurrentIndex(self.cue_theme.findData(settings.cue_theme))
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.voice_box.show_settings(settings)
 
     def play_test_pair(self) -> None:
         """A breath in and a breath out of the sounds chosen, as a set will play them."""
@@ -243,13 +322,17 @@ class SettingsDialog(QDialog):
         for name, box in self.pattern_boxes.items():
             if not box.hasAcceptableInput():
                 low, high = LIMITS[name]
-                return f"{PATTERN_LABELS[name]} must be between {low:g} and {high:g} s."
+                return _("{label} must be between {low} and {high} s.").format(
+                    label=_(PATTERN_LABELS[name]), low=f"{low:g}", high=f"{high:g}"
+                )
         try:
             self._pattern()
         except PatternError as exc:
             low, high = CYCLE_LIMITS
             if exc.field == "cycle":
-                return f"A whole breath must take {low:g}–{high:g} s (now {self._cycle():g} s)."
+                return _("A whole breath must take {low}–{high} s (now {now} s).").format(
+                    low=f"{low:g}", high=f"{high:g}", now=f"{self._cycle():g}"
+                )
             return str(exc)
         return None
 
@@ -263,13 +346,15 @@ class SettingsDialog(QDialog):
             ok.setEnabled(problem is None and self.plan.problem() is None)
         if problem is not None:
             self.pattern_note.setText(
-                f"<span style='color:{self._colours.warning}'><b>Not saved:</b> "
+                f"<span style='color:{self._colours.warning}'><b>{escape(_('Not saved:'))}</b> "
                 f"{escape(problem)}</span>"
             )
             self.pattern_note.setAccessibleDescription(problem)
             return
         pattern = self._pattern()
-        text = f"{pattern.breaths_per_minute:.1f} breaths a minute ({pattern.cycle:g} s each)."
+        text = _("{rate} breaths a minute ({seconds} s each).").format(
+            rate=decimal(pattern.breaths_per_minute), seconds=decimal(pattern.cycle, 1, trim=True)
+        )
         self.pattern_note.setText(text)
         self.pattern_note.setAccessibleDescription(text)
 
@@ -299,6 +384,8 @@ class SettingsDialog(QDialog):
             breaths=self.breaths.value(),
             countdown=self.countdown.value(),
             transition=self.transition.value(),
+            pressure_minutes=self.pressure_minutes.value(),
+            hands_free=self.hands_free.isChecked(),
             sides=self.sides.currentData(),
             stretches=self.stretches.isChecked(),
             sound=self.sound.isChecked(),
@@ -309,4 +396,6 @@ class SettingsDialog(QDialog):
             units=self.units.currentData(),
             **self.plan.changes(),
             cue_theme=self.cue_theme.currentData(),
+            language=self.language.currentData(),
+            **self.voice_box.changes(),
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from psoas_timer.core.i18n import _
 from psoas_timer.services.saving import SaveService
 from psoas_timer.ui import prompts
 
@@ -42,16 +43,18 @@ def ask_about_unsaved(parent: QWidget, saving: SaveService) -> UnsavedChoice:
         listed += f"<li>… and {len(waiting) - LISTED} more</li>"
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Not everything is saved")
+    box.setWindowTitle(_("Not everything is saved"))
     box.setText(f"<p>{saving.message}</p><ul>{listed}</ul>")
     box.setInformativeText(
-        "Try again now: write them to the log, then quit.\n"
-        "Save them to a file: keep them in a file that File → Import log reads back.\n"
-        "Quit and lose them: they are gone for good."
+        _(
+            "Try again now: write them to the log, then quit.\n"
+            "Save them to a file: keep them in a file that File → Import log reads back.\n"
+            "Quit and lose them: they are gone for good."
+        )
     )
-    retry = box.addButton("Try again now", QMessageBox.ButtonRole.AcceptRole)
-    to_file = box.addButton("Save them to a file…", QMessageBox.ButtonRole.ActionRole)
-    discard = box.addButton("Quit and lose them", QMessageBox.ButtonRole.DestructiveRole)
+    retry = box.addButton(_("Try again now"), QMessageBox.ButtonRole.AcceptRole)
+    to_file = box.addButton(_("Save them to a file…"), QMessageBox.ButtonRole.ActionRole)
+    discard = box.addButton(_("Quit and lose them"), QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(retry)
     box.setEscapeButton(cancel)
@@ -99,7 +102,7 @@ def settle_unsaved(parent: QWidget, saving: SaveService) -> bool:
             except OSError as exc:
                 QMessageBox.warning(
                     parent,
-                    "Not saved to the file",
+                    _("Not saved to the file"),
                     f"The changes could not be written to {path} ({exc.strerror or exc}). "
                     "Choose another place, such as a USB stick.",
                 )

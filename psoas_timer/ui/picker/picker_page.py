@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.catalog import Catalog, Tool
+from psoas_timer.core.i18n import _
 from psoas_timer.ui.picker.card_pictures import card_picture
 
 PICTURE_SIZE = QSize(100, 120)
@@ -35,9 +36,9 @@ class ToolCard(QPushButton):
         self.setObjectName("toolCard")
         badges = []
         if tool.custom:
-            badges.append("Custom")
+            badges.append(_("Custom"))
         if tool.general_guidance:
-            badges.append("General guidance")
+            badges.append(_("General guidance"))
         positions = " · ".join(p.name for p in tool.positions)
         picture = QLabel()
         picture.setPixmap(
@@ -74,9 +75,12 @@ class ToolCard(QPushButton):
                 label.setTextFormat(Qt.TextFormat.PlainText)
         self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(f"{tool.name}{', custom tool' if tool.custom else ''}")
-        guidance = " General guidance." if tool.general_guidance else ""
-        self.setAccessibleDescription(f"Positions: {positions}. {tool.summary}{guidance}")
+        self.setAccessibleName(
+            _("{name}, custom tool").format(name=tool.name) if tool.custom else tool.name
+        )
+        guidance = " " + _("General guidance.") if tool.general_guidance else ""
+        positions_line = _("Positions: {positions}.").format(positions=positions)
+        self.setAccessibleDescription(f"{positions_line} {tool.summary}{guidance}")
         self.setToolTip(tool.summary)
 
     def sizeHint(self) -> QSize:
@@ -98,14 +102,14 @@ class PickerPage(QWidget):
         super().__init__(parent)
         self._cache = cache
         layout = QVBoxLayout(self)
-        heading = QLabel("Choose your tool")
+        heading = QLabel(_("Choose your tool"))
         heading.setObjectName("pageHeading")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         heading.setFont(font)
-        self.progress_button = QPushButton("Progress and history")
-        self.progress_button.setAccessibleName("Open progress charts and session history")
+        self.progress_button = QPushButton(_("Progress and history"))
+        self.progress_button.setAccessibleName(_("Open progress charts and session history"))
         self.progress_button.clicked.connect(self.progress_requested)
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -113,18 +117,20 @@ class PickerPage(QWidget):
         top.addWidget(self.progress_button)
         layout.addLayout(top)
         intro = QLabel(
-            "Pick the tool you will lie on. The next page shows where it goes; "
-            "then a countdown gives you time to get down onto the mat."
+            _(
+                "Pick the tool you will lie on. The next page shows where it goes; "
+                "then a countdown gives you time to get down onto the mat."
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         # The weekly plan and the last session's sides (services/reminders.py).
         self.plan_note = QLabel()
         self.plan_note.setObjectName("planNote")
-        self.plan_note.setAccessibleName("Weekly plan")
+        self.plan_note.setAccessibleName(_("Weekly plan"))
         self.sides_note = QLabel()
         self.sides_note.setObjectName("sidesNote")
-        self.sides_note.setAccessibleName("Last session's sides")
+        self.sides_note.setAccessibleName(_("Last session's sides"))
         for note in (self.plan_note, self.sides_note):
             note.setTextFormat(Qt.TextFormat.PlainText)
             note.setWordWrap(True)
@@ -133,7 +139,7 @@ class PickerPage(QWidget):
         self.errors = QLabel()
         self.errors.setWordWrap(True)
         self.errors.setObjectName("catalogErrors")
-        self.errors.setAccessibleName("Tool files that could not be loaded")
+        self.errors.setAccessibleName(_("Tool files that could not be loaded"))
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.errors.hide()
         layout.addWidget(self.errors)
@@ -141,7 +147,7 @@ class PickerPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setAccessibleName("Tools")
+        scroll.setAccessibleName(_("Tools"))
         holder = QWidget()
         self.grid = QGridLayout(holder)
         self.grid.setSpacing(12)
@@ -165,8 +171,10 @@ class PickerPage(QWidget):
 
             lines = "<br>".join(escape(str(error)) for error in catalog.errors)
             self.errors.setText(
-                "<b>Some tool files could not be loaded</b> (the others are fine). "
-                f"Fix or remove them, then restart:<br>{lines}"
+                _(
+                    "<b>Some tool files could not be loaded</b> (the others are fine). "
+                    "Fix or remove them, then restart:<br>{lines}"
+                ).format(lines=lines)
             )
             self.errors.show()
         else:

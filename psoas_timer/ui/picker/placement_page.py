@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
+from typing import Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.catalog import Position, Stretch, Tool
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.core.safety import STANDARD_CAUTIONS
 from psoas_timer.core.units import Units, render_distances
 from psoas_timer.core.vocab import Sides
@@ -42,7 +44,7 @@ class PlacementPage(QWidget):
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
         self.diagram = DiagramView()
-        self.diagram.setAccessibleName("Placement diagram")
+        self.diagram.setAccessibleName(_("Placement diagram"))
         left.addWidget(self.diagram, 1)
         self.caption = _caption_label("Diagram caption")
         left.addWidget(self.caption)
@@ -51,9 +53,9 @@ class PlacementPage(QWidget):
         poses = QHBoxLayout()
         # Finding the spot (where a position has a picture of it), then how to lie.
         self.locate = DiagramView(labels=False)
-        self.locate.setAccessibleName("Finding the spot")
+        self.locate.setAccessibleName(_("Finding the spot"))
         self.pose = DiagramView(labels=False)
-        self.pose.setAccessibleName("Body position")
+        self.pose.setAccessibleName(_("Body position"))
         for view in (self.locate, self.pose):
             view.setMinimumHeight(110)
             view.setMaximumHeight(170)
@@ -64,7 +66,7 @@ class PlacementPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setAccessibleName("Placement steps")
+        scroll.setAccessibleName(_("Placement steps"))
         panel = QWidget()
         right = QVBoxLayout(panel)
         self.heading = QLabel()
@@ -82,21 +84,21 @@ class PlacementPage(QWidget):
         right.addWidget(self.summary)
 
         choices = QGridLayout()
-        position_label = QLabel("&Position:")
+        position_label = QLabel(_("&Position:"))
         choices.addWidget(position_label, 0, 0)
         self.position_box = QComboBox()
-        self.position_box.setAccessibleName("Position")
+        self.position_box.setAccessibleName(_("Position"))
         position_label.setBuddy(self.position_box)
         self.position_box.currentIndexChanged.connect(self._position_changed)
         choices.addWidget(self.position_box, 0, 1, 1, 3)
-        choices.addWidget(QLabel("Side:"), 1, 0)
+        choices.addWidget(QLabel(_("Side:")), 1, 0)
         self.side_group = QButtonGroup(self)
         self.side_buttons: dict[str, QRadioButton] = {}
         for column, (value, text) in enumerate(
-            (("left", "Left"), ("right", "Right"), ("both", "Both, left first")), start=1
+            (("left", _("Left")), ("right", _("Right")), ("both", _("Both, left first"))), start=1
         ):
             button = QRadioButton(text)
-            button.setAccessibleName(f"Side: {text}")
+            button.setAccessibleName(_("Side: {side}").format(side=text))
             self.side_group.addButton(button)
             self.side_buttons[value] = button
             button.toggled.connect(self._side_changed)
@@ -112,7 +114,7 @@ class PlacementPage(QWidget):
         self.cautions.setObjectName("cautions")
         self.cautions.setTextFormat(Qt.TextFormat.RichText)
         right.addWidget(self.cautions)
-        self.stretch_heading = QLabel("<b>Afterwards, stretches</b>")
+        self.stretch_heading = QLabel(_("<b>Afterwards, stretches</b>"))
         right.addWidget(self.stretch_heading)
         self.stretch_list = QVBoxLayout()
         right.addLayout(self.stretch_list)
@@ -123,16 +125,16 @@ class PlacementPage(QWidget):
         outer.addLayout(text_and_buttons, 6)
 
         buttons = QHBoxLayout()
-        back = QPushButton("◀ Tools")
-        back.setAccessibleName("Back to the tools")
+        back = QPushButton(_("◀ Tools"))
+        back.setAccessibleName(_("Back to the tools"))
         back.clicked.connect(self.back_requested.emit)
-        safety = QPushButton("Safety")
-        safety.setAccessibleName("Safety information")
+        safety = QPushButton(_("Safety"))
+        safety.setAccessibleName(_("Safety information"))
         safety.clicked.connect(self.safety_requested.emit)
-        self.start = QPushButton("Start  ▶")
+        self.start = QPushButton(_("Start  ▶"))
         self.start.setObjectName("startButton")
         self.start.setDefault(True)
-        self.start.setAccessibleName("Start the session (Enter)")
+        self.start.setAccessibleName(_("Start the session (Enter)"))
         self.start.setMinimumHeight(48)
         start_font = QFont(self.start.font())
         start_font.setBold(True)
@@ -145,6 +147,21 @@ class PlacementPage(QWidget):
         buttons.addWidget(self.start)
         # Outside the scrolling text, so Start stays in view however long the steps are.
         text_and_buttons.addLayout(buttons)
+        # Beside Start, so that whoever relies on hearing the steps learns before starting.
+        self.speech_note = QLabel()
+        self.speech_note.setObjectName("speechNote")
+        self.speech_note.setWordWrap(True)
+        self.speech_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.speech_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speech_note.setAccessibleName("Spoken steps")
+        self.speech_note.hide()
+        text_and_buttons.insertWidget(text_and_buttons.count() - 1, self.speech_note)
+
+    def show_speech_off(self, why: str) -> None:
+        """Say why the steps will not be spoken (and what to install); empty: hide it."""
+        self.speech_note.setText(why)
+        self.speech_note.setAccessibleDescription(why)
+        self.speech_note.setVisible(bool(why))
 
     def show_tool(
         self,
@@ -156,12 +173,16 @@ class PlacementPage(QWidget):
         self.tool = tool
         self.units = units
         self._show_stretches([s for i in tool.stretches if (s := (stretches or {}).get(i))])
-        self.heading.setText(tool.name + ("  (custom)" if tool.custom else ""))
+        self.heading.setText(tool.name + ("  " + _("(custom)") if tool.custom else ""))
         summary = escape(render_distances(tool.summary, units))
         if tool.general_guidance:
-            summary += (
-                " <i>This is general guidance: follow your tool's own instructions where "
-                "they differ.</i>"
+            summary += " <i>{}</i>".format(
+                escape(
+                    _(
+                        "This is general guidance: follow your tool's own instructions where "
+                        "they differ."
+                    )
+                )
             )
         self.summary.setText(summary)
         self.position_box.blockSignals(True)
@@ -209,35 +230,45 @@ class PlacementPage(QWidget):
             return escape(render_distances(value, units))
 
         steps = "".join(f"<li>{text(s)}</li>" for s in position.steps)
-        note = f"<p><b>Aiming:</b> {text(position.target_note)}</p>" if position.target_note else ""
-        target = text(position.target) if position.target else escape(" and ".join(tool.targets))
+        aiming = escape(_("Aiming:"))
+        note = (
+            f"<p><b>{aiming}</b> {text(position.target_note)}</p>" if position.target_note else ""
+        )
+        target = (
+            text(position.target)
+            if position.target
+            else escape(_(" and ").join(_(TARGET_NAMES[t]) for t in tool.targets))
+        )
         variants = ""
         if position.variants:
             items = "".join(
                 f"<li><b>{text(v.name)}.</b> {text(v.instruction)}</li>" for v in position.variants
             )
-            variants = (
-                f"<p><b>Extra pressure</b>, one level at a time, in this order:</p><ol>{items}</ol>"
-            )
+            lead = _("<b>Extra pressure</b>, one level at a time, in this order:")
+            variants = f"<p>{lead}</p><ol>{items}</ol>"
+        breathing = _("<b>Breathing:</b> in — {inhale}; out — {exhale}.").format(
+            inhale=escape(tool.cue.inhale), exhale=escape(tool.cue.exhale)
+        )
         self.steps.setText(
-            f"<p><b>Target:</b> {target}</p><p><b>Placement</b></p><ol>{steps}</ol>"
-            f"{note}{variants}"
-            f"<p><b>Breathing:</b> in — {escape(tool.cue.inhale)}; "
-            f"out — {escape(tool.cue.exhale)}.</p>"
-            f"<p><b>Release feels like:</b> {text(tool.release_sign)}</p>"
-            f"<p><b>Too much?</b> {text(tool.ease_off)}</p>"
+            f"<p><b>{escape(_('Target:'))}</b> {target}</p>"
+            f"<p><b>{escape(_('Placement'))}</b></p><ol>{steps}</ol>"
+            f"{note}{variants}<p>{breathing}</p>"
+            f"<p><b>{escape(_('Release feels like:'))}</b> {text(tool.release_sign)}</p>"
+            f"<p><b>{escape(_('Too much?'))}</b> {text(tool.ease_off)}</p>"
         )
         cautions = "".join(f"<li>{text(c)}</li>" for c in tool.cautions)
         standard = ""
         if tool.custom:
             # The app did not write this tool's text, so the rules that keep
             # every tool safe are shown with it.
-            items = "".join(f"<li>{text(c)}</li>" for c in STANDARD_CAUTIONS)
-            standard = (
-                "<p><b>⚠ For every tool</b> (this one is your own, so these apply as well "
-                f"as its own cautions):</p><ul>{items}</ul>"
+            items = "".join(f"<li>{text(_(c))}</li>" for c in STANDARD_CAUTIONS)
+            lead = _(
+                "<b>⚠ For every tool</b> (this one is your own, so these apply as well "
+                "as its own cautions):"
             )
-        self.cautions.setText(f"{standard}<p><b>⚠ Cautions</b></p><ul>{cautions}</ul>")
+            standard = f"<p>{lead}</p><ul>{items}</ul>"
+        heading = escape(_("⚠ Cautions"))
+        self.cautions.setText(f"{standard}<p><b>{heading}</b></p><ul>{cautions}</ul>")
 
     def _show_stretches(self, stretches: list[Stretch]) -> None:
         while self.stretch_list.count():
@@ -248,28 +279,23 @@ class PlacementPage(QWidget):
         self.stretch_heading.setVisible(bool(stretches))
         for stretch in stretches:
             row = QWidget()
-            row.setAccessibleName(f"Stretch: {stretch.name}")
+            row.setAccessibleName(_("Stretch: {name}").format(name=stretch.name))
             row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout = QHBoxLayout(row)
             layout.setContentsMargins(0, 0, 0, 0)
             layout.setAlignment(Qt.AlignmentFlag.AlignTop)
             picture = DiagramView(labels=False)
-            picture.setAccessibleName(f"Picture: {stretch.name}")
+            picture.setAccessibleName(_("Picture: {name}").format(name=stretch.name))
             picture.setFixedSize(150, 80)  # the pose and stretch drawings are about 2:1
             picture.set_diagram(stretch.diagram, "left", "side")
             picture.setVisible(stretch.diagram is not None)
             layout.addWidget(picture)
-            each = " on each side" if stretch.per_side else ""
-            times = "once" if stretch.repetitions == 1 else f"{stretch.repetitions} times"
             caution = (
                 f"<br>⚠ {escape(render_distances(stretch.caution, self.units))}"
                 if stretch.caution
                 else ""
             )
-            label = QLabel(
-                f"<b>{escape(stretch.name)}</b>: hold {stretch.hold_seconds} s, "
-                f"{times}{each}.{caution}"
-            )
+            label = QLabel(f"<b>{escape(stretch.name)}</b>: {_stretch_dose(stretch)}{caution}")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
             layout.addWidget(label, 1)
@@ -294,3 +320,19 @@ def _caption_label(name: str) -> QLabel:
 def _show_optional(label: QLabel, text: str) -> None:
     label.setText(escape(text))
     label.setVisible(bool(text))
+
+
+#: The muscles a tool's ``targets`` name, as shown.
+TARGET_NAMES: Final = {"psoas": N_("psoas"), "iliacus": N_("iliacus")}
+
+
+def _stretch_dose(stretch: Stretch) -> str:
+    """How long and how often a stretch is held, e.g. "hold 30 s, 2 times on each side."."""
+    n = stretch.repetitions
+    if stretch.per_side:
+        text = ngettext(
+            "hold {seconds} s, once on each side.", "hold {seconds} s, {n} times on each side.", n
+        )
+    else:
+        text = ngettext("hold {seconds} s, once.", "hold {seconds} s, {n} times.", n)
+    return escape(text.format(seconds=stretch.hold_seconds, n=n))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import _
 
 
 class ChartExportError(Exception):
@@ -33,7 +34,7 @@ def save_graphics(graphics: pg.GraphicsLayoutWidget, path: Path, background: str
         generator.setOutputDevice(device)
         generator.setSize(size)
         generator.setViewBox(QRect(QPoint(0, 0), size))
-        generator.setTitle("Psoas Timer progress")
+        generator.setTitle(_("Psoas Timer progress"))
         painter = QPainter(generator)
         graphics.render(painter)
         painter.end()

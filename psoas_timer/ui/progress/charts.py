@@ -34,7 +34,7 @@ from psoas_timer.core.clock import Clocks
 from psoas_timer.core.compare import asymmetry, compare_methods
 from psoas_timer.core.dose import by_level, rest_notes, side_dose
 from psoas_timer.core.headline import Headline, headline
-from psoas_timer.core.next_day import check_text
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.progress import (
     CarryOver,
     DatedEvent,
@@ -54,11 +54,13 @@ from psoas_timer.ui.progress.compare_view import CompareView
 from psoas_timer.ui.progress.dose_view import DoseView
 from psoas_timer.ui.progress.headline_view import HeadlinePanel
 from psoas_timer.ui.progress.plots import DAY_S, DatedLine, DatedPoints, day_x, items_named
+from psoas_timer.ui.progress.session_tip import session_tip
 from psoas_timer.ui.progress.tenderness import (
     TendernessCharts,
     legend_html,
     mark_styles,
     next_day_events,
+    stop_events,
 )
 from psoas_timer.ui.theme import LIGHT, Colours
 
@@ -67,10 +69,10 @@ log = logging.getLogger(__name__)
 __all__ = ["ChartExportError", "ProgressCharts", "day_x"]
 
 RANGE_LABELS: dict[DateRange, str] = {
-    DateRange.LAST_30_DAYS: "Last 30 days",
-    DateRange.LAST_90_DAYS: "Last 90 days",
-    DateRange.LAST_365_DAYS: "Last 12 months",
-    DateRange.ALL: "All time",
+    DateRange.LAST_30_DAYS: N_("Last 30 days"),
+    DateRange.LAST_90_DAYS: N_("Last 90 days"),
+    DateRange.LAST_365_DAYS: N_("Last 12 months"),
+    DateRange.ALL: N_("All time"),
 }
 TABS = ("tenderness", "dose", "compare")
 
@@ -120,23 +122,27 @@ class ProgressCharts(QWidget):
         self._shown = TABS[0]
 
         self.tool_box = QComboBox()
-        self.tool_box.setAccessibleName("Tool shown in the charts")
+        self.tool_box.setAccessibleName(_("Tool shown in the charts"))
         self.side_box = QComboBox()
-        self.side_box.setAccessibleName("Side shown in the charts")
-        for text, side in (("Both sides", None), ("Left side", "left"), ("Right side", "right")):
+        self.side_box.setAccessibleName(_("Side shown in the charts"))
+        for text, side in (
+            (_("Both sides"), None),
+            (_("Left side"), "left"),
+            (_("Right side"), "right"),
+        ):
             self.side_box.addItem(text, side)
         self.range_box = QComboBox()
-        self.range_box.setAccessibleName("Date range shown in the charts")
+        self.range_box.setAccessibleName(_("Date range shown in the charts"))
         for date_range, text in RANGE_LABELS.items():
-            self.range_box.addItem(text, date_range)
+            self.range_box.addItem(_(text), date_range)
         self.range_box.setCurrentIndex(self.range_box.findData(DateRange.LAST_90_DAYS))
         for box in (self.tool_box, self.side_box, self.range_box):
             box.currentIndexChanged.connect(self.replot)
         filters = QHBoxLayout()
         for text, box in (
-            ("Tool", self.tool_box),
-            ("Side", self.side_box),
-            ("Range", self.range_box),
+            (_("Tool"), self.tool_box),
+            (_("Side"), self.side_box),
+            (_("Range"), self.range_box),
         ):
             label = QLabel(text)
             label.setBuddy(box)
@@ -162,9 +168,9 @@ class ProgressCharts(QWidget):
         self._dose: DoseView | None = None
         self._compare: CompareView | None = None
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Progress charts")
-        self.tabs.addTab(tenderness_tab, "&Tenderness and carry-over")
-        for title in ("D&ose", "&Which works for me"):
+        self.tabs.setAccessibleName(_("Progress charts"))
+        self.tabs.addTab(tenderness_tab, _("&Tenderness and carry-over"))
+        for title in (_("D&ose"), _("&Which works for me")):
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(holder, title)
@@ -173,7 +179,7 @@ class ProgressCharts(QWidget):
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setAccessibleName("No progress to show")
+        self.empty.setAccessibleName(_("No progress to show"))
         self.body = QStackedWidget()
         self.body.addWidget(self.tabs)
         self.body.addWidget(self.empty)
@@ -273,7 +279,7 @@ class ProgressCharts(QWidget):
         except StoreError as exc:
             log.warning("progress not loaded: %s", exc)
             self._sessions = []
-            self._unreadable = f"The log could not be read: {exc}"
+            self._unreadable = _("The log could not be read: {why}").format(why=exc)
         else:
             self._unreadable = None
         self._by_id = {s.session_id: s for s in self._sessions if s.session_id is not None}
@@ -291,7 +297,7 @@ class ProgressCharts(QWidget):
         ids = sorted({s.tool_id for s in self._sessions})
         self.tool_box.blockSignals(True)
         self.tool_box.clear()
-        self.tool_box.addItem("All tools", None)
+        self.tool_box.addItem(_("All tools"), None)
         for tool_id in ids:
             self.tool_box.addItem(self.tool_names.get(tool_id, tool_id), tool_id)
         index = self.tool_box.findData(chosen)
@@ -334,13 +340,18 @@ class ProgressCharts(QWidget):
             return
         if not self._sessions:
             self._show_empty(
-                "No sessions yet.\n\nRate your tenderness before and after a session and "
-                "this page shows, side by side, whether it is falling over the weeks."
+                _(
+                    "No sessions yet.\n\nRate your tenderness before and after a session and "
+                    "this page shows, side by side, whether it is falling over the weeks."
+                )
             )
             return
         if progress.sessions == 0:
             self._show_empty(
-                "No sessions match these filters. Choose another tool or side, or a longer range."
+                _(
+                    "No sessions match these filters. Choose another tool or side, or a longer "
+                    "range."
+                )
             )
             return
         self.body.setCurrentIndex(0)
@@ -371,7 +382,7 @@ class ProgressCharts(QWidget):
             first = self.range_box.currentData().first_day(self._today())
             for s, charts in self.tenderness.sides.items():
                 charts.show(progress.side(s), shown=side in (None, s))
-                events = [
+                events = stop_events(self.chosen, s) + [
                     e
                     for e in self._events
                     if e.side in (None, s) and (first is None or e.day >= first)
@@ -402,29 +413,9 @@ class ProgressCharts(QWidget):
         session = self._by_id.get(session_id)
         if session is None:
             return ""
-        lines = [
-            session.day.strftime("%a %d %b %Y"),
-            self.tool_names.get(session.tool_id, session.tool_id),
-        ]
-        for side in SIDES:
-            result = session.side(side)
-            if result is None:
-                continue
-            before = "–" if result.before is None else str(result.before)
-            after = "–" if result.after is None else str(result.after)
-            line = f"{side.capitalize()}: {before} → {after}"
-            if result.released_breath is not None:
-                line += f", let go at breath {result.released_breath}"
-            kept = self.carried[side].get(id(session))
-            if kept is not None:
-                line += (
-                    f"; carry-over {kept.value:+d} (before {kept.next_before} on "
-                    f"{kept.next_day:%a} {kept.next_day.day} {kept.next_day:%b})"
-                )
-            lines.append(line)
-        if session.next_day is not None:
-            lines.append(f"Next day: {check_text(session.next_day, session.lasting_soreness)}")
-        return "\n".join(lines)
+        return session_tip(
+            session, self.tool_names.get(session.tool_id, session.tool_id), self.carried
+        )
 
     # -- pointing -------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from psoas_timer.core.compare import (
     asymmetry_text,
     number,
 )
+from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import rolling_average
 from psoas_timer.ui.progress.plots import (
     Clicked,
@@ -71,9 +72,9 @@ class MethodsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return METHOD_HEADERS[section]
+            return _(METHOD_HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return METHOD_TIPS[section] or None
+            return _(METHOD_TIPS[section]) if METHOD_TIPS[section] else None
         return None
 
     def value(self, row: MethodRow, col: int) -> Any:
@@ -130,7 +131,7 @@ class CompareView(QWidget):
         super().__init__(parent)
         self.model = MethodsModel(tool_names, position_names)
         self.table = QTableView()
-        self.table.setAccessibleName("Which works for me: tools and positions compared")
+        self.table.setAccessibleName(_("Which works for me: tools and positions compared"))
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -140,9 +141,9 @@ class CompareView(QWidget):
         header.setStretchLastSection(True)
         self.gap_text = QLabel()
         self.gap_text.setWordWrap(True)
-        self.gap_text.setAccessibleName("Left against right")
+        self.gap_text.setAccessibleName(_("Left against right"))
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName("Right minus left before rating")
+        self.graphics.setAccessibleName(_("Right minus left before rating"))
         self.plot = add_plot(
             self.graphics,
             0,
@@ -162,8 +163,10 @@ class CompareView(QWidget):
         self.gap_weekly = WeeklyLine(self.plot, "asymmetry-weekly", self.detail)
         self.detail.show_weekly(False)
         note = QLabel(
-            "Above the line the right side started more tender, below it the left. "
-            "Carry-over counts for the session whose relief it measures."
+            _(
+                "Above the line the right side started more tender, below it the left. "
+                "Carry-over counts for the session whose relief it measures."
+            )
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)

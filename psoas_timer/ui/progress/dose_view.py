@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.dose import LevelRow, SideDose
+from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import DayValue, WeekCount
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.plots import (
@@ -65,7 +66,7 @@ class DoseView(QWidget):
     def __init__(self, tip: Tip, clicked: Clicked, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName("Dose charts")
+        self.graphics.setAccessibleName(_("Dose charts"))
         g = self.graphics
         release = "Breaths until the muscle let go (● left, ▲ right)"
         self.plots: dict[str, pg.PlotItem] = {
@@ -96,7 +97,7 @@ class DoseView(QWidget):
         self.levels = QLabel()
         self.levels.setTextFormat(Qt.TextFormat.RichText)
         self.levels.setWordWrap(True)
-        self.levels.setAccessibleName("Drop and carry-over by highest level")
+        self.levels.setAccessibleName(_("Drop and carry-over by highest level"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics, 1)

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.dose import RestNote
 from psoas_timer.core.headline import (
-    RULE_TEXT,
     Headline,
     Verdict,
     headline_text,
+    rule_text,
     side_summary,
 )
+from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import SideProgress
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.theme import Colours
@@ -35,11 +36,17 @@ class HeadlinePanel(QWidget):
             answer = QLabel()
             answer.setWordWrap(True)
             answer.setTextFormat(Qt.TextFormat.RichText)
-            answer.setAccessibleName(f"{side.capitalize()} side: is it working?")
-            answer.setToolTip(RULE_TEXT)
+            answer.setAccessibleName(
+                _("Left side: is it working?")
+                if side == "left"
+                else _("Right side: is it working?")
+            )
+            answer.setToolTip(rule_text())
             summary = QLabel()
             summary.setWordWrap(True)
-            summary.setAccessibleName(f"{side.capitalize()} side summary")
+            summary.setAccessibleName(
+                _("Left side summary") if side == "left" else _("Right side summary")
+            )
             column.addWidget(answer)
             column.addWidget(summary)
             row.addLayout(column, 1)
@@ -47,8 +54,8 @@ class HeadlinePanel(QWidget):
             self.summaries[side] = summary
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setTextFormat(Qt.TextFormat.RichText)
-        self.notes.setAccessibleName("Notes about rest")
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setAccessibleName(_("Notes about rest"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -59,7 +66,7 @@ class HeadlinePanel(QWidget):
         self._colours = colours
 
     def show_side(self, side: Side, result: Headline, progress: SideProgress, shown: bool) -> None:
-        text = escape(headline_text(side.capitalize(), result))
+        text = escape(headline_text(side, result))
         colour = None
         if self._colours is not None:
             if result.verdict is Verdict.IMPROVED:
@@ -69,10 +76,12 @@ class HeadlinePanel(QWidget):
         if colour is not None:
             text = f"<span style='color:{colour}'>{text}</span>"
         self.answers[side].setText(f"<b>{text}</b>")
-        self.summaries[side].setText(f"{side.capitalize()} side — {side_summary(progress)}")
+        heading = _("Left side") if side == "left" else _("Right side")
+        self.summaries[side].setText(f"{heading} — {side_summary(progress)}")
         self.answers[side].setVisible(shown)
         self.summaries[side].setVisible(shown)
 
     def show_notes(self, notes: Sequence[RestNote]) -> None:
-        self.notes.setText("<br>".join(f"ⓘ {escape(n.text)}" for n in notes))
+        # A plain bullet: a circled "i" is missing from common Linux fonts.
+        self.notes.setText("\n".join(f"• {n.text}" for n in notes))
         self.notes.setVisible(bool(notes))

@@ -37,6 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from psoas_timer.core.dates import day_month_year, moment_text
+from psoas_timer.core.i18n import N_, _, ngettext
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.vocab import NOT_RATED, sides_of
 from psoas_timer.services.saving import SaveService
@@ -65,26 +68,27 @@ class Column:
 
 
 COLUMNS: Final = (
-    Column("Date"),
-    Column("Tool"),
-    Column("Sides"),
-    Column("Left before", "left", "before"),
-    Column("Left after", "left", "after"),
-    Column("Right before", "right", "before"),
-    Column("Right after", "right", "after"),
-    Column("Let go at breath"),
-    Column("Sets"),
-    Column("Status"),
-    Column("Next day"),
-    Column("Note"),
+    Column(N_("Date")),
+    Column(N_("Tool")),
+    Column(N_("Sides")),
+    Column(N_("Left before"), "left", "before"),
+    Column(N_("Left after"), "left", "after"),
+    Column(N_("Right before"), "right", "before"),
+    Column(N_("Right after"), "right", "after"),
+    Column(N_("Let go at breath")),
+    Column(N_("Sets")),
+    Column(N_("Stops")),
+    Column(N_("Status")),
+    Column(N_("Next day")),
+    Column(N_("Note")),
 )
 COL_DATE, COL_TOOL, COL_SIDES = 0, 1, 2
-COL_RELEASE, COL_SETS, COL_STATUS, COL_NEXT_DAY, COL_NOTE = 7, 8, 9, 10, 11
+COL_RELEASE, COL_SETS, COL_STOPS, COL_STATUS, COL_NEXT_DAY, COL_NOTE = 7, 8, 9, 10, 11, 12
 STATUS_TEXT: Final = {
-    "running": "Running",
-    "completed": "Completed",
-    "ended_early": "Ended early",
-    "interrupted": "Interrupted",
+    "running": N_("Running"),
+    "completed": N_("Completed"),
+    "ended_early": N_("Ended early"),
+    "interrupted": N_("Interrupted"),
 }
 
 
@@ -135,7 +139,7 @@ class HistoryModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return _(COLUMNS[section].title)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -170,7 +174,7 @@ class HistoryModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignCenter)
             if role == Qt.ItemDataRole.ToolTipRole and not covered:
-                return "This session did not include that side."
+                return _("This session did not include that side.")
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(s, col)
@@ -179,26 +183,32 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NOTE and s.note:
             return s.note
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NEXT_DAY and s.next_day is not None:
-            when = local_time(s.next_day.recorded_at).strftime("%a %d %b %Y, %H:%M")
-            return f"How the area felt a day or so after this session, asked on {when}"
+            when = moment_text(local_time(s.next_day.recorded_at))
+            return _("How the area felt a day or so after this session, asked on {when}").format(
+                when=when
+            )
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_STOPS and s.stops:
+            return _("Stop was pressed: {reasons}").format(reasons=self._text(s, col))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_RELEASE, COL_SETS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def _text(self, s: SessionSummary, col: int) -> str:
         if col == COL_DATE:
-            return local_time(s.started_at).strftime("%a %d %b %Y, %H:%M")
+            return moment_text(local_time(s.started_at))
         if col == COL_TOOL:
             return self.tool_names.get(s.tool_id, s.tool_id)
         if col == COL_SIDES:
-            return s.sides.capitalize() if s.sides != "both" else "Both"
+            return {"left": _("Left"), "right": _("Right")}.get(s.sides, _("Both"))
         if col == COL_RELEASE:
             breath = s.min_released_breath
             return "" if breath is None else str(breath)
         if col == COL_SETS:
             return str(s.set_count)
+        if col == COL_STOPS:
+            return "; ".join(stop_reason_phrase(reason) for reason in s.stops)
         if col == COL_STATUS:
-            return STATUS_TEXT.get(s.status, s.status)
+            return _(STATUS_TEXT.get(s.status, s.status))
         if col == COL_NEXT_DAY:
             check = s.next_day
             return "" if check is None else check_text(check.feeling, check.lasting_soreness)
@@ -214,6 +224,8 @@ class HistoryModel(QAbstractTableModel):
             return -1 if breath is None else breath
         if col == COL_SETS:
             return s.set_count
+        if col == COL_STOPS:
+            return len(s.stops)
         return self._text(s, col).casefold()
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -239,13 +251,13 @@ class HistoryModel(QAbstractTableModel):
         elif isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
             new = value
         else:
-            self.edit_failed.emit(f"A rating is a whole number from 0 to 10, not {value!r}.")
+            self.edit_failed.emit(
+                _("A rating is a whole number from 0 to 10, not {value!r}.").format(value=value)
+            )
             return False
         if rating_of(s.side(side), moment) == new:
             return True
-        if not self._accepted(
-            f"{side} {moment} rating", self.log.set_rating(s.id, side, moment, new)
-        ):
+        if not self._accepted(_("rating"), self.log.set_rating(s.id, side, moment, new)):
             return False
         old = s.side(side)
         part = replace(old, before=new) if moment == "before" else replace(old, after=new)
@@ -259,7 +271,7 @@ class HistoryModel(QAbstractTableModel):
             return True
         with self._writing():
             submitted = self.log.set_note(s.id, text)
-        if not self._accepted("note", submitted):
+        if not self._accepted(_("note"), submitted):
             return False
         self._rows[row] = replace(s, note=text)
         self._emit_row(row)
@@ -276,7 +288,11 @@ class HistoryModel(QAbstractTableModel):
     def _accepted(self, what: str, submitted: Submitted) -> bool:
         """Saved or kept to be saved: show it. Refused: say why and leave the row as it was."""
         if submitted.outcome is Outcome.REFUSED:
-            self.edit_failed.emit(f"That {what} was not saved: {submitted.refusal}")
+            self.edit_failed.emit(
+                _("That change was not saved ({what}): {why}").format(
+                    what=what, why=submitted.refusal
+                )
+            )
             return False
         return True
 
@@ -287,10 +303,10 @@ class HistoryModel(QAbstractTableModel):
     def remove(self, row: int) -> Deletion | None:
         """Delete the session in ``row``; the :class:`Deletion` undoes it."""
         s = self._rows[row]
-        label = f"the session of {local_time(s.started_at).strftime('%d %b %Y')}"
+        label = _("the session of {day}").format(day=day_month_year(local_time(s.started_at)))
         with self._writing():
             submitted, deletion = self.log.delete_session(s.id, label)
-        if not self._accepted("deletion", submitted):
+        if not self._accepted(_("deletion"), submitted):
             return None
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
@@ -301,7 +317,7 @@ class HistoryModel(QAbstractTableModel):
     def restore(self, deletion: Deletion) -> None:
         with self._writing():
             submitted = self.log.restore_session(deletion)
-        self._accepted("undo", submitted)
+        self._accepted(_("undo"), submitted)
         self.reload()
         self.changed.emit()
 
@@ -321,14 +337,16 @@ class RatingDelegate(QStyledItemDelegate):
         del option
         editor = QSpinBox(parent)
         editor.setRange(NOT_RATED, 10)
-        editor.setSpecialValueText("not rated")
-        editor.setAccessibleName(f"{COLUMNS[index.column()].title} rating, 0 to 10")
+        editor.setSpecialValueText(_("not rated"))
+        editor.setAccessibleName(
+            _("{column} rating, 0 to 10").format(column=_(COLUMNS[index.column()].title))
+        )
         return editor
 
 
 class _DeleteCommand(QUndoCommand):
     def __init__(self, view: HistoryView, deletion: Deletion) -> None:
-        super().__init__(f"delete {deletion.label}")
+        super().__init__(_("delete {what}").format(what=deletion.label))
         self.view = view
         self.deletion = deletion
         self._done = True  # the deletion already happened when the command is pushed
@@ -371,7 +389,7 @@ class HistoryView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
-        self.table.setAccessibleName("Session history")
+        self.table.setAccessibleName(_("Session history"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
@@ -393,11 +411,11 @@ class HistoryView(QWidget):
                 self.table.setItemDelegateForColumn(col, self._rating_delegate)
 
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
-        self.delete_button = QPushButton("&Delete session")
-        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_button = QPushButton(_("&Delete session"))
+        self.delete_button.setAccessibleName(_("Delete the selected session"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("&Undo")
-        self.undo_button.setAccessibleName("Undo the last deletion")
+        self.undo_button = QPushButton(_("&Undo"))
+        self.undo_button.setAccessibleName(_("Undo the last deletion"))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         # A method, not a lambda: the window's undo stack outlives this view, and
@@ -411,7 +429,7 @@ class HistoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
 
-        title = QLabel("<b>History</b> — double-click a rating or note to change it")
+        title = QLabel(_("<b>History</b> — double-click a rating or note to change it"))
         buttons = QHBoxLayout()
         buttons.addWidget(title)
         buttons.addStretch(1)
@@ -455,15 +473,15 @@ class HistoryView(QWidget):
         deletion = self.model.remove(row)
         if deletion is not None:
             self.undo_stack.push(_DeleteCommand(self, deletion))
-            self.message.emit("Session deleted. Undo brings it back (Ctrl+Z).")
+            self.message.emit(_("Session deleted. Undo brings it back (Ctrl+Z)."))
             self.reload_count()
 
     def reload_count(self) -> None:
         n = self.model.rowCount()
-        self.count.setText(f"{n} session{'s' if n != 1 else ''}")
+        self.count.setText(ngettext("{n} session", "{n} sessions", n).format(n=n))
 
     def _undo_text_changed(self, text: str) -> None:
-        self.undo_button.setToolTip(f"Undo {text}" if text else "")
+        self.undo_button.setToolTip(_("Undo {what}").format(what=text) if text else "")
 
     def _selection_changed(self) -> None:
         self.delete_button.setEnabled(self.table.selectionModel().hasSelection())

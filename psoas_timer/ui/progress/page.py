@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from psoas_timer.core.clock import Clocks
+from psoas_timer.core.i18n import _
 from psoas_timer.services.saving import SaveService
 from psoas_timer.ui.progress.charts import ProgressCharts
 from psoas_timer.ui.progress.history import HistoryView
@@ -43,16 +44,16 @@ class ProgressHistoryPage(QWidget):
         self.progress.session_chosen.connect(self.history.select_session)
         log.log_changed.connect(self._log_changed)
 
-        back = QPushButton("← Tools")
-        back.setAccessibleName("Back to the tools")
+        back = QPushButton(_("← Tools"))
+        back.setAccessibleName(_("Back to the tools"))
         back.clicked.connect(self.back_requested)
-        export = QPushButton("Save chart…")
-        export.setAccessibleName("Save the charts as a PNG or SVG file")
+        export = QPushButton(_("Save chart…"))
+        export.setAccessibleName(_("Save the charts as a PNG or SVG file"))
         export.clicked.connect(self.export_chart_requested)
-        report = QPushButton("Report for your physio…")
-        report.setAccessibleName("Write a PDF report for your physiotherapist")
+        report = QPushButton(_("Report for your physio…"))
+        report.setAccessibleName(_("Write a PDF report for your physiotherapist"))
         report.clicked.connect(self.report_requested)
-        title = QLabel("<h2>Progress</h2>")
+        title = QLabel(_("<h2>Progress</h2>"))
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(title)

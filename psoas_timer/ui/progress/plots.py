@@ -12,6 +12,7 @@ This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from psoas_timer.core.dates import MONTH_SHORT
+from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
+from psoas_timer.core.reminders import WEEKDAY_SHORT
 from psoas_timer.ui.theme import LIGHT
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
@@ -93,6 +97,17 @@ class PlainDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no 
     def updateAutoSIPrefix(self) -> None:
         _no_unit_prefix(self)
 
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        # pyqtgraph writes "Oct" and "Mon" through strftime in English; the
+        # same short names are messages, so they are shown in the language in use.
+        return [
+            _SHORT_NAME.sub(lambda m: _(m.group(0)), text)
+            for text in super().tickStrings(values, scale, spacing)
+        ]
+
+
+_SHORT_NAME = re.compile(rf"\b(?:{'|'.join((*MONTH_SHORT, *WEEKDAY_SHORT))})\b")
+
 
 class WholeNumberAxis(PlainAxis):
     """An axis of counts (sessions, breaths, levels): ticks only at whole numbers."""
@@ -158,6 +173,9 @@ def add_plot(
     axes["bottom"] = PlainDateAxis(utcOffset=0) if date_axis else PlainAxis("bottom")
     axes["left"] = WholeNumberAxis("left") if whole_numbers else PlainAxis("left")
     plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
+    # Given explicitly, pyqtgraph shows every axis; a chart has only left and bottom.
+    plot.hideAxis("top")
+    plot.hideAxis("right")
     plot.setTitle(title)
     plot.setObjectName(key)
     plot.setLabel("left", y_label)

@@ -32,15 +32,17 @@ from psoas_timer.core.compare import (
 )
 from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
-from psoas_timer.core.headline import RULE_TEXT, headline, headline_text, side_summary
+from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
-    CARRY_TEXT,
-    DROP_TEXT,
     Progress,
     ProgressSession,
     build_progress,
     carry_overs,
+    carry_text,
+    drop_text,
 )
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.report_chart import draw_chart
@@ -77,6 +79,8 @@ class ReportContent:
     checks_summary: str
     disclaimer: str
     tool_names: dict[str, str] = field(default_factory=dict)
+    #: Each session in which Stop was pressed: its day, tool, and on which side why.
+    stops: list[str] = field(default_factory=list)
 
 
 def report_content(
@@ -152,8 +156,7 @@ def report_content(
         chosen=chosen,
         progress=progress,
         headlines={
-            side: headline_text(side.capitalize(), headline(progress.side(side).before))
-            for side in SIDE_VALUES
+            side: headline_text(side, headline(progress.side(side).before)) for side in SIDE_VALUES
         },
         summaries={side: side_summary(progress.side(side)) for side in SIDE_VALUES},
         methods_html=methods,
@@ -165,6 +168,12 @@ def report_content(
         checks_summary=checks_summary,
         disclaimer=disclaimer,
         tool_names=names,
+        stops=[
+            f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
+            + "; ".join(f"{side} side, {stop_reason_phrase(why)}" for side, why in s.stops)
+            for s in chosen
+            if s.stops
+        ],
     )
 
 
@@ -194,13 +203,13 @@ def first_page_html(content: ReportContent) -> str:
     for side in SIDE_VALUES:
         lines.append(f"<p><b>{escape(c.headlines[side])}</b><br>")
         lines.append(f"{side.capitalize()} side — {escape(c.summaries[side])}</p>")
-    lines.append(f"<p class=small>{escape(RULE_TEXT)}</p>")
+    lines.append(f"<p class=small>{escape(rule_text())}</p>")
     return "".join(lines)
 
 
 def second_page_html(content: ReportContent) -> str:
     c = content
-    head = "".join(f"<th>{escape(h)}</th>" for h in METHOD_HEADERS)
+    head = "".join(f"<th>{escape(_(h))}</th>" for h in METHOD_HEADERS)
     lines = [
         _STYLE,
         "<h2>Which tool and position works</h2>",
@@ -223,14 +232,19 @@ def second_page_html(content: ReportContent) -> str:
             + "</p>"
         )
     for note in c.notes:
-        lines.append(f"<p>ⓘ {escape(note.text)}</p>")
+        lines.append(f"<p>• {escape(note.text)}</p>")
     lines.append("<h2>Next-day checks</h2>")
     lines.append(f"<p>{escape(c.checks_summary)}</p>")
     if c.checks:
         lines.append("<p class=small>Latest: " + "<br>".join(escape(t) for t in c.checks) + "</p>")
+    lines.append("<h2>Sets stopped because something felt wrong</h2>")
+    if c.stops:
+        lines.append("<p>" + "<br>".join(escape(t) for t in c.stops) + "</p>")
+    else:
+        lines.append("<p>None in this period.</p>")
     lines += [
         "<h2>What the measures mean</h2>",
-        f"<p class=small>{escape(DROP_TEXT)}<br>{escape(CARRY_TEXT)}</p>",
+        f"<p class=small>{escape(drop_text())}<br>{escape(carry_text())}</p>",
         f"<p class=small><b>{escape(c.disclaimer)}</b></p>",
     ]
     return "".join(lines)
@@ -279,7 +293,7 @@ def pdf_bytes(content: ReportContent) -> bytes:
     device.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
-    writer.setTitle("Psoas Timer progress report")
+    writer.setTitle(_("Psoas Timer progress report"))
     writer.setCreator("Psoas Timer")
     writer.setPageLayout(
         QPageLayout(

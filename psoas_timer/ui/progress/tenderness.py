@@ -14,14 +14,17 @@ from typing import Final
 
 import pyqtgraph as pg
 
+from psoas_timer.core.dates import short_day_text
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import stop_reason_phrase
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
-    CARRY_TEXT,
-    DROP_TEXT,
     DatedEvent,
     DayValue,
     ProgressSession,
     SideProgress,
+    carry_text,
+    drop_text,
     rolling_average,
 )
 from psoas_timer.core.vocab import SIDE_VALUES, Side
@@ -57,17 +60,23 @@ class SideCharts:
         mark_tip: Tip,
         clicked: Clicked,
     ) -> None:
-        name = side.capitalize()
+        left = side == "left"
         self.plot = add_plot(
-            layout, 0, col, side, f"{name} side", "Tenderness (0–10)", date_axis=False
+            layout,
+            0,
+            col,
+            side,
+            _("Left side") if left else _("Right side"),
+            _("Tenderness (0–10)"),
+            date_axis=False,
         )
         self.carry_plot = add_plot(
             layout,
             1,
             col,
             f"carry-{side}",
-            f"{name}: drop and carry-over",
-            "Points",
+            _("Left: drop and carry-over") if left else _("Right: drop and carry-over"),
+            _("Points"),
             date_axis=True,
         )
         self.plot.setYRange(*TENDERNESS_RANGE, padding=0)
@@ -159,7 +168,7 @@ class TendernessCharts:
 
     def __init__(self, tip: Tip, mark_tip: Tip, clicked: Clicked) -> None:
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setAccessibleName("Tenderness, drop and carry-over charts")
+        self.graphics.setAccessibleName(_("Tenderness, drop and carry-over charts"))
         self.sides: dict[Side, SideCharts] = {
             side: SideCharts(self.graphics, col, side, tip, mark_tip, clicked)
             for col, side in enumerate(SIDE_VALUES)
@@ -187,13 +196,31 @@ class TendernessCharts:
             charts.style(colours)
 
 
+#: The kind of mark a Stop makes on the chart of its side.
+STOP_KIND: Final = "stop"
+
+
 def mark_styles(c: Colours) -> dict[str, MarkStyle]:
-    """Next-day marks: ▼ better (less tender), ● the same, ▲ worse."""
+    """Next-day marks: ▼ better (less tender), ● the same, ▲ worse; × a Stop."""
     return {
         "better": MarkStyle("t", c.exhale),
         "same": MarkStyle("o", c.track, 9),
         "worse": MarkStyle("t1", c.warning),
+        STOP_KIND: MarkStyle("x", c.warning, 13),
     }
+
+
+def stop_events(sessions: Sequence[ProgressSession], side: Side) -> list[DatedEvent]:
+    """A mark for each session in which Stop was pressed on ``side``, naming why."""
+    out: list[DatedEvent] = []
+    for s in sessions:
+        reasons = [stop_reason_phrase(reason) for where, reason in s.stops if where == side]
+        if reasons:
+            label = _("Stopped in the session of {day}: {reasons}").format(
+                day=short_day_text(s.day), reasons="; ".join(reasons)
+            )
+            out.append(DatedEvent(s.day, STOP_KIND, label, s.session_id, side))
+    return out
 
 
 def next_day_events(sessions: Sequence[ProgressSession], side: Side) -> list[DatedEvent]:
@@ -202,9 +229,8 @@ def next_day_events(sessions: Sequence[ProgressSession], side: Side) -> list[Dat
     for s in sessions:
         if s.next_day is None or s.side(side) is None:
             continue
-        label = (
-            f"Next day after the session of {s.day:%a} {s.day.day} {s.day:%b}: "
-            f"{check_text(s.next_day, s.lasting_soreness)}"
+        label = _("Next day after the session of {day}: {answer}").format(
+            day=short_day_text(s.day), answer=check_text(s.next_day, s.lasting_soreness)
         )
         out.append(DatedEvent(s.day, s.next_day, label, s.session_id, side))
     return out
@@ -214,16 +240,20 @@ def legend_html(c: Colours) -> str:
     glyph = "<span style='color:{}; font-size:large'>{}</span> {}"
     marks = " &nbsp; ".join(
         [
-            glyph.format(c.hold, "○", "Before (dashed: 7-day average)"),
-            glyph.format(c.inhale, "●", "After (solid: 7-day average)"),
-            glyph.format(c.exhale, "◯", "Meaningful drop: 2 points or 30 % in a session"),
-            "Next day: "
-            + glyph.format(c.exhale, "▼", "better")
+            glyph.format(c.hold, "○", _("Before (dashed: 7-day average)")),
+            glyph.format(c.inhale, "●", _("After (solid: 7-day average)")),
+            glyph.format(c.exhale, "◯", _("Meaningful drop: 2 points or 30 % in a session")),
+            _("Next day:")
             + " "
-            + glyph.format(c.track, "●", "same")
+            + glyph.format(c.exhale, "▼", _("better"))
             + " "
-            + glyph.format(c.warning, "▲", "worse"),
-            glyph.format(c.exhale, "◆", "drop") + " " + glyph.format(c.warning, "■", "carry-over"),
+            + glyph.format(c.track, "●", _("same"))
+            + " "
+            + glyph.format(c.warning, "▲", _("worse")),
+            glyph.format(c.exhale, "◆", _("drop"))
+            + " "
+            + glyph.format(c.warning, "■", _("carry-over")),
+            glyph.format(c.warning, "×", _("Stop pressed (what felt wrong: hover the mark)")),
         ]
     )
-    return f"{marks}<br><small>{DROP_TEXT}<br>{CARRY_TEXT}</small>"
+    return f"{marks}<br><small>{drop_text()}<br>{carry_text()}</small>"

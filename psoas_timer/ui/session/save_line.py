@@ -11,23 +11,26 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from psoas_timer.core.i18n import _
+
 LISTED = 3
 
 
 def saved_summary(waiting: Sequence[str]) -> str:
     """The end screen's word on saving: "saved" only while nothing waits."""
     if not waiting:
-        return "Everything you did is saved."
+        return _("Everything you did is saved.")
     listed = "; ".join(waiting[:LISTED])
-    more = f" and {len(waiting) - LISTED} more" if len(waiting) > LISTED else ""
-    return f"Not saved yet: {listed}{more}. It is kept in memory."
+    if len(waiting) > LISTED:
+        listed = _("{listed} and {n} more").format(listed=listed, n=len(waiting) - LISTED)
+    return _("Not saved yet: {listed}. It is kept in memory.").format(listed=listed)
 
 
 class SaveLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("saveState")
-        self.setAccessibleName("Saving")
+        self.setAccessibleName(_("Saving"))
         self.setWordWrap(True)
         self.waiting: tuple[str, ...] = ()  # what is not saved yet, oldest first
 
@@ -42,7 +45,7 @@ class SaveLine(QLabel):
 
     def show_saved(self, what: str) -> None:
         if not self.waiting:
-            self.setText(f"Saved: {what}")
+            self.setText(_("Saved: {what}").format(what=what))
 
     def new_session(self) -> None:
         """A new session starts: an old "Saved: …" goes, a warning stays while true."""

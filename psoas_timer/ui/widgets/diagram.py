@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from psoas_timer.core.i18n import _
 from psoas_timer.ui.theme import LIGHT, Colours
 
 
@@ -60,7 +61,7 @@ class DiagramView(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
-        self.setAccessibleName("Placement diagram")
+        self.setAccessibleName(_("Placement diagram"))
         self._renderer: QSvgRenderer | None = None
         self._source: Traversable | None = None
         self._mirrored = False
@@ -81,11 +82,15 @@ class DiagramView(QWidget):
         self._mirrored = side == "right"
         self._view = view
         if source is None:
-            self.setAccessibleDescription("No drawing")
+            self.setAccessibleDescription(_("No drawing"))
         elif view == "side":
-            self.setAccessibleDescription("Seen from the side")
+            self.setAccessibleDescription(_("Seen from the side"))
         else:
-            self.setAccessibleDescription(f"Drawn for your {side} side; your left is on the left")
+            self.setAccessibleDescription(
+                _("Drawn for your right side; your left is on the left")
+                if side == "right"
+                else _("Drawn for your left side; your left is on the left")
+            )
         self.update()
 
     @property
@@ -118,9 +123,11 @@ class DiagramView(QWidget):
             left = QRectF(target.left(), 0, target.width() / 2, label_height)
             right = QRectF(target.center().x(), 0, target.width() / 2, label_height)
             painter.drawText(
-                left, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "◀ Your left"
+                left, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, _("◀ Your left")
             )
             painter.drawText(
-                right, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Your right ▶"
+                right,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                _("Your right ▶"),
             )
         painter.end()

@@ -9,27 +9,28 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.ui.theme import DIAGRAM_INK, DIAGRAM_PAPER, MARKS
 
 # What each mark means, in the order the key lists them, by the id the mark carries
 # in the SVG. The first group explains the drawing, the second names the landmarks.
 MEANINGS: tuple[tuple[tuple[str, str], ...], ...] = (
     (
-        ("target", "target"),
-        ("avoid", "avoid (artery, nerve)"),
-        ("tool", "tool, pressing part darkest"),
-        ("tool-alternative", "the other place it can go"),
-        ("press-toward-spine", "press toward the spine"),
-        ("start-reference", "line it up here before lying down, then move it"),
+        ("target", N_("target")),
+        ("avoid", N_("avoid (artery, nerve)")),
+        ("tool", N_("tool, pressing part darkest")),
+        ("tool-alternative", N_("the other place it can go")),
+        ("press-toward-spine", N_("press toward the spine")),
+        ("start-reference", N_("line it up here before lying down, then move it")),
     ),
     (
-        ("navel", "navel"),
-        ("asis", "bony point at the front of the hip (ASIS)"),
-        ("iliac-crest", "iliac crest (top of the hip bone)"),
-        ("groin-crease", "groin crease"),
-        ("spine", "spine"),
-        ("lowest-ribs", "lowest ribs"),
-        ("sacrum", "sacrum (flat bone at the base of the spine)"),
+        ("navel", N_("navel")),
+        ("asis", N_("bony point at the front of the hip (ASIS)")),
+        ("iliac-crest", N_("iliac crest (top of the hip bone)")),
+        ("groin-crease", N_("groin crease")),
+        ("spine", N_("spine")),
+        ("lowest-ribs", N_("lowest ribs")),
+        ("sacrum", N_("sacrum (flat bone at the base of the spine)")),
     ),
 )
 # Shown before a diagram is chosen, and for a diagram drawn without marked ids.
@@ -54,7 +55,8 @@ def key_html(marks: tuple[str, ...]) -> str:
                 continue
             mark = MARKS[mark_id]
             # Lines break only between entries, never inside one.
-            words = escape(meaning if mark.glyph else f"{mark.looks}: {meaning}")
+            shown = _(meaning)
+            words = escape(shown if mark.glyph else f"{_(mark.looks)}: {shown}")
             words = words.replace(" ", "&nbsp;")
             if mark.glyph:
                 glyph = escape(mark.glyph).replace(" ", "&nbsp;")
@@ -65,9 +67,13 @@ def key_html(marks: tuple[str, ...]) -> str:
     return "<br>".join(lines)
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def key_description(marks: tuple[str, ...]) -> str:
     return " ".join(
-        f"{MARKS[mark_id].looks.capitalize()}: {meaning}."
+        f"{_capital(_(MARKS[mark_id].looks))}: {_(meaning)}."
         for group in MEANINGS
         for mark_id, meaning in group
         if mark_id in marks
@@ -88,7 +94,7 @@ class DiagramKey(QLabel):
             f"QLabel#legend {{ background: {DIAGRAM_PAPER}; color: {DIAGRAM_INK}; "
             "border-radius: 6px; padding: 4px 8px; }"
         )
-        self.setAccessibleName("Diagram key")
+        self.setAccessibleName(_("Diagram key"))
         self.marks: tuple[str, ...] = ()
         self._source: Traversable | None = None
         self._show(None)

@@ -14,9 +14,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ANCHOR_LOW = "0 = no tenderness"
-ANCHOR_HIGH = "10 = worst imaginable"
+from psoas_timer.core.i18n import N_, _
+
+ANCHOR_LOW = N_("0 = no tenderness")
+ANCHOR_HIGH = N_("10 = worst imaginable")
 BANDS = ((1, 3, "mild"), (4, 6, "moderate"), (7, 10, "severe"))
+#: The bands as shown; ``band()`` stays English because it names styles.
+BAND_LABELS = (N_("Mild"), N_("Moderate"), N_("Severe"))  # the labels above the buttons
+BAND_NAMES = {
+    "none": N_("none"),
+    "mild": N_("mild"),
+    "moderate": N_("moderate"),
+    "severe": N_("severe"),
+}
 TEN_KEY = "T"
 
 
@@ -35,11 +45,11 @@ class RatingPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Tenderness rating")
+        self.setAccessibleName(_("Tenderness rating"))
         self._digit_px = 0  # asked-for size of the numbers; 0 until set_scale
         layout = QVBoxLayout(self)
         layout.setSpacing(16)
-        self.question = QLabel("How tender is it?")
+        self.question = QLabel(_("How tender is it?"))
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.question.setWordWrap(True)
         self.question.setObjectName("ratingQuestion")
@@ -54,14 +64,18 @@ class RatingPanel(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setMinimumSize(56, 56)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setAccessibleName(f"Rate {value}, {band(value)} (key {key})")
-            button.setToolTip(f"Key {key}")
+            button.setAccessibleName(
+                _("Rate {value}, {band} (key {key})").format(
+                    value=value, band=_(BAND_NAMES[band(value)]), key=key
+                )
+            )
+            button.setToolTip(_("Key {key}").format(key=key))
             button.setObjectName(f"rating-{band(value)}")
             button.clicked.connect(lambda _=False, v=value: self.rated.emit(v))
             grid.addWidget(button, 0, value)
             self.buttons.append(button)
         for low, high, name in BANDS:
-            label = QLabel(name.capitalize())
+            label = QLabel(_(name.capitalize()))
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setObjectName("ratingBand")
             grid.addWidget(label, 1, low, 1, high - low + 1)
@@ -72,18 +86,18 @@ class RatingPanel(QWidget):
             (ANCHOR_LOW, Qt.AlignmentFlag.AlignLeft),
             (ANCHOR_HIGH, Qt.AlignmentFlag.AlignRight),
         ):
-            label = QLabel(text)
+            label = QLabel(_(text))
             label.setAlignment(align)
             anchors.addWidget(label)
         layout.addLayout(anchors)
 
-        hint = QLabel(f"Press 0–9, or {TEN_KEY} for 10.  Enter skips.")
+        hint = QLabel(_("Press 0–9, or {key} for 10.  Enter skips.").format(key=TEN_KEY))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setObjectName("hint")
         layout.addWidget(hint)
-        skip = QPushButton("Skip this rating")
+        skip = QPushButton(_("Skip this rating"))
         skip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        skip.setAccessibleName("Skip this rating (Enter)")
+        skip.setAccessibleName(_("Skip this rating (Enter)"))
         skip.clicked.connect(self.skipped.emit)
         layout.addWidget(skip, 0, Qt.AlignmentFlag.AlignHCenter)
 

@@ -8,9 +8,10 @@ cues.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.ui.theme import LIGHT, RING_FILL_ALPHA, Colours
 
 MIN_FRACTION = 0.32  # the ring never vanishes: an empty screen looks like a crash
@@ -20,8 +21,10 @@ def _spoken(count: str) -> str:
     """'3 / 15' reads as '3 slash 15'; a screen reader gets 'breath 3 of 15'."""
     if " / " in count:
         done, total = count.split(" / ", 1)
-        return f"breath {done} of {total}"
-    return f"{count} seconds left" if count.isdigit() else count
+        return _("breath {done} of {total}").format(done=done, total=total)
+    if count.isdigit():
+        return ngettext("{n} second left", "{n} seconds left", int(count)).format(n=count)
+    return count
 
 
 class PacingRing(QWidget):
@@ -29,8 +32,8 @@ class PacingRing(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
-        self.setAccessibleName("Breath pacing ring")
-        self.setAccessibleDescription("Grows as you breathe in and shrinks as you breathe out")
+        self.setAccessibleName(_("Breath pacing ring"))
+        self.setAccessibleDescription(_("Grows as you breathe in and shrinks as you breathe out"))
         self._fraction = 0.0
         self._word = ""
         self._count = ""
@@ -96,7 +99,12 @@ class PacingRing(QWidget):
         if self._word:
             font = QFont(self.font())
             font.setBold(True)
-            font.setPixelSize(max(14, self._min_text_px, int(outer * 0.30)))
+            size = max(14, self._min_text_px, int(outer * 0.30))
+            font.setPixelSize(size)
+            # A longer word (German "Einatmen") shrinks to stay inside the ring.
+            width = QFontMetricsF(font).horizontalAdvance(self._word)
+            if width > outer * 1.7:
+                font.setPixelSize(max(14, int(size * outer * 1.7 / width)))
             painter.setFont(font)
             box = QRectF(centre.x() - outer, centre.y() - outer * 0.6, 2 * outer, outer * 0.6)
             painter.drawText(
