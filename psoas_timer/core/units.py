@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import locale
 import math
+import os
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from psoas_timer.core.i18n import _, decimal
@@ -14,6 +15,7 @@ DISTANCE = re.compile(r"\{cm:(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\}")
 CM_PER_INCH = 2.54
 # Countries that still measure the body in inches.
 _IMPERIAL_TERRITORIES = {"US", "LR", "MM"}
+_MEASUREMENT_VARIABLES = ("LC_ALL", "LC_MEASUREMENT", "LANG")
 
 
 def _number(value: float) -> str:
@@ -99,9 +101,19 @@ def floor_distances(text: str) -> list[tuple[float, float | None]]:
     ]
 
 
-def default_units(territory: str | None = None) -> Units:
-    """Inches where the locale's territory measures in inches, centimetres elsewhere."""
+def default_units(
+    territory: str | None = None, environ: Mapping[str, str] | None = None
+) -> Units:
+    """Inches where the locale's territory measures in inches, centimetres elsewhere.
+
+    The territory is read from the environment the way the C library reads it for
+    measurements (``LC_ALL``, then ``LC_MEASUREMENT``, then ``LANG``): Python's own
+    ``locale.getlocale()`` calls the plain ``C.UTF-8`` locale ``en_US``, which would
+    give inches to everyone without a locale set.
+    """
     if territory is None:
-        name = locale.getlocale()[0] or ""
-        territory = name.split(".")[0].rpartition("_")[2]
+        environ = os.environ if environ is None else environ
+        name = next((environ[v] for v in _MEASUREMENT_VARIABLES if environ.get(v)), "")
+        language_territory = name.split(".")[0].split("@")[0]
+        territory = language_territory.partition("_")[2]
     return "in" if territory.upper() in _IMPERIAL_TERRITORIES else "cm"

@@ -128,7 +128,9 @@ def run(
         return 0 if claim is Claim.RAISED else 1
     settings, settings_message = load_settings(paths.settings)
     # Before the catalog and the first widget: both are made in the chosen language.
-    _install_qt_words(app, install(choose_language(settings.language)))
+    language = install(choose_language(settings.language))
+    _install_qt_words(app, language)
+    use_numbers_of(language)
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
@@ -228,3 +230,15 @@ def _install_qt_words(app: QApplication, language: str) -> None:
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(f"qtbase_{language}", folder):
         app.installTranslator(translator)
+
+
+def use_numbers_of(language: str) -> None:
+    """Qt's widgets write numbers the language's way ("4,5 s" in German). A system that
+    already speaks the language keeps its own variant (de_AT, de_CH) and its formats."""
+    from PySide6.QtCore import QLocale
+
+    from psoas_timer.core.i18n import PSEUDO
+
+    if language == PSEUDO or QLocale.system().language() == QLocale(language).language():
+        return
+    QLocale.setDefault(QLocale(language))

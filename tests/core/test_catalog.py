@@ -348,3 +348,10 @@ def test_units_render_both_ways() -> None:
     # A floor rounds up: "at least 1 in" would allow 2.54 cm, closer than 3 cm.
     assert render_distances("at least {cm:3}", "in") == "at least 1.5 in"
     assert default_units("US") == "in" and default_units("DE") == "cm"
+    # From the environment as the C library reads it for measurements.
+    assert default_units(environ={"LANG": "en_US.UTF-8"}) == "in"
+    assert default_units(environ={"LANG": "en_US.UTF-8", "LC_MEASUREMENT": "en_GB.UTF-8"}) == "cm"
+    assert default_units(environ={"LC_ALL": "en_US", "LC_MEASUREMENT": "de_DE"}) == "in"
+    # No locale at all is no reason for inches (Python calls C.UTF-8 "en_US").
+    assert default_units(environ={"LANG": "C.UTF-8"}) == "cm"
+    assert default_units(environ={}) == "cm"

@@ -358,3 +358,24 @@ def test_translated_floors_stay_floors() -> None:
                 assert floor_distances(i18n._(source)) == wanted, (language, source)
         finally:
             i18n.install(i18n.SOURCE_LANGUAGE)
+
+
+def test_widgets_write_numbers_the_way_the_language_does(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    from psoas_timer.ui.application import use_numbers_of
+
+    before = QLocale()
+    try:
+        use_numbers_of("de")
+        inhale = QDoubleSpinBox()
+        qtbot.addWidget(inhale)
+        inhale.setDecimals(1)
+        inhale.setSuffix(" s")
+        inhale.setValue(4.5)
+        assert inhale.text() == "4,5 s"
+        use_numbers_of(i18n.PSEUDO)  # the pseudo-locale changes no number
+        assert QLocale().decimalPoint() == ","
+    finally:
+        QLocale.setDefault(before)
