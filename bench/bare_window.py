@@ -1,6 +1,6 @@
 """The baseline: a bare PySide6 window with nothing of the app in it.
 
-    python -m bench.bare_window [--smoke | --circle]
+    python -m bench.bare_window [--smoke | --circle] [--with QtNetwork,QtSvg,…]
 
 With no option it opens a plain window the size of the app's and waits (for
 memory and idle figures). ``--smoke`` prints "first paint after N s", counted
@@ -9,10 +9,13 @@ from process start exactly as the app's own ``--smoke`` does, and exits.
 printing "ready" once it is painting (for the pacing cost figure).
 
 Only PySide6 is imported, so this is the least any Qt window can cost.
+``--with`` also loads those Qt modules before the window is made: the floor,
+what the same window costs with the Qt modules the app has loaded by then.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import sys
@@ -85,6 +88,10 @@ class Circle(QWidget):
 
 
 def main(argv: list[str]) -> int:
+    if "--with" in argv:
+        for name in argv[argv.index("--with") + 1].split(","):
+            if name:
+                importlib.import_module(f"PySide6.{name}")
     app = QApplication(argv[:1])
     if "--circle" in argv:
         circle = Circle()

@@ -1,7 +1,9 @@
-"""Memory 5 s after start and idle CPU with the main window open, against a bare Qt window.
+"""Memory 5 s after start and idle CPU with the main window open, against a bare Qt window
+and, for memory, against the floor: the bare window loading the Qt modules the app has
+loaded 5 s after its start.
 
-The app and the bare window run side by side on the same X server, so both
-see the same machine at the same moment.
+The app and the baselines run side by side on the same X server, so all see the
+same machine at the same moment.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from bench.common import (
     spawn,
     stop,
 )
-from bench.startup import app_command, bare_command
+from bench.startup import (
+    FLOOR_TARGET_RATIO,
+    app_command,
+    bare_command,
+    extra_modules,
+    floor_command,
+)
 
 MEMORY_TARGET_RATIO = 1.2
 IDLE_TARGET_PERCENT = 0.1
@@ -33,28 +41,38 @@ def run(server: XServer, work: Path, quick: bool, memory: bool, idle: bool) -> l
     idle_s = 10.0 if quick else 30.0
     app_rss: list[float] = []
     bare_rss: list[float] = []
+    floor_rss: list[float] = []
     idle_pair: tuple[float, float] | None = None
     env = child_env(server.display)
+    modules: list[str] = []
+    if memory:
+        probe = fresh_data_dir(work, "footprint-modules")
+        modules = extra_modules(probe, server, "--after", f"{SETTLE_S:g}")
     for index in range(rounds):
         app = spawn(app_command(fresh_data_dir(work, f"footprint-{index}")), env)
         bare = spawn(bare_command(), env)
+        floor = spawn(floor_command(modules), env) if memory else None
         started = time.monotonic()
         try:
             time.sleep(max(0.0, started + SETTLE_S - time.monotonic()))
-            for process in (app, bare):
-                if process.poll() is not None:
+            for process in (app, bare, floor):
+                if process is not None and process.poll() is not None:
                     error = process.stderr.read() if process.stderr is not None else ""
                     raise RuntimeError(f"{process.args!r} exited early: {error.strip()[-2000:]}")
             app_rss.append(rss_mib(app.pid))
             bare_rss.append(rss_mib(bare.pid))
+            if floor is not None:
+                floor_rss.append(rss_mib(floor.pid))
+                stop(floor)  # not needed for the idle figure
             if idle and idle_pair is None:
                 meter = CpuMeter([app.pid, bare.pid])
                 time.sleep(idle_s)
                 app_cpu, bare_cpu = meter.percent()
                 idle_pair = (app_cpu, bare_cpu)
         finally:
-            stop(app)
-            stop(bare)
+            for process in (app, bare, floor):
+                if process is not None:
+                    stop(process)
     lines: list[Line] = []
     if memory:
         lines.append(
@@ -64,6 +82,17 @@ def run(server: XServer, work: Path, quick: bool, memory: bool, idle: bool) -> l
                 "MiB",
                 MEMORY_TARGET_RATIO,
                 baseline=median(bare_rss),
+                relative=True,
+                digits=1,
+            )
+        )
+        lines.append(
+            Figure(
+                f"memory against the floor, a bare window with {', '.join(modules) or 'nothing'}",
+                median(app_rss),
+                "MiB",
+                FLOOR_TARGET_RATIO,
+                baseline=median(floor_rss),
                 relative=True,
                 digits=1,
             )

@@ -7,7 +7,6 @@ import contextlib
 import errno
 import io
 import logging
-import logging.handlers
 import os
 import stat
 import sys
@@ -146,35 +145,84 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _PrivateLogHandler(logging.handlers.RotatingFileHandler):
-    """Status lines name ratings, so the log file is the user's alone, like the log.
+#: The app's log file is rotated at this size, and this many old ones are kept.
+LOG_BYTES = 512 * 1024
+LOG_BACKUPS = 2
 
-    Only a regular file is written to: a symbolic link or a device in its
-    place is refused, never followed and never has its mode changed.
+
+def _open_private(path: str) -> int:
+    """Open the app's log file for appending, creating it readable by its owner only.
+
+    Status lines name ratings, so the file is the user's alone, like the log. Only a
+    regular file is written to: a symbolic link or a device in its place is refused,
+    never followed and never has its mode changed.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        kind = os.lstat(path).st_mode
+        if not stat.S_ISREG(kind):
+            what = "a symbolic link" if stat.S_ISLNK(kind) else "not a regular file"
+            raise OSError(errno.EPERM, f"{path} is {what}; not writing the app's log there")
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EPERM, f"{path} is not a regular file")
+        # A file an older version left readable by others: ours, so made private.
+        if info.st_mode & 0o077 and _owned(info) and hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+class _PrivateLogHandler(logging.Handler):
+    """The app's log file, opened only through :func:`_open_private`, rotated at
+    :data:`LOG_BYTES` with :data:`LOG_BACKUPS` old files kept.
+
+    The file is opened and checked when the handler is made, so a link in its place
+    is refused at start. The rotating handler that writes it is made with the first
+    line: ``logging.handlers`` brings sockets, pickling and queues with it (about
+    8 ms and 1 MiB before the window could paint), and most runs write no line.
     """
 
-    def _open(self) -> io.TextIOWrapper:
-        path = self.baseFilename
-        with contextlib.suppress(FileNotFoundError):
-            kind = os.lstat(path).st_mode
-            if not stat.S_ISREG(kind):
-                what = "a symbolic link" if stat.S_ISLNK(kind) else "not a regular file"
-                raise OSError(errno.EPERM, f"{path} is {what}; not writing the app's log there")
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags, 0o600)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EPERM, f"{path} is not a regular file")
-            # A file an older version left readable by others: ours, so made private.
-            if info.st_mode & 0o077 and _owned(info) and hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-        except BaseException:
-            os.close(fd)
-            raise
-        return cast(
-            io.TextIOWrapper, os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
-        )
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        os.close(_open_private(str(path)))
+        self._rotating: logging.Handler | None = None
+
+    @property
+    def rotating(self) -> logging.Handler:
+        """The handler that writes and rotates the file (made with the first line)."""
+        if self._rotating is None:
+            import logging.handlers
+
+            class Rotating(logging.handlers.RotatingFileHandler):
+                def _open(self) -> io.TextIOWrapper:
+                    fd = _open_private(self.baseFilename)
+                    stream = os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+                    return cast(io.TextIOWrapper, stream)
+
+            try:
+                handler: logging.Handler = Rotating(
+                    self.path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+                )
+            except OSError as exc:
+                _cannot_write(self.path, exc)
+                handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(self.formatter)
+            self._rotating = handler
+        return self._rotating
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.rotating.handle(record)
+
+    def close(self) -> None:
+        if self._rotating is not None:
+            self._rotating.close()
+        super().close()
 
 
 def _owned(info: os.stat_result) -> bool:
@@ -190,20 +238,22 @@ def _private_folder(folder: Path) -> None:
         folder.chmod(0o700)
 
 
+def _cannot_write(log_file: Path, exc: OSError) -> None:
+    print(
+        f"psoas-timer: cannot write the app's log {log_file} "
+        f"({exc.strerror or exc}); status lines go to the terminal instead.",
+        file=sys.stderr,
+    )
+
+
 def setup_logging(log_file: Path) -> None:
     root = logging.getLogger("psoas_timer")
     root.setLevel(logging.INFO)
     try:
         _private_folder(log_file.parent)
-        handler: logging.Handler = _PrivateLogHandler(
-            log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"
-        )
+        handler: logging.Handler = _PrivateLogHandler(log_file)
     except OSError as exc:
-        print(
-            f"psoas-timer: cannot write the app's log {log_file} "
-            f"({exc.strerror or exc}); status lines go to the terminal instead.",
-            file=sys.stderr,
-        )
+        _cannot_write(log_file, exc)
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -11,8 +11,6 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_DIR_NAME = "psoas-timer"
 
 
@@ -62,6 +60,9 @@ class Paths:
 
 
 def default_paths() -> Paths:
+    # Only here: with --data-dir (every test, every benchmark) it is never needed.
+    import platformdirs
+
     return Paths(
         data=Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)),
         config=Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)),

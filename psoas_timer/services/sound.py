@@ -190,6 +190,19 @@ class CuePlayer(QObject):
 
     def preload(self) -> None:
         """Load the cues: ready on return, or, with a slow sound server, a moment later."""
+        self._begin(OPEN_WAIT_MS)
+
+    def warm(self) -> None:
+        """Begin loading the cues without holding the GUI thread to wait for the sound
+        server: they are ready a moment later, well before a session needs them."""
+        self._begin(0)
+
+    def _begin(self, wait_ms: int) -> None:
+        if self._poll.isActive():
+            # Warming already waits for the server: give it what is left of the wait.
+            if _BACKEND.done.wait(wait_ms / 1000):
+                self._check_opened()
+            return
         if self._loaded:
             return
         self._loaded = True
@@ -198,11 +211,16 @@ class CuePlayer(QObject):
         except ImportError as exc:
             self._report(f"Sound is off: QtMultimedia is not available ({exc}).")
             return
-        if _BACKEND.start() and not _BACKEND.done.wait(OPEN_WAIT_MS / 1000):
+        if _BACKEND.start() and not _BACKEND.done.wait(wait_ms / 1000):
             self._poll.start()
-            self._bound.start(OPEN_BOUND_MS - OPEN_WAIT_MS)
+            self._bound.start(OPEN_BOUND_MS - wait_ms)
             return
         self._load()
+
+    def shutdown(self) -> None:
+        """Stop waiting for the sound server (the app is quitting)."""
+        self._poll.stop()
+        self._bound.stop()
 
     def _check_opened(self) -> None:
         if _BACKEND.done.is_set():
@@ -266,6 +284,14 @@ class CuePlayer(QObject):
         self._theme = theme
         if self._sets:
             self._effects(theme)
+
+    @property
+    def volume(self) -> float:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
 
     def set_volume(self, volume: float, muted: bool) -> None:
         self._volume, self._muted = volume, muted

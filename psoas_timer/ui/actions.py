@@ -26,7 +26,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 
 from psoas_timer import APP_NAME
-from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.plan import StepKind
 from psoas_timer.core.vocab import STOP_REASON_CHOICES
@@ -34,6 +33,7 @@ from psoas_timer.ui.held_keys import HeldShortcuts
 from psoas_timer.ui.widgets.rating import TEN_KEY
 
 if TYPE_CHECKING:
+    from psoas_timer.core.engine import SessionEngine
     from psoas_timer.ui.main_window import MainWindow
 
 # A method name on the main window, looked up each time the command runs (so a
@@ -386,6 +386,10 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
     if binding is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
         return None  # combinations are never session keys
     command = binding.command
+    # Only ever asked during a session, so the engine is loaded by then; the
+    # window's menus are built from this module long before.
+    from psoas_timer.core.engine import State
+
     if engine is None or engine.state is State.FINISHED:
         if event.key() in _MEDIA or event.key() in _CLICKER:
             # A headset's or a clicker's button, pressed once too often,

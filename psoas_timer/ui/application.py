@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -17,15 +18,10 @@ from psoas_timer.core.clock import Clocks, WallClock, system_wall
 from psoas_timer.core.i18n import choose_language, install
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
-from psoas_timer.store import (
-    GUI_BUSY_TIMEOUT_MS,
-    CorruptDatabaseError,
-    Store,
-    StoreError,
-    quarantine,
-)
-from psoas_timer.store.journal import journal_path
-from psoas_timer.store.saving import UnavailableStore
+
+if TYPE_CHECKING:
+    from psoas_timer.store import Store
+    from psoas_timer.store.saving import UnavailableStore
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +58,14 @@ def open_store(
     paths: Paths, wall: WallClock = system_wall
 ) -> tuple[Store | UnavailableStore, str | None]:
     """Open the log; on a problem return a stand-in and a message that says what to do."""
+    from psoas_timer.store import (
+        GUI_BUSY_TIMEOUT_MS,
+        CorruptDatabaseError,
+        Store,
+        StoreError,
+        quarantine,
+    )
+    from psoas_timer.store.saving import UnavailableStore
 
     def unavailable(message: str) -> tuple[UnavailableStore, str]:
         return UnavailableStore(message), message
@@ -90,6 +94,10 @@ def open_store(
             f"{exc} {NOT_SAVED_THIS_TIME} Check that {paths.data} is writable and its disk "
             "has free space, then start the app again."
         )
+
+
+#: How long start-up waits for the first paint before going on without it.
+UNPAINTED_GRACE_MS = 3000
 
 
 def run(
@@ -128,54 +136,89 @@ def run(
         log.warning("catalog: %s", error)
     # The app's only clocks: every "now", for pacing and for stamps, comes from here.
     clocks = Clocks.real(time_scale)
-    store, store_message = open_store(paths, clocks.wall)
-    window = MainWindow(catalog, settings, paths, clocks, store)
-    # Changes a stop kept last time are saved first; what waits at a stop is kept.
-    kept = window.saving.open_journal(journal_path(paths.database))
+    messages = [settings_message]
+
+    def open_log() -> Store | UnavailableStore:
+        store, store_message = open_store(paths, clocks.wall)
+        messages.append(store_message)
+        return store
+
+    # The log is opened, checked and its journal replayed once the window is on
+    # screen, or sooner if something needs it first (window_parts.open_log):
+    # nothing writes to it before then.
+    window = MainWindow(catalog, settings, paths, clocks, open_log)
     from psoas_timer.services.stop_signals import StopSignals
-    from psoas_timer.ui.dialogs.unsaved import keep_and_quit
+
+    def keep_and_quit() -> None:
+        from psoas_timer.ui.dialogs.unsaved import keep_and_quit
+
+        keep_and_quit(window)
 
     stops = StopSignals(parent=app)
-    stops.received.connect(lambda number: keep_and_quit(window))
+    stops.received.connect(lambda number: keep_and_quit())
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
         print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
-    if smoke:
 
-        def report() -> None:
-            print(f"first paint after {process_age():.3f} s", flush=True)
-            window.shutdown()
-            app.quit()
+    def report() -> None:
+        print(f"first paint after {process_age():.3f} s", flush=True)
+        window.open_log()  # still opened and checked, as in every start
+        window.shutdown()
+        app.quit()
 
-        def give_up() -> None:
-            print("the main window never painted", file=sys.stderr, flush=True)
-            app.exit(1)
+    # A window that starts hidden (minimised by the desktop, say) is never
+    # painted: the log, its messages and the questions below still come.
+    unpainted = QTimer(window)
+    unpainted.setSingleShot(True)
+    begun = False
 
-        window.first_paint.connect(lambda: QTimer.singleShot(0, report))
-        QTimer.singleShot(30_000, give_up)
-        window.show()
-    else:
-        window.show()
-        for message in (settings_message, store_message):
+    def settle() -> None:
+        """What every start does once the window is on screen, in this order."""
+        nonlocal begun
+        if begun:
+            return
+        begun = True
+        unpainted.stop()
+        # Changes a stop kept last time are saved first; what waits at a stop is kept.
+        window.open_log()
+        for message in messages:
             if message:
                 QMessageBox.warning(window, APP_NAME, message)
+        kept = window.journal_notice
         if kept is not None:
             (QMessageBox.warning if kept.problem else QMessageBox.information)(
                 window, APP_NAME, kept.text
             )
-        if not settings.safety_acknowledged and catalog.safety is not None:
+        if not window.settings.safety_acknowledged and catalog.safety is not None:
             QTimer.singleShot(0, lambda: window.show_safety(first_run=True))
         # After the safety notice: a session cut short by a crash is offered back,
         # then the next-day check about the last session, when it is due.
         QTimer.singleShot(0, window.offer_recovery)
         QTimer.singleShot(0, window.offer_next_day_check)
+
+    if smoke:
+
+        def give_up() -> None:
+            print("the main window never painted", file=sys.stderr, flush=True)
+            app.exit(1)
+
+        QTimer.singleShot(30_000, give_up)
+    else:
+        unpainted.timeout.connect(settle)
+        unpainted.start(UNPAINTED_GRACE_MS)
+    window.first_paint.connect(lambda: QTimer.singleShot(0, report if smoke else settle))
+    window.show()
     try:
         # Stopped during the start-up's own questions: that stop is handled already.
         return 0 if stops.fired else app.exec()
     finally:
+        unpainted.stop()
         stops.close()
-        window.saving.close()  # the log in use now, which a restore may have replaced
+        # The log in use now, which a restore may have replaced; none if never opened.
+        saving = MainWindow.saving.made(window)
+        if saving is not None:
+            saving.close()
         instance.release()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,42 +11,34 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
-from psoas_timer import APP_NAME, __version__
+from psoas_timer import APP_NAME
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks
-from psoas_timer.core.i18n import N_, _, speech_locale
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.plan import build_plan
-from psoas_timer.core.progress import DateRange
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
-from psoas_timer.services.keepawake import KeepAwake
-from psoas_timer.services.mpris import MprisPlayer, SessionControls
-from psoas_timer.services.saving import SavedItem, SaveService
-from psoas_timer.services.single_instance import bring_forward
-from psoas_timer.services.sound import CuePlayer
-from psoas_timer.services.voice import Voice
-from psoas_timer.store import Moment, Session, Side, Store
-from psoas_timer.store.saving import UnavailableStore
-from psoas_timer.ui import actions, prompts
-from psoas_timer.ui.dialogs import recovery, restore
-from psoas_timer.ui.dialogs.keys import KeysDialog
-from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
-from psoas_timer.ui.dialogs.recovery import RecoveryChoice
-from psoas_timer.ui.dialogs.safety import SafetyDialog
-from psoas_timer.ui.dialogs.settings import SettingsDialog
-from psoas_timer.ui.dialogs.unsaved import settle_unsaved
+from psoas_timer.ui import actions, prompts, window_parts
+from psoas_timer.ui.after_paint import after_next_paint
 from psoas_timer.ui.picker.picker_page import PickerPage
-from psoas_timer.ui.picker.placement_page import PlacementPage
-from psoas_timer.ui.progress.commands import LogCommands
-from psoas_timer.ui.progress.report import catalog_names
-from psoas_timer.ui.progress.report_command import save_report_from_window
-from psoas_timer.ui.reminders import Reminders
-from psoas_timer.ui.session.session_page import SessionPage
 from psoas_timer.ui.theme import FLOOR, apply_theme
+from psoas_timer.ui.window_parts import Part
 from psoas_timer.ui.window_state import restore_geometry, save_geometry
 
+# What the first screen does not show is imported when it is first wanted: the
+# session page, sound and voice, the log and its save queue, every dialog and
+# the charts. Start-up pays only for the picker (tests/ui/test_startup.py).
 if TYPE_CHECKING:
+    from psoas_timer.core.engine import SessionEngine
+    from psoas_timer.services.saving import SavedItem
+    from psoas_timer.store import Session, Store
+    from psoas_timer.store.journal import Notice
+    from psoas_timer.store.saving import UnavailableStore
     from psoas_timer.ui.progress.page import ProgressHistoryPage
+    from psoas_timer.ui.session.session_page import SessionPage
+
+    #: The log itself, or what opens it when it is first needed.
+    LogSource = Store | UnavailableStore | Callable[[], Store | UnavailableStore]
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +49,30 @@ NOT_SAVED_SPOKEN = N_("Not saved yet. It is kept in memory; the screen says what
 class MainWindow(QMainWindow):
     first_paint = Signal()
 
+    # Each made the first time it is read (ui/window_parts.py), so that opening
+    # the window costs only what the picker shows.
+    #: Every write to the log goes through here, session events and edits alike.
+    saving = Part(window_parts.open_log, then=window_parts.log_opened)
+    log_commands = Part(window_parts.log_commands)
+    cues = Part(window_parts.cue_player)
+    voice = Part(window_parts.voice)
+    keep_awake = Part(window_parts.keep_awake)
+    mpris = Part(window_parts.media_controls)
+    placement = Part(window_parts.placement_page)
+    session = Part(window_parts.session_page)
+    #: The weekly plan: the picker's lines and a notification at the planned time.
+    reminders = Part(window_parts.reminders)
+
     def __init__(
         self,
         catalog: Catalog,
         settings: Settings,
         paths: Paths,
         clocks: Clocks,
-        store: Store | UnavailableStore,
+        store: LogSource,
         voice_engine: str | None = None,
     ) -> None:
+        """``store``: the log, or what opens it the first time the window needs it."""
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(760, 520)
@@ -73,55 +80,22 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.paths = paths
         self.clocks = clocks
-        self.keep_awake = KeepAwake(APP_NAME)
+        self.log_source = store
+        self.voice_engine = voice_engine
+        #: What replaying the journal found, when the window opened the log itself.
+        self.journal_notice: Notice | None = None
         self._painted = False
         self._floor_active = False
 
-        self.cues = CuePlayer(paths.cache, self)
-        # The engine reads the app's words in the language they are shown in.
-        self.voice = Voice(voice_engine, self, language=speech_locale())
-        self.cues.problem.connect(self.show_problem)
-        self.voice.problem.connect(self.show_problem)
-        self.voice.problem.connect(lambda _message: self._show_speech_state())
-
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.picker = PickerPage()
+        self.picker = PickerPage(paths.cache)
         self.picker.set_catalog(catalog)
         self.picker.chosen.connect(self.show_tool)
         self.picker.progress_requested.connect(self.show_progress)
-        self.placement = PlacementPage()
-        self.placement.back_requested.connect(self.show_picker)
-        self.placement.safety_requested.connect(lambda: self.show_safety(first_run=False))
-        self.placement.start_requested.connect(self.start_session)
-        self.session = SessionPage(clocks.session, self.cues, self.voice)
-        self.session.finished.connect(self._session_finished)
-        self.session.leave_requested.connect(self.leave_session)
-        self.session.status.connect(self.show_status)
-        if catalog.safety is not None:
-            self.session.set_safety_line(catalog.safety.during_set)
-        for page in (self.picker, self.placement, self.session):
-            self.stack.addWidget(page)
-        # Keys that reach the window while a session shows go to the session.
-        self.installEventFilter(self.session)
-        # A headset's buttons and the desktop's media controls, while a session runs.
-        self.mpris = MprisPlayer(
-            SessionControls(self.session, lambda: bring_forward(self)), parent=self
-        )
-
+        self.stack.addWidget(self.picker)
         self.undo_stack: QUndoStack = QUndoStack(self)
         self.progress_page: ProgressHistoryPage | None = None
-
-        # Every write to the log goes through here, session events and edits alike.
-        self.saving = SaveService(store, clocks.wall, self)
-        self.saving.item_saved.connect(self._item_saved)
-        self.saving.problem.connect(self._save_problem)
-        self.saving.pending_changed.connect(self._save_state_changed)
-        self.saving.recovered.connect(self._saves_recovered)
-        self.saving.refused.connect(lambda text: self.show_status(text, 15000))
-        self.session.engine_started.connect(self.saving.attach)
-        self.session.set_log(self.saving)
-        self.log_commands = LogCommands(self, self.saving, self.show_status)
         self._save_line = ""  # the saving message in the status bar's lasting label
         self.status_label = QLabel()
         self.status_label.setAccessibleName(_("Lasting problem"))
@@ -131,10 +105,14 @@ class MainWindow(QMainWindow):
         self.commands = actions.install(self)
         self.floor_action = self.commands["floor_mode"]
         self._follow_undo_stack()
-        # The weekly plan: the picker's lines and a notification at the planned time.
-        self.reminders = Reminders(self, busy=self._session_running)
         self.apply_settings(settings)
         restore_geometry(self, paths.window_state)
+        if not callable(store):
+            self.open_log()
+
+    def open_log(self) -> None:
+        """Open the log now if it is not open yet (the window opens it when first needed)."""
+        self.saving  # noqa: B018  (made on first use)
 
     def _follow_undo_stack(self) -> None:
         """Undo and Redo name what they would do, and are greyed out when there is nothing."""
@@ -174,37 +152,23 @@ class MainWindow(QMainWindow):
         )
         self.stack.setCurrentWidget(self.placement)
         self.setWindowTitle(f"{tool.name} — {APP_NAME}")
-        if self.settings.voice:
-            self.voice.preload()  # so that a missing engine is known before Start
+        after_next_paint(self.placement, lambda: window_parts.ready_for_session(self))
         self._show_speech_state()
         return True
 
     def _show_speech_state(self) -> None:
-        self.placement.show_speech_off(self.voice.off_text if self.settings.voice else "")
+        """The placement page says when the steps will not be spoken (once that is known)."""
+        voice = MainWindow.voice.made(self)
+        off = voice.off_text if voice is not None and self.settings.voice else ""
+        if (placement := MainWindow.placement.made(self)) is not None:
+            placement.show_speech_off(off)
 
     def show_progress(self) -> ProgressHistoryPage | None:
         if self._session_running():
             return None
         page = self.progress_page
         if page is None:
-            # pyqtgraph is imported here, the first time the page is wanted.
-            from psoas_timer.ui.progress.page import ProgressHistoryPage
-
-            names, positions = catalog_names(self.catalog)
-            page = ProgressHistoryPage(
-                self.saving,
-                self.clocks,
-                names,
-                self._colours,
-                self.undo_stack,
-                position_names=positions,
-            )
-            page.back_requested.connect(self.show_picker)
-            page.export_chart_requested.connect(self.export_chart)
-            page.report_requested.connect(self.export_report)
-            page.history.message.connect(lambda text: self.show_status(text, 10000))
-            self.stack.addWidget(page)
-            self.progress_page = page
+            page = self.progress_page = window_parts.progress_page(self)
         page.reload()
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(_("Progress — {app}").format(app=APP_NAME))
@@ -227,8 +191,14 @@ class MainWindow(QMainWindow):
         self.mpris.start()
 
     def _session_running(self) -> bool:
-        engine = self.session.engine
+        engine = self.session_engine
         return engine is not None and engine.running
+
+    @property
+    def session_engine(self) -> SessionEngine | None:
+        """The engine of the session page's current session; None before the page is made."""
+        page = MainWindow.session.made(self)
+        return page.engine if page is not None else None
 
     def _session_finished(self, completed: bool) -> None:
         del completed  # whether it is saved is said when the log has it
@@ -240,10 +210,14 @@ class MainWindow(QMainWindow):
 
     def recovery_candidates(self) -> list[Session]:
         """Sessions the log still shows as running that are not running here."""
+        from psoas_timer.ui.dialogs import recovery
+
         running = self.saving.session_id if self._session_running() else None
         return recovery.recovery_candidates(self.saving, running)
 
     def offer_recovery(self) -> None:
+        from psoas_timer.ui.dialogs import recovery
+
         names = {tool_id: tool.name for tool_id, tool in self.catalog.tools.items()}
         recovery.offer_recovery(
             self,
@@ -253,17 +227,9 @@ class MainWindow(QMainWindow):
             lambda text: self.show_status(text, 8000),
         )
 
-    def apply_recovery(
-        self,
-        session: Session,
-        choice: RecoveryChoice,
-        ratings: Mapping[tuple[Side, Moment], int | None],
-    ) -> None:
-        message = recovery.apply_recovery(self.saving, session, choice, ratings)
-        if message:
-            self.show_status(message, 8000)
-
     def restore_from_backup(self) -> bool:
+        from psoas_timer.ui.dialogs import restore
+
         if not restore.offer_restore(
             self, self.saving, self.paths, session_running=self._session_running()
         ):
@@ -284,6 +250,9 @@ class MainWindow(QMainWindow):
         """On start: how does the area feel since the last session? (ui/dialogs/next_day.py)"""
         if self._session_running():
             return
+        from psoas_timer.ui.dialogs.next_day import NextDayChoice, offer_next_day_check
+        from psoas_timer.ui.progress.names import catalog_names
+
         names, _ids = catalog_names(self.catalog)
         choice = offer_next_day_check(self, self.saving, self.clocks.wall(), names)
         if choice is NextDayChoice.ANSWERED:
@@ -291,6 +260,9 @@ class MainWindow(QMainWindow):
 
     def export_report(self) -> None:
         """File → Report…: a PDF for the physiotherapist over the range the charts show."""
+        from psoas_timer.core.progress import DateRange
+        from psoas_timer.ui.progress.report_command import save_report_from_window
+
         page = self.progress_page
         shown = page.progress.range_box.currentData() if page is not None else None
         date_range = shown if isinstance(shown, DateRange) else DateRange.LAST_90_DAYS
@@ -338,13 +310,14 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
             self.menuBar().hide()
             self.statusBar().hide()
-            self.session.set_colours(FLOOR, floor=True)
         else:
             if self.isFullScreen():
                 self.showNormal()
             self.menuBar().show()
             self.statusBar().show()
-            self.session.set_colours(self._colours, floor=False)
+        page = MainWindow.session.made(self)
+        if page is not None:  # one made later takes its colours from the window
+            page.set_colours(FLOOR if on else self._colours, floor=on)
 
     @property
     def floor_mode(self) -> bool:
@@ -353,6 +326,8 @@ class MainWindow(QMainWindow):
     # -- dialogs -------------------------------------------------------------
 
     def show_safety(self, first_run: bool) -> bool:
+        from psoas_timer.ui.dialogs.safety import SafetyDialog
+
         dialog = SafetyDialog(self.catalog.safety, first_run, self)
         # Often opened by Enter on Start: a held or hurried Enter must not accept it unread.
         accepted = prompts.run_modal(dialog) == SafetyDialog.DialogCode.Accepted
@@ -361,23 +336,16 @@ class MainWindow(QMainWindow):
         return accepted
 
     def show_keys(self) -> None:
+        from psoas_timer.ui.dialogs.keys import KeysDialog
+
         KeysDialog(self.commands, self).exec()
 
     def show_about(self) -> None:
-        prompts.about(
-            self,
-            _("About {app}").format(app=APP_NAME),
-            f"<b>{APP_NAME}</b> {__version__}<p>"
-            + _(
-                "Breath-paced psoas self-release with a tenderness log. It does not diagnose or "
-                "treat anything; see Help → Safety."
-            )
-            + "</p><p>"
-            + _("Your data: {folder}").format(folder=self.paths.data)
-            + "</p>",
-        )
+        prompts.about_app(self, self.paths.data)
 
     def open_settings(self) -> None:
+        from psoas_timer.ui.dialogs.settings import SettingsDialog
+
         dialog = SettingsDialog(
             self.settings,
             self,
@@ -408,15 +376,22 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self._colours = apply_theme(app, settings.theme)
-        self.session.set_colours(FLOOR if self._floor_active else self._colours, self._floor_active)
-        self.placement.diagram.set_colours(self._colours)
+        # Parts not made yet take these settings from the window when they are made.
+        if (session := MainWindow.session.made(self)) is not None:
+            floor = self._floor_active
+            session.set_colours(FLOOR if floor else self._colours, floor)
+        if (placement := MainWindow.placement.made(self)) is not None:
+            placement.diagram.set_colours(self._colours)
         if self.progress_page is not None:
             self.progress_page.set_colours(self._colours)
-        self.cues.set_volume(settings.volume / 100, muted=not settings.sound)
-        self.cues.set_theme(settings.cue_theme)
-        self.voice.apply(settings)
+        if (cues := MainWindow.cues.made(self)) is not None:
+            cues.set_volume(settings.volume / 100, muted=not settings.sound)
+            cues.set_theme(settings.cue_theme)
+        if (voice := MainWindow.voice.made(self)) is not None:
+            voice.apply(settings)
         self._show_speech_state()
-        self.reminders.apply(settings)
+        if (reminders := MainWindow.reminders.made(self)) is not None:
+            reminders.apply(settings)
 
     # -- status ----------------------------------------------------------------
 
@@ -437,7 +412,8 @@ class MainWindow(QMainWindow):
 
     def _item_saved(self, item: SavedItem) -> None:
         self.show_status(_("Saved: {what}.").format(what=item.what), 4000)
-        self.session.show_saved(item.what, ends_session=item.kind == "end")
+        if (page := MainWindow.session.made(self)) is not None:
+            page.show_saved(item.what, ends_session=item.kind == "end")
 
     def _save_problem(self, message: str) -> None:
         del message  # shown by _save_state_changed, which also keeps its count current
@@ -452,12 +428,18 @@ class MainWindow(QMainWindow):
         elif self.status_label.text() == self._save_line:
             self.status_label.setText("")
             self.status_label.setToolTip("")
+        if (page := MainWindow.session.made(self)) is not None:
+            self.show_save_state(page)
+
+    def show_save_state(self, page: SessionPage) -> None:
+        """What waits to be saved, on the session page too (also when it is made)."""
         waiting = tuple(change.what for change in self.saving.queue.pending_changes())
-        self.session.set_save_state(message, waiting)
+        page.set_save_state(self.saving.message, waiting)
 
     def _saves_recovered(self) -> None:
         self.show_status(_("Everything pending has now been saved."), 8000)
-        self.session.show_saved(_("everything that was waiting"))
+        if (page := MainWindow.session.made(self)) is not None:
+            page.show_saved(_("everything that was waiting"))
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -468,7 +450,7 @@ class MainWindow(QMainWindow):
             self.first_paint.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        engine = self.session.engine
+        engine = self.session_engine
         if engine is not None and engine.running:
             if not prompts.confirm(
                 self,
@@ -480,9 +462,13 @@ class MainWindow(QMainWindow):
                 return
             engine.end()
         # Changes the log has not taken yet are never dropped without asking.
-        if not settle_unsaved(self, self.saving):
-            event.ignore()
-            return
+        saving = MainWindow.saving.made(self)
+        if saving is not None:
+            from psoas_timer.ui.dialogs.unsaved import settle_unsaved
+
+            if not settle_unsaved(self, saving):
+                event.ignore()
+                return
         self.shutdown()
         event.accept()
 
@@ -490,9 +476,18 @@ class MainWindow(QMainWindow):
         if not self._floor_active:  # full screen is not the size to come back to
             save_geometry(self, self.paths.window_state)
         self.statusBar().clearMessage()
-        self.session.stop()
-        self.voice.shutdown()
-        self.keep_awake.release()
-        self.mpris.stop()
-        self.reminders.shutdown()
-        self.saving.stop()
+        # Only what was made: nothing is made just to be shut down.
+        if (session := MainWindow.session.made(self)) is not None:
+            session.stop()
+        if (cues := MainWindow.cues.made(self)) is not None:
+            cues.shutdown()
+        if (voice := MainWindow.voice.made(self)) is not None:
+            voice.shutdown()
+        if (keep_awake := MainWindow.keep_awake.made(self)) is not None:
+            keep_awake.release()
+        if (mpris := MainWindow.mpris.made(self)) is not None:
+            mpris.stop()
+        if (reminders := MainWindow.reminders.made(self)) is not None:
+            reminders.shutdown()
+        if (saving := MainWindow.saving.made(self)) is not None:
+            saving.stop()

@@ -16,10 +16,14 @@ press. The mouse works at once.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
+from psoas_timer import APP_NAME, __version__
+from psoas_timer.core.i18n import _
 from psoas_timer.ui.held_keys import KeyRepeats
 
 SETTLE_MS = 500
@@ -91,6 +95,22 @@ def warn(parent: QWidget, title: str, text: str) -> None:
 
 def about(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.about(parent, title, text)
+
+
+def about_app(parent: QWidget, data: Path) -> None:
+    """Help → About: what the app is, its version, and where its data lives."""
+    about(
+        parent,
+        _("About {app}").format(app=APP_NAME),
+        f"<b>{APP_NAME}</b> {__version__}<p>"
+        + _(
+            "Breath-paced psoas self-release with a tenderness log. It does not diagnose or "
+            "treat anything; see Help → Safety."
+        )
+        + "</p><p>"
+        + _("Your data: {folder}").format(folder=data)
+        + "</p>",
+    )
 
 
 def choose_save_file(

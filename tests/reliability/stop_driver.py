@@ -54,9 +54,9 @@ def _say(record: dict[str, object]) -> None:
 def rate(data_dir: Path, refuse: bool, go: Path | None) -> int:
     if refuse:
         # The app opens its log as it always does, as a log that can be told to refuse.
-        from psoas_timer.ui import application
+        from psoas_timer.store import Store
 
-        application.Store = RefusingStore  # type: ignore[attr-defined]
+        Store.open = RefusingStore.open  # type: ignore[method-assign]
 
     def begin() -> None:
         window = _window()
@@ -118,9 +118,16 @@ def start(data_dir: Path) -> int:
         window.shutdown()
         QApplication.exit(0)
 
+    # After the start-up's own messages and its offer of recovery: once the window
+    # asks the last start-up question.
+    asked = MainWindow.offer_next_day_check
+
+    def last_question(window: MainWindow) -> None:
+        asked(window)
+        QTimer.singleShot(0, report)
+
+    MainWindow.offer_next_day_check = last_question  # type: ignore[assignment,method-assign]
     make_application()
-    # After the start-up's own messages and its offer of recovery.
-    QTimer.singleShot(200, report)
     return app_main(["--data-dir", str(data_dir)])
 
 

@@ -176,7 +176,7 @@ def test_the_running_app_opens_no_network_socket_at_the_system_call_level(
 
 
 def test_the_app_log_file_is_private_even_after_rotation(tmp_path: Path) -> None:
-    from psoas_timer.app import setup_logging
+    from psoas_timer.app import _PrivateLogHandler, setup_logging
 
     old_umask = os.umask(0o022)
     log_file = tmp_path / "logs" / "psoas-timer.log"
@@ -184,11 +184,16 @@ def test_the_app_log_file_is_private_even_after_rotation(tmp_path: Path) -> None
     before = list(root.handlers)
     try:
         setup_logging(log_file)
+        # There from the start, before a line is written.
+        assert _mode(log_file) == 0o600
         (handler,) = [h for h in root.handlers if h not in before]
         root.info("status: rating 7/10 saved")
         assert _mode(log_file) == 0o600
-        assert isinstance(handler, logging.handlers.RotatingFileHandler)
-        handler.doRollover()
+        assert "rating 7/10" in log_file.read_text("utf-8")
+        assert isinstance(handler, _PrivateLogHandler)
+        rotating = handler.rotating
+        assert isinstance(rotating, logging.handlers.RotatingFileHandler)
+        rotating.doRollover()
         root.info("status: after rotation")
         assert _mode(log_file) == 0o600
         assert _mode(log_file.with_name("psoas-timer.log.1")) == 0o600
@@ -268,3 +273,20 @@ def test_a_log_file_that_is_not_a_regular_file_is_refused_never_followed(
     assert victim.read_text() == "keep\n" and _mode(victim) == 0o644
     assert device.stat().st_mode == device_mode
     assert log_file.is_symlink() or log_file.exists()
+
+
+def test_a_link_put_in_the_log_files_place_after_start_is_not_followed_either(
+    tmp_path: Path, logging_restored: list[logging.Handler], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is checked at start, and again when the first line opens it to write."""
+    from psoas_timer.app import setup_logging
+
+    log_file = tmp_path / "logs" / "psoas-timer.log"
+    setup_logging(log_file)
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("keep\n")
+    log_file.unlink()
+    log_file.symlink_to(victim)
+    logging.getLogger("psoas_timer").info("status: rating 7/10 saved")
+    assert victim.read_text() == "keep\n"
+    assert f"cannot write the app's log {log_file}" in capsys.readouterr().err

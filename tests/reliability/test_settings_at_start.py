@@ -23,7 +23,8 @@ GOOD = Settings(theme="dark", volume=35, breaths=12, sound=False, safety_acknowl
 def start_app(
     where: app_paths.Paths, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Settings, list[str]]:
-    """Run the app's own start (``application.run``) until its loop begins; return what it has.
+    """Run the app's own start (``application.run``) until its last start-up step, once
+    the window is on screen; return what it has.
 
     Returns the settings the window was built with and every warning shown.
     """
@@ -44,8 +45,8 @@ def start_app(
         windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
         QApplication.quit()
 
-    # The first thing the event loop does.
-    QTimer.singleShot(0, note_the_window_and_stop)
+    # The last question a start asks, after its warnings.
+    monkeypatch.setattr(MainWindow, "offer_next_day_check", lambda self: note_the_window_and_stop())
     try:
         assert application.run(where, None, False, 1.0, lambda: 0.0) == 0
     finally:

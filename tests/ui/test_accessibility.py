@@ -111,10 +111,12 @@ def test_every_control_of_the_pages_has_an_accessible_name(
     window = window_in_a_session
     checked = {type(w) for w in window.findChildren(QWidget) if needs_a_name(w)}
     assert unnamed(window) == []
-    # The session page with its ring, and again with the rating panel up.
+    # The session page with its ring (made when first wanted), and again with the
+    # rating panel up.
     qtbot.mouseClick(window.placement.start, Qt.MouseButton.LeftButton)
     page = window.session
     assert page.engine is not None
+    checked |= {type(w) for w in window.findChildren(QWidget) if needs_a_name(w)}
     assert unnamed(window) == []
     page.next_step()
     assert page.engine.step.kind is StepKind.RATING

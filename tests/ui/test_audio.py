@@ -96,9 +96,13 @@ def test_no_audio_device_is_reported_once(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 @pytest.mark.subprocess
-def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui() -> None:
+@pytest.mark.parametrize("warmed", [False, True], ids=["preloaded", "warmed-then-preloaded"])
+def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui(
+    warmed: bool,
+) -> None:
     """PulseAudio that takes the connection and never answers: libpulse would wait
-    30 s inside QtMultimedia's first call, on whichever thread made it."""
+    30 s inside QtMultimedia's first call, on whichever thread made it. Warmed (as the
+    placement page does) the player does not wait at all, and Start waits no longer."""
     folder = Path(tempfile.mkdtemp(prefix="pt-pulse-"))  # short: a socket path
     try:
         with mute_socket(folder / "native") as server:
@@ -110,7 +114,7 @@ def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui()
             }
             began = time.monotonic()
             done = subprocess.run(
-                [sys.executable, "-m", "tests.ui.cue_open_driver"],
+                [sys.executable, "-m", "tests.ui.cue_open_driver", *(["warm"] if warmed else [])],
                 cwd=ROOT,
                 env=env,
                 capture_output=True,
@@ -131,6 +135,8 @@ def test_a_sound_server_that_never_answers_is_given_up_without_holding_the_gui()
     wait_s = sound.OPEN_WAIT_MS / 1000
     assert sound.OPEN_BOUND_MS / 1000 - 0.01 <= report["problems"][0][0] < 3.0, report
     assert report["preload_s"] < wait_s + HELD_S, report
+    if warmed:
+        assert report["warm_s"] < wait_s, report  # it did not wait for the server
     assert report["longest_gap_s"] < wait_s + HELD_S, "the GUI thread was held past the wait"
     assert not report["available"]
     # The process ends at once although the first call is still waiting on the server.

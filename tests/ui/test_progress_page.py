@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -222,15 +220,3 @@ def test_a_chart_export_that_cannot_be_written_says_so(
     blocker.write_text("not a folder")
     with pytest.raises(ChartExportError, match="Choose another folder"):
         page.export_chart(blocker / "chart.png")
-
-
-def test_the_main_window_starts_without_pyqtgraph() -> None:
-    code = "import sys\nfrom psoas_timer.ui import main_window\nprint('pyqtgraph' in sys.modules)\n"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
-    )
-    assert out.stdout.strip() == "False"

@@ -22,7 +22,7 @@ from psoas_timer.core.clock import FakeClock
 from psoas_timer.core.plan import StepKind
 from psoas_timer.store import Store, export_to_path, import_file
 from psoas_timer.store.saving import UnavailableStore
-from psoas_timer.ui.dialogs import unsaved
+from psoas_timer.ui.dialogs import recovery, unsaved
 from psoas_timer.ui.dialogs.recovery import RecoveryChoice
 from psoas_timer.ui.main_window import NOT_SAVED_SPOKEN, MainWindow
 from tests.helpers import QUICK_SETTINGS
@@ -383,7 +383,8 @@ def test_recovery_choices_and_imports_go_the_same_way(
     assert page is not None
     (candidate,) = window.recovery_candidates()
     store.refuse()
-    window.apply_recovery(candidate, RecoveryChoice.RATE, {("left", "after"): 3})
+    # As the recovery dialog applies what was chosen in it.
+    recovery.apply_recovery(window.saving, candidate, RecoveryChoice.RATE, {("left", "after"): 3})
     assert window.saving.pending == 1 and store.session(lost).status == "running"
     source = tmp_path / "export.json"
     with Store.open(tmp_path / "other.sqlite3") as other:

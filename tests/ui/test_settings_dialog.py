@@ -359,7 +359,7 @@ def test_a_corrupt_settings_file_is_set_aside_and_the_person_is_told(
         QTimer.singleShot(0, QApplication.quit)
         return QMessageBox.StandardButton.Ok
 
-    monkeypatch.setattr("psoas_timer.ui.application.QMessageBox.warning", warning)
+    monkeypatch.setattr(QMessageBox, "warning", warning)
     # The first-run safety notice and anything else queued at start-up is not
     # what this test is about.
     monkeypatch.setattr(MainWindow, "show_safety", lambda self, first_run: True)

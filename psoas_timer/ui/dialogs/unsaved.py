@@ -122,10 +122,14 @@ def settle_unsaved(parent: QWidget, saving: SaveService) -> bool:
 
 def keep_and_quit(window: MainWindow) -> None:
     """Told to stop (SIGTERM): ask nothing, keep what waits for the next start, and quit."""
-    engine = window.session.engine
+    from psoas_timer.ui.main_window import MainWindow
+
+    engine = window.session_engine
     if engine is not None and engine.running:
         engine.end()  # as quitting during a session does: everything done so far is kept
-    kept = window.saving.keep_for_next_start()
+    # A log not opened yet has nothing waiting, and its journal stays for the next start.
+    saving = MainWindow.saving.made(window)
+    kept = saving.keep_for_next_start() if saving is not None else 0
     log.warning("told to stop; %d changes waiting to be saved kept for the next start", kept)
     window.shutdown()
     # exit(), not quit(): quit() would close the window, and closing asks questions.

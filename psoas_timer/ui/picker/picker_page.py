@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 
 from psoas_timer.core.catalog import Catalog, Tool
 from psoas_timer.core.i18n import _
-from psoas_timer.ui.widgets.diagram import render_pixmap
+from psoas_timer.ui.picker.card_pictures import card_picture
+
+PICTURE_SIZE = QSize(100, 120)
 
 
 class ToolCard(QPushButton):
     """A whole-card button: the diagram on the left, the name and positions beside it."""
 
-    def __init__(self, tool: Tool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tool: Tool, cache: Path | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.tool = tool
         self.setObjectName("toolCard")
@@ -37,14 +41,16 @@ class ToolCard(QPushButton):
             badges.append(_("General guidance"))
         positions = " · ".join(p.name for p in tool.positions)
         picture = QLabel()
-        picture.setPixmap(render_pixmap(tool.positions[0].diagram, QSize(100, 120)))
-        picture.setFixedSize(QSize(100, 120))
-        name = QLabel(f"<b>{escape(tool.name)}</b>")
+        picture.setPixmap(
+            card_picture(tool.positions[0].diagram, PICTURE_SIZE, self.devicePixelRatioF(), cache)
+        )
+        picture.setFixedSize(PICTURE_SIZE)
+        name = QLabel(tool.name)
         bigger = QFont(name.font())
         bigger.setPointSizeF(bigger.pointSizeF() * 1.2)
+        bigger.setBold(True)
         name.setFont(bigger)
         where = QLabel(positions)
-        where.setTextFormat(Qt.TextFormat.PlainText)  # names from a tool file are text
         where.setObjectName("muted")
         text = QVBoxLayout()
         text.addStretch(1)
@@ -63,7 +69,10 @@ class ToolCard(QPushButton):
         for label in self.findChildren(QLabel):
             # Clicks go to the card; long names wrap instead of widening the grid.
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setWordWrap(label is not picture)
+            if label is not picture:
+                label.setWordWrap(True)
+                # What a tool file says is shown as written, never read as markup.
+                label.setTextFormat(Qt.TextFormat.PlainText)
         self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(
@@ -88,8 +97,10 @@ class PickerPage(QWidget):
     chosen = Signal(str)
     progress_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, cache: Path | None = None, parent: QWidget | None = None) -> None:
+        """``cache``: where the cards' pictures are kept between runs (None: not kept)."""
         super().__init__(parent)
+        self._cache = cache
         layout = QVBoxLayout(self)
         heading = QLabel(_("Choose your tool"))
         heading.setObjectName("pageHeading")
@@ -151,11 +162,13 @@ class PickerPage(QWidget):
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self.cards.clear()
         for index, tool in enumerate(catalog.tools.values()):
-            card = ToolCard(tool)
+            card = ToolCard(tool, self._cache)
             card.clicked.connect(lambda _=False, tool_id=tool.id: self.chosen.emit(tool_id))
             self.grid.addWidget(card, index // 2, index % 2)
             self.cards[tool.id] = card
         if catalog.errors:
+            from html import escape
+
             lines = "<br>".join(escape(str(error)) for error in catalog.errors)
             self.errors.setText(
                 _(

@@ -23,7 +23,6 @@ from typing import Final
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.compare import (
     METHOD_HEADERS,
     asymmetry,
@@ -58,17 +57,6 @@ LISTED_CHECKS: Final = 8
 
 class ReportError(Exception):
     """The report could not be written; ``str()`` says why and what to do."""
-
-
-def catalog_names(catalog: Catalog) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    """The names of the catalog's tools, and of each tool's positions."""
-    tools = {tool_id: tool.name for tool_id, tool in catalog.tools.items()}
-    positions = {
-        (tool_id, position.id): position.name
-        for tool_id, tool in catalog.tools.items()
-        for position in tool.positions
-    }
-    return tools, positions
 
 
 @dataclass(frozen=True)

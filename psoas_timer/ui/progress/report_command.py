@@ -21,11 +21,11 @@ from psoas_timer.paths import Paths
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Store, StoreError
 from psoas_timer.ui import prompts
+from psoas_timer.ui.progress.names import catalog_names
 from psoas_timer.ui.progress.report import (
     DEFAULT_DAYS,
     ReportContent,
     ReportError,
-    catalog_names,
     report_content,
     write_report,
 )

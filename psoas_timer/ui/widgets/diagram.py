@@ -40,14 +40,18 @@ def paint_svg(painter: QPainter, renderer: QSvgRenderer, box: QRectF, mirrored: 
     return target
 
 
-def render_pixmap(source: Traversable, size: QSize, mirrored: bool = False) -> QPixmap:
+def render_image(source: Traversable, size: QSize, mirrored: bool = False) -> QImage:
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     paint_svg(painter, renderer_for(source), QRectF(0, 0, size.width(), size.height()), mirrored)
     painter.end()
-    return QPixmap.fromImage(image)
+    return image
+
+
+def render_pixmap(source: Traversable, size: QSize, mirrored: bool = False) -> QPixmap:
+    return QPixmap.fromImage(render_image(source, size, mirrored))
 
 
 class DiagramView(QWidget):
