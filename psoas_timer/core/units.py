@@ -101,9 +101,7 @@ def floor_distances(text: str) -> list[tuple[float, float | None]]:
     ]
 
 
-def default_units(
-    territory: str | None = None, environ: Mapping[str, str] | None = None
-) -> Units:
+def default_units(territory: str | None = None, environ: Mapping[str, str] | None = None) -> Units:
     """Inches where the locale's territory measures in inches, centimetres elsewhere.
 
     The territory is read from the environment the way the C library reads it for
