@@ -36,6 +36,7 @@ from psoas_timer.ui.session.save_line import SaveLine, saved_summary
 from psoas_timer.ui.session.summary import SummaryPanel
 from psoas_timer.ui.theme import LIGHT, Colours
 from psoas_timer.ui.widgets.diagram import DiagramView
+from psoas_timer.ui.widgets.fitted_label import FittedLabel
 from psoas_timer.ui.widgets.rating import RatingPanel
 from psoas_timer.ui.widgets.ring import PacingRing
 
@@ -99,10 +100,8 @@ class SessionLayout(QWidget):
         side_panel.addWidget(self.diagram, 1)
         self.diagram_caption = QLabel(wordWrap=True)  # e.g. "Schematic: your model may …"
         side_panel.addWidget(self.diagram_caption)
-        self.instruction = QLabel()
+        self.instruction = FittedLabel()
         self.instruction.setObjectName("instruction")
-        self.instruction.setWordWrap(True)
-        self.instruction.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         side_panel.addWidget(self.instruction)
         middle.addLayout(side_panel, 2)
         root.addLayout(middle, 1)
@@ -192,7 +191,6 @@ class SessionLayout(QWidget):
             (self.title, big, True),
             (self.side, big, True),
             (self.cue, big, True),
-            (self.instruction, medium, False),
             (self.safety, medium, True),
             (self.stop_button, big, True),
             (self.upcoming, medium, False),
@@ -206,6 +204,9 @@ class SessionLayout(QWidget):
             font.setPixelSize(pixels)
             font.setBold(bold)
             label.setFont(font)
+        # A stretch's long instructions give up size, not their last lines, and leave
+        # the picture above them room to be seen.
+        self.instruction.set_fit(small, medium, int(height * 0.42), bold=False)
         self.rating.set_scale(max(22, int(height * 0.07)))
         self.choices.set_scale(big)
         self.summary.set_scale(big)
