@@ -10,14 +10,13 @@ import stat
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME, CueTheme
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.i18n import available_languages, clean_language
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
-from psoas_timer.core.plan import PlanOptions
 from psoas_timer.core.reminders import (
     DEFAULT_DAYS,
     DEFAULT_TIME,
@@ -47,6 +46,9 @@ from psoas_timer.core.voices import (
     name_problem,
     rate_problem,
 )
+
+if TYPE_CHECKING:
+    from psoas_timer.core.plan import PlanOptions
 
 Theme = Literal["system", "light", "dark"]
 SETTINGS_VERSION = 1
@@ -174,6 +176,10 @@ class Settings:
         return BreathPattern(self.inhale, self.hold_in, self.exhale, self.hold_out)
 
     def plan_options(self) -> PlanOptions:
+        # The plan (and the session's words with it) is loaded when a session starts,
+        # not with the settings at start-up.
+        from psoas_timer.core.plan import PlanOptions
+
         return PlanOptions(
             pattern=self.pattern,
             breaths=self.breaths,

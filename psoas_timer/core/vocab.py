@@ -48,6 +48,8 @@ RATING_MAX: Final = 10
 #: What a rating editor holds for "no rating": the step just below the scale,
 #: so a spin box can offer it as its special value.
 NOT_RATED: Final = RATING_MIN - 1
+#: The key that gives a 10, the scale having one more value than there are digits.
+TEN_KEY: Final = "T"
 
 
 # -- session limits ----------------------------------------------------------

@@ -27,10 +27,8 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 
 from psoas_timer import APP_NAME
 from psoas_timer.core.i18n import N_, _
-from psoas_timer.core.plan import StepKind
-from psoas_timer.core.vocab import STOP_REASON_CHOICES
+from psoas_timer.core.vocab import STOP_REASON_CHOICES, TEN_KEY
 from psoas_timer.ui.held_keys import HeldShortcuts
-from psoas_timer.ui.widgets.rating import TEN_KEY
 
 if TYPE_CHECKING:
     from psoas_timer.core.engine import SessionEngine
@@ -389,6 +387,7 @@ def session_command(event: QKeyEvent, engine: SessionEngine | None) -> SessionCo
     # Only ever asked during a session, so the engine is loaded by then; the
     # window's menus are built from this module long before.
     from psoas_timer.core.engine import State
+    from psoas_timer.core.plan import StepKind
 
     if engine is None or engine.state is State.FINISHED:
         if event.key() in _MEDIA or event.key() in _CLICKER:

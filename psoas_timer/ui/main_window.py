@@ -15,7 +15,6 @@ from psoas_timer import APP_NAME
 from psoas_timer.core.catalog import Catalog
 from psoas_timer.core.clock import Clocks
 from psoas_timer.core.i18n import N_, _
-from psoas_timer.core.plan import build_plan
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.paths import Paths
 from psoas_timer.ui import actions, prompts, window_parts
@@ -179,6 +178,8 @@ class MainWindow(QMainWindow):
         # when safety.toml cannot be used), and no session starts until it is read.
         if not self.settings.safety_acknowledged and not self.show_safety(first_run=True):
             return
+        from psoas_timer.core.plan import build_plan
+
         tool = self.catalog.tool(tool_id)
         options, catalog = self.settings.plan_options(), self.catalog
         plan = build_plan(tool, position_id, sides, options, catalog.stretches, catalog.safety)  # type: ignore[arg-type]

@@ -85,6 +85,9 @@ NOT_AT_FIRST_PAINT = (
     "psoas_timer.ui.reminders",  # they read the log, so start once it is open
     "psoas_timer.services.notifications",
     "psoas_timer.core.engine",
+    "psoas_timer.core.plan",  # a session's steps and words, built at Start
+    "psoas_timer.core.narration",
+    "psoas_timer.ui.widgets.rating",
     "logging.handlers",  # set up with the log file's first line
 )
 

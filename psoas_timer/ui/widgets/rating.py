@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from psoas_timer.core.i18n import N_, _
+from psoas_timer.core.vocab import TEN_KEY
 
 ANCHOR_LOW = N_("0 = no tenderness")
 ANCHOR_HIGH = N_("10 = worst imaginable")
@@ -27,7 +28,6 @@ BAND_NAMES = {
     "moderate": N_("moderate"),
     "severe": N_("severe"),
 }
-TEN_KEY = "T"
 
 
 def band(value: int) -> str:
