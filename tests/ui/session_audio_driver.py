@@ -28,6 +28,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from psoas_timer.core import i18n
 from psoas_timer.core.catalog import load_catalog
 from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.engine import SessionEngine, State
@@ -89,6 +90,9 @@ class Listener:
 
 def main() -> int:
     whole = "--whole" in sys.argv
+    language = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--language=")), "en")
+    # As the app does at start: the words, the catalog and the voice in that language.
+    i18n.install(language)
     app = QApplication(sys.argv[:1])
     clock = MonotonicClock()
     cues = CuePlayer(Path(tempfile.mkdtemp()))
@@ -108,7 +112,7 @@ def main() -> int:
         play(name)
 
     cues.play = played  # type: ignore[method-assign]
-    voice = Voice(create_ms=8000)
+    voice = Voice(create_ms=8000, language=i18n.speech_locale())
     call = voice._call
 
     def handed(slot: str, *args: Any) -> None:

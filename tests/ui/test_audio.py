@@ -351,10 +351,14 @@ def loud_span(signal: np.ndarray, rate: int) -> tuple[float, float] | None:
     return found[0] * 0.01, (found[-1] + 1) * 0.01
 
 
-def spoken_alone(text: str) -> float:
+#: The espeak-ng voice that reads a locale's words on its own, for comparison.
+ESPEAK_VOICES = {"en_GB": "en-gb", "de_DE": "de"}
+
+
+def spoken_alone(text: str, voice: str = "en-gb") -> float:
     """How long espeak-ng takes to say ``text`` on its own, from first to last sound."""
     wav = subprocess.run(
-        ["espeak-ng", "-v", "en-gb", "--stdout", text], capture_output=True, check=True
+        ["espeak-ng", "-v", voice, "--stdout", text], capture_output=True, check=True
     ).stdout
     # Written as a stream: the header's lengths are not filled in, the samples follow it.
     samples = np.frombuffer(wav[44 : 44 + (len(wav) - 44) // 2 * 2], dtype=np.int16)
@@ -368,6 +372,7 @@ def heard_session(
 ) -> list[tuple[str, float, float, float]]:
     """Each sentence: its text, when it was first heard, how long it was heard, and how
     long it takes alone. Breath tones and chimes are cut out of the recording first."""
+    voice = ESPEAK_VOICES[report["speaking_as"][0]]
     quiet = signal.copy()
     for name, at in report["cues"]:
         start = max(0, int((at - origin) * RATE))
@@ -387,12 +392,12 @@ def heard_session(
         start, end = int((handed - origin) * RATE), int((finished - origin) * RATE)
         span = loud_span(quiet[start:end], RATE)
         assert span is not None, f"not heard: {text}"
-        heard.append((text, handed + span[0], span[1] - span[0], spoken_alone(text)))
+        heard.append((text, handed + span[0], span[1] - span[0], spoken_alone(text, voice)))
     return heard
 
 
 def run_session_heard(
-    speech: dict[str, str], whole: bool
+    speech: dict[str, str], whole: bool, language: str = "en"
 ) -> tuple[dict[str, Any], list[tuple[str, float, float, float]]]:
     recorder = Recorder(speech)
     try:
@@ -402,6 +407,7 @@ def run_session_heard(
                 "-m",
                 "tests.ui.session_audio_driver",
                 *(["--whole"] if whole else []),
+                f"--language={language}",
             ],
             cwd=ROOT,
             env={**speech, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"},
@@ -488,13 +494,19 @@ def test_a_cue_after_long_silence_is_whole_and_on_time_and_themes_sound_apart(
 
 
 @pytest.mark.subprocess
-def test_every_sentence_is_heard_whole_and_never_over_a_tone(speech_into: dict[str, str]) -> None:
-    report, heard = run_session_heard(speech_into, whole=False)
-    assert report["speaking_as"][0] == "en_GB"
+@pytest.mark.parametrize(
+    ("language", "locale", "first_level"),
+    [("en", "en_GB", "Extra pressure 1: Glute squeeze"), ("de", "de_DE", "Zusatzdruck 1: ")],
+)
+def test_every_sentence_is_heard_whole_and_never_over_a_tone(
+    speech_into: dict[str, str], language: str, locale: str, first_level: str
+) -> None:
+    report, heard = run_session_heard(speech_into, whole=False, language=language)
+    assert report["speaking_as"][0] == locale  # read in the language it is shown in
     assert report["stops"] == [], "nothing was cut short"
     assert report["finished_session"]
     texts = [text for text, _, _, _ in heard]
-    assert any(text.startswith("Extra pressure 1: Glute squeeze") for text in texts)
+    assert any(text.startswith(first_level) for text in texts)
     for text, _, length, alone in heard:
         # A sentence cut off is heard for much less time than it takes alone.
         assert length >= min(0.85 * alone, alone - 0.25), (text, length, alone)
