@@ -61,3 +61,14 @@ def run_until(window: MainWindow, clock: FakeClock, kind: StepKind, limit: float
         QApplication.processEvents()  # a voice reports the end of its words by a signal
         window.session.refresh()
     return clock.now() - began
+
+
+def close_after_run(windows: Iterable[MainWindow]) -> None:
+    """After ``application.run`` in a test: close the windows it made, and clear the
+    "quit now" flag its loop's quit() leaves behind, which would end every later loop."""
+    for window in windows:
+        window.shutdown()
+        window.close()
+        window.deleteLater()
+    QTimer.singleShot(0, QApplication.quit)
+    QApplication.exec()

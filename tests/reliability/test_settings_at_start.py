@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from psoas_timer import paths as app_paths
 from psoas_timer.core.settings import Settings, save_settings
 from psoas_timer.ui.main_window import MainWindow
+from tests.qt_helpers import close_after_run
 
 GOOD = Settings(theme="dark", volume=35, breaths=12, sound=False, safety_acknowledged=True)
 
@@ -50,14 +50,7 @@ def start_app(
     try:
         assert application.run(where, None, False, 1.0, lambda: 0.0) == 0
     finally:
-        for window in windows:
-            window.shutdown()
-            window.close()
-            window.deleteLater()
-        # Quitting the application's loop leaves Qt's "quit now" flag behind,
-        # which would end every later event loop at once; one more exec() clears it.
-        QTimer.singleShot(0, QApplication.quit)
-        QApplication.exec()
+        close_after_run(windows)
     (window,) = windows
     return window.settings, told
 

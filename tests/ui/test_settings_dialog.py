@@ -22,6 +22,7 @@ from psoas_timer.ui.dialogs.settings import SettingsDialog
 from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.theme import DARK, LIGHT
 from tests.helpers import QUICK_SETTINGS
+from tests.qt_helpers import close_after_run
 
 # Every setting the dialog edits, with a value unlike both the defaults and the
 # settings the test windows start with.
@@ -372,14 +373,7 @@ def test_a_corrupt_settings_file_is_set_aside_and_the_person_is_told(
         application.run(private_paths, None, False, 1.0, lambda: 0.0)
     finally:
         give_up.stop()
-        for window in windows:
-            window.shutdown()
-            window.close()
-            window.deleteLater()
-        # Quitting the application's loop here leaves Qt's "quit now" flag behind,
-        # which would end every later event loop at once; one more exec() clears it.
-        QTimer.singleShot(0, QApplication.quit)
-        QApplication.exec()
+        close_after_run(windows)
     assert len(told) == 1, told
     aside = list(private_paths.settings.parent.glob(f"{private_paths.settings.name}.corrupt-*"))
     assert len(aside) == 1

@@ -25,6 +25,7 @@ from psoas_timer.ui.main_window import MainWindow
 from psoas_timer.ui.picker import card_pictures
 from psoas_timer.ui.picker.card_pictures import card_picture
 from tests.helpers import QUICK_SETTINGS
+from tests.qt_helpers import close_after_run
 
 #: Run in a fresh process: the app started as from the desktop, with --smoke, and
 #: the modules it has loaded at the moment it reports its first paint.
@@ -180,13 +181,7 @@ def test_start_up_steps_come_after_the_first_paint_in_their_order(
     try:
         assert application.run(where, None, False, 1.0, lambda: 0.0) == 0
     finally:
-        for window in windows:
-            window.shutdown()
-            window.close()
-            window.deleteLater()
-        # quit() leaves Qt's "quit now" flag behind for the next loop; this clears it.
-        QTimer.singleShot(0, QApplication.quit)
-        QApplication.exec()
+        close_after_run(windows)
     painted_first = ["paint"] if shown else []
     assert steps == [*painted_first, "log opened", "warning", "safety", "recovery", "next-day"]
 
