@@ -31,6 +31,9 @@ class ChoicePanel(QWidget):
         self.setAccessibleName(_("Choice"))
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
+        # Centred in the height it is given, level with the picture beside it, rather
+        # than hung from the top of an otherwise empty page.
+        layout.addStretch(1)
         # The question itself is the page's heading, in its largest type.
         self.status = QLabel()
         self.status.setObjectName("choiceStatus")
