@@ -12,7 +12,6 @@ This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,10 +23,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from psoas_timer.core.dates import MONTH_SHORT
-from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
-from psoas_timer.core.reminders import WEEKDAY_SHORT
+from psoas_timer.ui.progress.date_axis import UtcDateAxis
 from psoas_timer.ui.theme import LIGHT
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
@@ -88,25 +85,14 @@ class PlainAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hin
         _no_unit_prefix(self)
 
 
-class PlainDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """A date axis whose label is laid out only when its text changes (see PlainAxis)."""
+class PlainDateAxis(UtcDateAxis):
+    """A UTC date axis whose label is laid out only when its text changes (see PlainAxis)."""
 
     def _updateLabel(self) -> None:
         _set_label_once(self)
 
     def updateAutoSIPrefix(self) -> None:
         _no_unit_prefix(self)
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        # pyqtgraph writes "Oct" and "Mon" through strftime in English; the
-        # same short names are messages, so they are shown in the language in use.
-        return [
-            _SHORT_NAME.sub(lambda m: _(m.group(0)), text)
-            for text in super().tickStrings(values, scale, spacing)
-        ]
-
-
-_SHORT_NAME = re.compile(rf"\b(?:{'|'.join((*MONTH_SHORT, *WEEKDAY_SHORT))})\b")
 
 
 class WholeNumberAxis(PlainAxis):
@@ -170,7 +156,7 @@ def add_plot(
     the charts above share it through their linked x range, and are spared drawing
     ticks of their own."""
     axes: dict[str, pg.AxisItem] = {name: PlainAxis(name) for name in ("top", "right")}
-    axes["bottom"] = PlainDateAxis(utcOffset=0) if date_axis else PlainAxis("bottom")
+    axes["bottom"] = PlainDateAxis() if date_axis else PlainAxis("bottom")
     axes["left"] = WholeNumberAxis("left") if whole_numbers else PlainAxis("left")
     plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
     # Given explicitly, pyqtgraph shows every axis; a chart has only left and bottom.

@@ -1,0 +1,74 @@
+"""What a pan or zoom of the progress charts draws, checked by its data.
+
+The charts cut work from every redraw; each cut is held here to showing what
+pyqtgraph's own way of drawing would show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QFont, QFontMetrics
+from pytestqt.qtbot import QtBot
+
+from psoas_timer.core import i18n
+from psoas_timer.ui.progress.plots import DAY_S, PlainDateAxis
+
+#: Spans a person can show: ten years down to a day, at narrow and wide charts.
+SPANS_DAYS = (3650, 1095, 400, 365, 90, 30, 7, 1)
+WIDTHS_PX = (250, 520, 1000)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    i18n.install(i18n.SOURCE_LANGUAGE)
+    yield
+    i18n.install(i18n.SOURCE_LANGUAGE)
+
+
+def _ticks(axis: pg.DateAxisItem, low: float, high: float, width: int) -> list[list[str]]:
+    axis.fontMetrics = QFontMetrics(QFont())  # what the axis takes from its painter
+    levels = axis.tickValues(low, high, width)
+    return [
+        [*map(str, values), *axis.tickStrings(values, 1.0, spacing)] for spacing, values in levels
+    ]
+
+
+def test_the_date_axis_ticks_and_labels_as_pyqtgraphs_own_in_utc(
+    qtbot: QtBot, english: None
+) -> None:
+    del qtbot, english  # a QApplication for the fonts
+    ours = PlainDateAxis()
+    theirs = pg.DateAxisItem(utcOffset=0)
+    start = datetime(2015, 3, 29, 12, tzinfo=UTC).timestamp()  # a spring clock change in Europe
+    for days in SPANS_DAYS:
+        for width in WIDTHS_PX:
+            for shift in (0.0, 0.37, 5.5):
+                low = start + shift * days * DAY_S
+                high = low + days * DAY_S
+                # Twice: the second time our labels come from what the first one made.
+                for _ in range(2):
+                    assert _ticks(ours, low, high, width) == _ticks(theirs, low, high, width), (
+                        days,
+                        width,
+                        shift,
+                    )
+
+
+def test_date_labels_follow_the_language_in_use(qtbot: QtBot, english: None) -> None:
+    del qtbot, english
+    axis = PlainDateAxis()
+    october = datetime(2024, 10, 1, tzinfo=UTC).timestamp()
+    span = (october - 40 * DAY_S, october + 40 * DAY_S, 500)
+
+    def months() -> list[str]:
+        return [text for level in _ticks(axis, *span) for text in level]
+
+    assert "Oct" in months()
+    i18n.install("de")
+    assert "Okt" in months() and "Oct" not in months()
+    i18n.install(i18n.SOURCE_LANGUAGE)
+    assert "Oct" in months()
