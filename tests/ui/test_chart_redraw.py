@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core import i18n
-from psoas_timer.ui.progress.plots import DAY_S, PlainDateAxis
+from psoas_timer.ui.progress.plots import DAY_S, GridLines, PlainDateAxis, add_plot
 
 #: Spans a person can show: ten years down to a day, at narrow and wide charts.
 SPANS_DAYS = (3650, 1095, 400, 365, 90, 30, 7, 1)
@@ -72,3 +72,25 @@ def test_date_labels_follow_the_language_in_use(qtbot: QtBot, english: None) -> 
     assert "Okt" in months() and "Oct" not in months()
     i18n.install(i18n.SOURCE_LANGUAGE)
     assert "Oct" in months()
+
+
+def test_the_grid_is_one_item_spanning_whatever_is_in_view(qtbot: QtBot) -> None:
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    plot = add_plot(layout, 0, 0, "grid", "Grid", "Points", date_axis=True)
+    plot.setYRange(-1, 12, padding=0)
+    grid = GridLines(plot)
+    grid.set(range(0, 11, 2))
+    layout.resize(600, 300)
+    layout.show()
+    qtbot.waitExposed(layout)
+    assert grid.values == (0.0, 2.0, 4.0, 6.0, 8.0, 10.0)
+    assert [item for item in plot.items if isinstance(item, pg.InfiniteLine)] == []
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    for left, days in ((start, 3650), (start + 400 * DAY_S, 90), (start - 30 * DAY_S, 7)):
+        plot.setXRange(left, left + days * DAY_S, padding=0)
+        layout.grab()  # paints, and the view brings its transform up to date
+        bounds = grid.rules.mapRectToView(grid.rules.boundingRect())
+        low, high = plot.viewRange()[0]
+        assert bounds.left() == pytest.approx(low) and bounds.right() == pytest.approx(high)
+        assert bounds.top() <= 0 and bounds.bottom() >= 10  # every line inside
