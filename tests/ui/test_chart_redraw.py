@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetrics
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core import i18n
+from psoas_timer.ui.progress.chart_items import Scatter
 from psoas_timer.ui.progress.plots import DAY_S, GridLines, PlainDateAxis, add_plot
 
 #: Spans a person can show: ten years down to a day, at narrow and wide charts.
@@ -94,3 +97,40 @@ def test_the_grid_is_one_item_spanning_whatever_is_in_view(qtbot: QtBot) -> None
         low, high = plot.viewRange()[0]
         assert bounds.left() == pytest.approx(low) and bounds.right() == pytest.approx(high)
         assert bounds.top() <= 0 and bounds.bottom() >= 10  # every line inside
+
+
+def test_a_scatter_keeps_its_bounds_only_while_view_and_data_stay(qtbot: QtBot) -> None:
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    plot = add_plot(layout, 0, 0, "points", "Points", "Rating", date_axis=True)
+    plot.setYRange(-1, 12, padding=0)
+    points = Scatter(symbol="o", size=8)
+    plot.addItem(points)
+    layout.resize(600, 300)
+    layout.show()
+    qtbot.waitExposed(layout)
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    x = start + DAY_S * np.arange(400.0)
+    y = np.arange(400.0) % 11
+
+    def bounds_as_pyqtgraph_has_them() -> QRectF:
+        return QRectF(pg.ScatterPlotItem.boundingRect(points))
+
+    points.setData(x=x, y=y)
+    for left, days in ((start, 400), (start + 100 * DAY_S, 90), (start - 10 * DAY_S, 7)):
+        plot.setXRange(left, left + days * DAY_S, padding=0)
+        layout.grab()
+        kept = points.boundingRect()
+        assert kept == bounds_as_pyqtgraph_has_them()
+        assert points.boundingRect() == kept
+    # New data, bigger symbols, a resized chart: each gives new bounds.
+    points.setData(x=x[:50] - 30 * DAY_S, y=y[:50])
+    assert points.boundingRect() == bounds_as_pyqtgraph_has_them()
+    assert points.boundingRect().left() < start - 29 * DAY_S
+    before = points.boundingRect()
+    points.setSize(30)
+    assert points.boundingRect() == bounds_as_pyqtgraph_has_them() != before
+    before = points.boundingRect()
+    layout.resize(300, 200)
+    layout.grab()
+    assert points.boundingRect() == bounds_as_pyqtgraph_has_them() != before

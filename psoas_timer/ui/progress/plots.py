@@ -20,10 +20,11 @@ from typing import Any, Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
+from psoas_timer.ui.progress.chart_items import Rules, Scatter
 from psoas_timer.ui.progress.date_axis import UtcDateAxis
 from psoas_timer.ui.theme import LIGHT
 
@@ -108,37 +109,6 @@ class WholeNumberAxis(PlainAxis):
         return [str(round(v)) for v in values]
 
 
-class _Rules(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """Horizontal lines at chosen values from edge to edge of the view, as one item."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: tuple[float, ...] = ()
-        self.pen = QPen()
-        self._bounds: QRectF | None = None
-
-    def viewTransformChanged(self) -> None:
-        # The lines span whatever is in view: their extent follows every pan.
-        self.prepareGeometryChange()
-        self._bounds = None
-        super().viewTransformChanged()
-
-    def boundingRect(self) -> QRectF:
-        if self._bounds is None:
-            view = self.viewRect()
-            self._bounds = QRectF() if view is None else QRectF(view)
-        return self._bounds
-
-    def paint(self, painter: QPainter, *args: object) -> None:
-        del args
-        view = self.viewRect()
-        if view is None:
-            return
-        left, right = view.left(), view.right()
-        painter.setPen(self.pen)
-        painter.drawLines([QLineF(left, v, right, v) for v in self.values])
-
-
 class GridLines:
     """Light horizontal lines at chosen values, drawn as plain lines in the view.
 
@@ -151,7 +121,7 @@ class GridLines:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.rules = _Rules()
+        self.rules = Rules()
         self.rules.setZValue(-10)
         plot.addItem(self.rules)
         self.colour = LIGHT.track
@@ -273,9 +243,7 @@ class DatedPoints(_Daily):
         clicked: Clicked | None = None,
         detail: WeeklyDetail | None = None,
     ) -> None:
-        self.item = pg.ScatterPlotItem(
-            symbol=symbol, size=size, hoverable=tip is not None, tip=tip, name=name
-        )
+        self.item = Scatter(symbol=symbol, size=size, hoverable=tip is not None, tip=tip, name=name)
         if clicked is not None:
             self.item.sigClicked.connect(clicked)
         plot.addItem(self.item)
@@ -433,7 +401,7 @@ class MarkLayer:
             return
         if self.item is None:
             tip = self.tip
-            self.item = pg.ScatterPlotItem(name=self.name, hoverable=tip is not None, tip=tip)
+            self.item = Scatter(name=self.name, hoverable=tip is not None, tip=tip)
             self.plot.addItem(self.item)
         looks = [styles.get(e.kind, PLAIN_MARK) for e in events]
         self.item.setData(

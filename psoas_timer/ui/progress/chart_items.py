@@ -1,0 +1,82 @@
+"""Plot items that cost less to redraw on every pan, drawing what pyqtgraph's would.
+
+A pan repaints every item of the four tenderness charts; the view paints each
+one apart, with its painter and clip saved and restored, and asks each for its
+bounds more than once. These items draw the same pixels as pyqtgraph's own
+with less of that work.
+
+This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QPainter, QPen
+
+
+class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """pyqtgraph's scatter, measuring its bounds once a pan instead of at every ask.
+
+    pyqtgraph forgets a scatter's data bounds whenever the view moves and works
+    them out again (a min and max over every point) each time the view asks for
+    the item's bounds, several times a paint. With symbols sized in pixels the
+    data bounds do not depend on the view, and the bounds in the view change
+    only with it or with the data.
+    """
+
+    bounds: list[Any]
+    _rect: QRectF | None = None
+    _rect_for: tuple[object, ...] = ()
+
+    def _pixel_sized(self) -> bool:
+        return bool(self.opts["pxMode"] and self.opts["useCache"])
+
+    def viewTransformChanged(self) -> None:
+        bounds = self.bounds
+        super().viewTransformChanged()
+        if self._pixel_sized():
+            self.bounds = bounds
+        self._rect = None
+
+    def boundingRect(self) -> QRectF:
+        # What the bounds depend on besides the view: the data's extent (reset
+        # to None by pyqtgraph whenever the data change) and the widest symbol.
+        made_for = (*self.bounds, self._maxSpotPxWidth, self._pixel_sized())
+        if self._rect is None or made_for != self._rect_for or None in self.bounds:
+            self._rect = QRectF(super().boundingRect())
+            self._rect_for = (*self.bounds, self._maxSpotPxWidth, self._pixel_sized())
+        return QRectF(self._rect)
+
+
+class Rules(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """Horizontal lines at chosen values from edge to edge of the view, as one item."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: tuple[float, ...] = ()
+        self.pen = QPen()
+        self._bounds: QRectF | None = None
+
+    def viewTransformChanged(self) -> None:
+        # The lines span whatever is in view: their extent follows every pan.
+        self.prepareGeometryChange()
+        self._bounds = None
+        super().viewTransformChanged()
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            view = self.viewRect()
+            self._bounds = QRectF() if view is None else QRectF(view)
+        return self._bounds
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        del args
+        view = self.viewRect()
+        if view is None:
+            return
+        left, right = view.left(), view.right()
+        painter.setPen(self.pen)
+        painter.drawLines([QLineF(left, v, right, v) for v in self.values])
