@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core import i18n
@@ -40,25 +40,66 @@ def _ticks(axis: pg.DateAxisItem, low: float, high: float, width: int) -> list[l
     ]
 
 
-def test_the_date_axis_ticks_and_labels_as_pyqtgraphs_own_in_utc(
-    qtbot: QtBot, english: None
-) -> None:
+Drawn = tuple[list[tuple[float, ...]], list[tuple[float | str, ...]]]
+
+
+def _drawn(axis: pg.AxisItem, painter: QPainter) -> Drawn:
+    """The tick lines and the labels (where, and what they say) an axis would paint."""
+    _line, ticks, texts = axis.generateDrawSpecs(painter)
+    return (
+        [(a.x(), a.y(), b.x(), b.y()) for _pen, a, b in ticks],
+        [(r.x(), r.y(), r.width(), r.height(), text) for r, _flags, text in texts],
+    )
+
+
+def test_the_date_axis_draws_what_pyqtgraphs_own_draws_in_utc(qtbot: QtBot, english: None) -> None:
+    del english
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    ours = PlainDateAxis()
+    theirs = pg.DateAxisItem(utcOffset=0)
+    top = layout.addPlot(row=0, col=0, axisItems={"bottom": ours})
+    layout.addPlot(row=1, col=0, axisItems={"bottom": theirs}).setXLink(top)
+    layout.show()
+    qtbot.waitExposed(layout)
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setFont(layout.font())
+    start = datetime(2015, 3, 29, 12, tzinfo=UTC).timestamp()  # a spring clock change in Europe
+    labelled = 0
+    try:
+        for width in WIDTHS_PX:
+            layout.resize(width, 400)
+            for days in SPANS_DAYS:
+                for shift in (0.0, 0.37, 5.5):
+                    low = start + shift * days * DAY_S
+                    top.setXRange(low, low + days * DAY_S, padding=0)
+                    layout.grab()
+                    # Twice: the second time our labels come from what the first one made.
+                    for _ in range(2):
+                        drawn = _drawn(ours, painter)
+                        assert drawn == _drawn(theirs, painter), (width, days, shift)
+                        labelled += len(drawn[1])
+    finally:
+        painter.end()
+    assert labelled > 100  # labels were drawn, and compared
+
+
+def test_tick_texts_are_pyqtgraphs_own_in_utc(qtbot: QtBot, english: None) -> None:
     del qtbot, english  # a QApplication for the fonts
     ours = PlainDateAxis()
     theirs = pg.DateAxisItem(utcOffset=0)
-    start = datetime(2015, 3, 29, 12, tzinfo=UTC).timestamp()  # a spring clock change in Europe
+    start = datetime(2015, 3, 29, 12, tzinfo=UTC).timestamp()
     for days in SPANS_DAYS:
         for width in WIDTHS_PX:
-            for shift in (0.0, 0.37, 5.5):
-                low = start + shift * days * DAY_S
-                high = low + days * DAY_S
-                # Twice: the second time our labels come from what the first one made.
-                for _ in range(2):
-                    assert _ticks(ours, low, high, width) == _ticks(theirs, low, high, width), (
-                        days,
-                        width,
-                        shift,
-                    )
+            low = start + 0.37 * days * DAY_S
+            ours.fontMetrics = theirs.fontMetrics = QFontMetrics(QFont())
+            levels = theirs.tickValues(low, low + days * DAY_S, width)
+            assert ours.tickValues(low, low + days * DAY_S, width) == levels
+            for spacing, values in levels[:1]:  # the first level is always labelled
+                assert ours.tickStrings(values, 1.0, spacing) == theirs.tickStrings(
+                    values, 1.0, spacing
+                )
 
 
 def test_date_labels_follow_the_language_in_use(qtbot: QtBot, english: None) -> None:

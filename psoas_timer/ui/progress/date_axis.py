@@ -63,6 +63,39 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
         super().__init__(orientation, **kwargs)
         self.zoomLevels = utc_levels(self.zoomLevels)
         self._texts: dict[tuple[str, str | None, float, float], str] = {}
+        #: The range and length last ticked, and the spacing of its first level.
+        self._ticked: tuple[float, float, float, float | None] | None = None
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:  # noqa: N803
+        levels: list[Any] = super().tickValues(minVal, maxVal, size)
+        self._ticked = (minVal, maxVal, size, levels[0][0] if levels else None)
+        return levels
+
+    def _crowded(self, values: list[float], texts: list[str], spacing: float) -> bool:
+        """Whether pyqtgraph would leave this level of ticks unlabelled.
+
+        It labels a finer level only if the labels so far and this level's fill
+        less than 80 % of the axis, and it measures every label of the level to
+        find out, on every pan: 120 month names an axis with ten years in view.
+        This level's labels alone already filling that much, it need not.
+        Measured from below (an advance short of a pixel, ticks a pixel inside
+        the ends), so a level that might be labelled is always handed over.
+        """
+        ticked = self._ticked
+        metrics = getattr(self, "fontMetrics", None)
+        limits = [limit for count, limit in self.style["textFillLimits"] if count == 0]
+        if ticked is None or metrics is None or not limits:
+            return False
+        low, high, length, first = ticked
+        if spacing == first or length <= 0:
+            return False  # the first level is always labelled
+        pixel = (high - low) / length
+        width = sum(
+            max(0, metrics.horizontalAdvance(text) - 1)
+            for value, text in zip(values, texts, strict=True)
+            if low + pixel <= value <= high - pixel
+        )
+        return bool(width >= min(limits) * length)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         # The same spacing is written differently at different zoom levels (days
@@ -79,4 +112,6 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
             made = super().tickStrings(missing, scale, spacing)
             for value, text in zip(missing, made, strict=True):
                 texts[(*key, value)] = _SHORT_NAME.sub(lambda m: _(m.group(0)), text)
-        return [texts[(*key, v)] for v in values]
+        made = [texts[(*key, v)] for v in values]
+        # An empty list tells pyqtgraph to skip the level's labels unmeasured.
+        return [] if self._crowded(values, made, spacing) else made
