@@ -175,3 +175,28 @@ def test_a_scatter_keeps_its_bounds_only_while_view_and_data_stay(qtbot: QtBot) 
     layout.resize(300, 200)
     layout.grab()
     assert points.boundingRect() == bounds_as_pyqtgraph_has_them() != before
+
+
+def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot) -> None:
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    x = start + DAY_S * np.arange(1000.0)
+    y = (np.arange(1000.0) * 7) % 11
+    charts = []
+    for kind in (Scatter, pg.ScatterPlotItem):
+        layout = pg.GraphicsLayoutWidget()
+        qtbot.addWidget(layout)
+        plot = add_plot(layout, 0, 0, "points", "Points", "Rating", date_axis=True)
+        plot.setYRange(-1, 12, padding=0)
+        points = kind(symbol="o", size=8, pen=pg.mkPen("#336699", width=1.5), brush="#ffffff")
+        points.setData(x=x, y=y)
+        plot.addItem(points)
+        layout.resize(500, 300)
+        layout.show()
+        qtbot.waitExposed(layout)
+        charts.append((layout, plot))
+    for left, days in ((start, 1000), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
+        images = []
+        for layout, plot in charts:
+            plot.setXRange(left, left + days * DAY_S, padding=0)
+            images.append(layout.grab().toImage())
+        assert images[0] == images[1], days

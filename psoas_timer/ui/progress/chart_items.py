@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 
 class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -49,6 +51,37 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
             self._rect = QRectF(super().boundingRect())
             self._rect_for = (*self.bounds, self._maxSpotPxWidth, self._pixel_sized())
         return QRectF(self._rect)
+
+    def paint(self, painter: QPainter, option: object, widget: QWidget | None) -> None:
+        """pyqtgraph's drawing of pixel-sized symbols from its atlas, placing only
+        the points in view: it maps every point of the series to the screen at
+        each paint, ten times more than are in view with a year shown of ten."""
+        atlas = self.fragmentAtlas
+        ratio = atlas.devicePixelRatio()
+        if (
+            not self._pixel_sized()
+            or self._exportOpts is not False
+            or self.opts.get("compositionMode") is not None
+            or (widget is not None and widget.devicePixelRatioF() != ratio)
+        ):
+            super().paint(painter, option, widget)
+            return
+        shown = np.flatnonzero(self._maskAt(self.viewRect()))
+        x = self.data["x"][shown]
+        y = self.data["y"][shown]
+        to_screen = painter.transform()
+        painter.resetTransform()
+        fragments = self._pixmapFragments
+        fragments.resize(shown.size)
+        out = fragments.ndarray()
+        out[:, 0] = to_screen.m11() * x + to_screen.m21() * y + to_screen.dx()
+        out[:, 1] = to_screen.m12() * x + to_screen.m22() * y + to_screen.dy()
+        np.clip(out[:, 0:2], -(2**30), 2**30, out=out[:, 0:2])  # as pyqtgraph: Qt crashes beyond
+        source = self.data["sourceRect"][shown]
+        out[:, 2:6] = np.frombuffer(source, dtype=int).reshape((-1, 4))
+        out[:, 6:10] = [1 / ratio, 1 / ratio, 0.0, 1.0]
+        # pyqtgraph hands the fragments over as (pointer, count); the stubs know a list only.
+        painter.drawPixmapFragments(*fragments.drawargs(), atlas.pixmap)  # type: ignore[call-arg]
 
 
 class Rules(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph has no type hints
