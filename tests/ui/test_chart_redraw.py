@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core import i18n
-from psoas_timer.ui.progress.chart_items import Scatter
+from psoas_timer.ui.progress.chart_items import Line, Scatter
 from psoas_timer.ui.progress.plots import DAY_S, GridLines, PlainDateAxis, add_plot
 
 #: Spans a person can show: ten years down to a day, at narrow and wide charts.
@@ -200,3 +200,34 @@ def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot) -> None:
             plot.setXRange(left, left + days * DAY_S, padding=0)
             images.append(layout.grab().toImage())
         assert images[0] == images[1], days
+
+
+def test_a_hidden_line_skips_pans_and_catches_up_when_shown(qtbot: QtBot) -> None:
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    plot = add_plot(layout, 0, 0, "lines", "Lines", "Rating", date_axis=True)
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    x = start + DAY_S * np.arange(1000.0)
+    y = (np.arange(1000.0) * 3) % 11
+    line = Line(x=x, y=y)
+    plain = pg.PlotDataItem(x=x, y=y)
+    for item in (line, plain):
+        plot.addItem(item)  # clipped to the view, as every chart's lines are
+    layout.resize(500, 300)
+    layout.show()
+    qtbot.waitExposed(layout)
+
+    def shown(item: pg.PlotDataItem) -> list[list[float]]:
+        return [list(a) for a in item.curve.getData()]
+
+    plot.setXRange(start, start + 90 * DAY_S, padding=0)
+    assert shown(line) == shown(plain) and len(shown(line)[0]) < 100
+    line.setVisible(False)
+    hidden_with = shown(line)
+    for left in (start + 200 * DAY_S, start + 500 * DAY_S):
+        plot.setXRange(left, left + 90 * DAY_S, padding=0)
+        assert shown(line) == hidden_with != shown(plain)
+    line.setVisible(True)
+    assert shown(line) == shown(plain)
+    plot.setXRange(start, start + 30 * DAY_S, padding=0)
+    assert shown(line) == shown(plain)

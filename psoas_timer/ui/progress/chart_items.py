@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 
 class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -82,6 +82,34 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
         out[:, 6:10] = [1 / ratio, 1 / ratio, 0.0, 1.0]
         # pyqtgraph hands the fragments over as (pointer, count); the stubs know a list only.
         painter.drawPixmapFragments(*fragments.drawargs(), atlas.pixmap)  # type: ignore[call-arg]
+
+
+class Line(pg.PlotDataItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """pyqtgraph's line, which a pan leaves alone while the line itself is hidden.
+
+    A line clipped to the view is cut again to the new range at every pan, on
+    show or not: while more than a year is in view the per-session averages
+    are hidden behind their weekly means, and were still cut each step. Shown
+    again, the line catches up with the range it missed.
+    """
+
+    _behind = False
+
+    def viewRangeChanged(
+        self, vb: object = None, ranges: object = None, changed: object = None
+    ) -> None:
+        if not self.isVisibleTo(self.parentItem()):
+            self._behind = True
+            return
+        super().viewRangeChanged(vb, ranges, changed)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        result = super().itemChange(change, value)
+        shown = change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged and value
+        if shown and self._behind:
+            self._behind = False
+            super().viewRangeChanged()
+        return result
 
 
 class Rules(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph has no type hints

@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
-from psoas_timer.ui.progress.chart_items import Rules, Scatter
+from psoas_timer.ui.progress.chart_items import Line, Rules, Scatter
 from psoas_timer.ui.progress.date_axis import UtcDateAxis
 from psoas_timer.ui.theme import LIGHT
 
@@ -268,7 +268,7 @@ class DatedLine(_Daily):
     """A line through dated values."""
 
     def __init__(self, plot: pg.PlotItem, name: str, *, detail: WeeklyDetail | None = None) -> None:
-        self.item = pg.PlotDataItem(name=name)
+        self.item = Line(name=name)
         plot.addItem(self.item)
         self._join(detail)
 
