@@ -177,10 +177,16 @@ def test_a_scatter_keeps_its_bounds_only_while_view_and_data_stay(qtbot: QtBot) 
     assert points.boundingRect() == bounds_as_pyqtgraph_has_them() != before
 
 
-def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot) -> None:
+@pytest.mark.parametrize("in_date_order", [True, False])
+def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot, in_date_order: bool) -> None:
     start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
-    x = start + DAY_S * np.arange(1000.0)
-    y = (np.arange(1000.0) * 7) % 11
+    days = (
+        np.arange(1000.0)
+        if in_date_order
+        else np.random.default_rng(1).permutation(1000).astype(float)
+    )
+    x = start + DAY_S * days
+    y = (days * 7) % 11
     charts = []
     for kind in (Scatter, pg.ScatterPlotItem):
         layout = pg.GraphicsLayoutWidget()
@@ -194,12 +200,12 @@ def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot) -> None:
         layout.show()
         qtbot.waitExposed(layout)
         charts.append((layout, plot))
-    for left, days in ((start, 1000), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
+    for left, span in ((start, 1000), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
         images = []
         for layout, plot in charts:
-            plot.setXRange(left, left + days * DAY_S, padding=0)
+            plot.setXRange(left, left + span * DAY_S, padding=0)
             images.append(layout.grab().toImage())
-        assert images[0] == images[1], days
+        assert images[0] == images[1], span
 
 
 def test_a_hidden_line_skips_pans_and_catches_up_when_shown(qtbot: QtBot) -> None:

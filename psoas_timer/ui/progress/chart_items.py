@@ -32,6 +32,8 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
     bounds: list[Any]
     _rect: QRectF | None = None
     _rect_for: tuple[object, ...] = ()
+    _checked: np.ndarray | None = None  # the points last checked for date order
+    _in_order = False
 
     def _pixel_sized(self) -> bool:
         return bool(self.opts["pxMode"] and self.opts["useCache"])
@@ -52,6 +54,43 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
             self._rect_for = (*self.bounds, self._maxSpotPxWidth, self._pixel_sized())
         return QRectF(self._rect)
 
+    def _in_view(self, view: QRectF) -> np.ndarray:
+        """Which points' symbols reach into ``view``, by pyqtgraph's own test.
+
+        Points in date order (the charts' always are) are tested only between
+        the first and the last date that can reach the view, not all of them.
+        """
+        data = self.data
+        if self._checked is not data:
+            x = data["x"]
+            self._checked = data
+            self._in_order = bool(np.all(x[1:] >= x[:-1]))  # False with a NaN
+        if not self._in_order:
+            return np.flatnonzero(self._maskAt(view))
+        across, up = self.pixelVectors()
+        try:
+            px = 0.0 if across is None else across.length()
+            py = 0.0 if up is None else up.length()
+        except OverflowError:
+            return np.flatnonzero(self._maskAt(view))
+        # The widest symbol in the atlas's own pixels, as pyqtgraph's test measures them.
+        atlas = self.fragmentAtlas
+        reach = (atlas.maxWidth * atlas.devicePixelRatio() / 2 + 1) * px
+        low, high = np.searchsorted(data["x"], [view.left() - reach, view.right() + reach])
+        part = data[low:high]
+        w = part["sourceRect"]["w"] / 2 * px
+        h = part["sourceRect"]["h"] / 2 * py
+        x, y = part["x"], part["y"]
+        inside = (
+            part["visible"]
+            & (x + w > view.left())
+            & (x - w < view.right())
+            & (y + h > view.top())
+            & (y - h < view.bottom())
+        )
+        shown: np.ndarray = np.flatnonzero(inside) + low
+        return shown
+
     def paint(self, painter: QPainter, option: object, widget: QWidget | None) -> None:
         """pyqtgraph's drawing of pixel-sized symbols from its atlas, placing only
         the points in view: it maps every point of the series to the screen at
@@ -66,7 +105,7 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
         ):
             super().paint(painter, option, widget)
             return
-        shown = np.flatnonzero(self._maskAt(self.viewRect()))
+        shown = self._in_view(self.viewRect())
         x = self.data["x"][shown]
         y = self.data["y"][shown]
         to_screen = painter.transform()
