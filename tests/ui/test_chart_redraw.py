@@ -177,8 +177,13 @@ def test_a_scatter_keeps_its_bounds_only_while_view_and_data_stay(qtbot: QtBot) 
     assert points.boundingRect() == bounds_as_pyqtgraph_has_them() != before
 
 
-@pytest.mark.parametrize("in_date_order", [True, False])
-def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot, in_date_order: bool) -> None:
+@pytest.mark.parametrize(
+    ("in_date_order", "one_look"), [(True, True), (False, True), (True, False)]
+)
+def test_a_scatter_draws_what_pyqtgraphs_own_draws(
+    qtbot: QtBot, in_date_order: bool, one_look: bool
+) -> None:
+    """Ratings have one look a series; the marks along the top, one a point."""
     start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
     days = (
         np.arange(1000.0)
@@ -194,7 +199,18 @@ def test_a_scatter_draws_what_pyqtgraphs_own_draws(qtbot: QtBot, in_date_order: 
         plot = add_plot(layout, 0, 0, "points", "Points", "Rating", date_axis=True)
         plot.setYRange(-1, 12, padding=0)
         points = kind(symbol="o", size=8, pen=pg.mkPen("#336699", width=1.5), brush="#ffffff")
-        points.setData(x=x, y=y)
+        if one_look:
+            points.setData(x=x, y=y)
+        else:
+            kinds = np.arange(x.size) % 4
+            points.setData(
+                x=x,
+                y=y,
+                symbol=[("t", "o", "t1", "x")[k] for k in kinds],
+                size=[(11, 9, 11, 13)[k] for k in kinds],
+                pen=[pg.mkPen(("#2a7", "#888", "#c60", "#c60")[k], width=1.5) for k in kinds],
+                brush=[pg.mkBrush(("#2a7", "#888", "#c60", "#c60")[k]) for k in kinds],
+            )
         plot.addItem(points)
         layout.resize(500, 300)
         layout.show()
