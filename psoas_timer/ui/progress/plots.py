@@ -12,7 +12,6 @@ This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,10 +23,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from psoas_timer.core.dates import MONTH_SHORT
-from psoas_timer.core.i18n import _
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
-from psoas_timer.core.reminders import WEEKDAY_SHORT
+from psoas_timer.ui.progress.chart_items import Line, Rules, Scatter
+from psoas_timer.ui.progress.date_axis import UtcDateAxis
 from psoas_timer.ui.theme import LIGHT
 
 _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
@@ -88,25 +86,14 @@ class PlainAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hin
         _no_unit_prefix(self)
 
 
-class PlainDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """A date axis whose label is laid out only when its text changes (see PlainAxis)."""
+class PlainDateAxis(UtcDateAxis):
+    """A UTC date axis whose label is laid out only when its text changes (see PlainAxis)."""
 
     def _updateLabel(self) -> None:
         _set_label_once(self)
 
     def updateAutoSIPrefix(self) -> None:
         _no_unit_prefix(self)
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        # pyqtgraph writes "Oct" and "Mon" through strftime in English; the
-        # same short names are messages, so they are shown in the language in use.
-        return [
-            _SHORT_NAME.sub(lambda m: _(m.group(0)), text)
-            for text in super().tickStrings(values, scale, spacing)
-        ]
-
-
-_SHORT_NAME = re.compile(rf"\b(?:{'|'.join((*MONTH_SHORT, *WEEKDAY_SHORT))})\b")
 
 
 class WholeNumberAxis(PlainAxis):
@@ -126,22 +113,25 @@ class GridLines:
     """Light horizontal lines at chosen values, drawn as plain lines in the view.
 
     pyqtgraph's own grid is drawn by the axis across the whole chart, which
-    made the axis repaint with every change in the chart: this costs a fifth
-    as much on every pan.
+    made the axis repaint with every change in the chart. All the lines of a
+    chart are one item: the view paints every item apart, with its own saved
+    and restored painter and clip, and six lines as six items cost about 1 ms
+    a pan on the tenderness charts.
     """
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.lines: list[pg.InfiniteLine] = []
+        self.rules = Rules()
+        self.rules.setZValue(-10)
+        plot.addItem(self.rules)
         self.colour = LIGHT.track
 
+    @property
+    def values(self) -> tuple[float, ...]:
+        return self.rules.values
+
     def set(self, values: Sequence[float]) -> None:
-        for line in self.lines:
-            self.plot.removeItem(line)
-        self.lines = [pg.InfiniteLine(pos=v, angle=0, movable=False) for v in values]
-        for line in self.lines:
-            line.setZValue(-10)
-            self.plot.addItem(line)
+        self.rules.values = tuple(float(v) for v in values)
         self.style(self.colour)
 
     def style(self, colour: str) -> None:
@@ -151,8 +141,8 @@ class GridLines:
         colour_alpha = pen.color()
         colour_alpha.setAlpha(90)
         pen.setColor(colour_alpha)
-        for line in self.lines:
-            line.setPen(pen)
+        self.rules.pen = pen
+        self.rules.update()
 
 
 def add_plot(
@@ -170,7 +160,7 @@ def add_plot(
     the charts above share it through their linked x range, and are spared drawing
     ticks of their own."""
     axes: dict[str, pg.AxisItem] = {name: PlainAxis(name) for name in ("top", "right")}
-    axes["bottom"] = PlainDateAxis(utcOffset=0) if date_axis else PlainAxis("bottom")
+    axes["bottom"] = PlainDateAxis() if date_axis else PlainAxis("bottom")
     axes["left"] = WholeNumberAxis("left") if whole_numbers else PlainAxis("left")
     plot = layout.addPlot(row=row, col=col, axisItems=axes, enableMenu=False)
     # Given explicitly, pyqtgraph shows every axis; a chart has only left and bottom.
@@ -253,9 +243,7 @@ class DatedPoints(_Daily):
         clicked: Clicked | None = None,
         detail: WeeklyDetail | None = None,
     ) -> None:
-        self.item = pg.ScatterPlotItem(
-            symbol=symbol, size=size, hoverable=tip is not None, tip=tip, name=name
-        )
+        self.item = Scatter(symbol=symbol, size=size, hoverable=tip is not None, tip=tip, name=name)
         if clicked is not None:
             self.item.sigClicked.connect(clicked)
         plot.addItem(self.item)
@@ -280,7 +268,7 @@ class DatedLine(_Daily):
     """A line through dated values."""
 
     def __init__(self, plot: pg.PlotItem, name: str, *, detail: WeeklyDetail | None = None) -> None:
-        self.item = pg.PlotDataItem(name=name)
+        self.item = Line(name=name)
         plot.addItem(self.item)
         self._join(detail)
 
@@ -413,7 +401,7 @@ class MarkLayer:
             return
         if self.item is None:
             tip = self.tip
-            self.item = pg.ScatterPlotItem(name=self.name, hoverable=tip is not None, tip=tip)
+            self.item = Scatter(name=self.name, hoverable=tip is not None, tip=tip)
             self.plot.addItem(self.item)
         looks = [styles.get(e.kind, PLAIN_MARK) for e in events]
         self.item.setData(
