@@ -161,7 +161,7 @@ class PlanBox(QGroupBox):
         plan = self.plan()
         if plan is None:
             return None
-        chosen, _ = prompts.choose_save_file(
+        chosen, _filter = prompts.choose_save_file(
             self, "Add to my calendar", str(Path.home() / FILE_NAME), "Calendar files (*.ics)"
         )
         if not chosen:

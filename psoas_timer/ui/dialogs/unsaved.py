@@ -70,7 +70,7 @@ def ask_about_unsaved(parent: QWidget, saving: SaveService) -> UnsavedChoice:
 
 
 def choose_pending_file(parent: QWidget) -> Path | None:
-    path, _ = prompts.choose_save_file(
+    path, _filter = prompts.choose_save_file(
         parent,
         "Save the changes not yet saved",
         str(Path.home() / "psoas-timer-not-saved.json"),

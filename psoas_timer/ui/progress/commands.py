@@ -54,7 +54,7 @@ class LogCommands:
         return True
 
     def import_log(self) -> None:
-        path, _ = prompts.choose_open_file(
+        path, _filter = prompts.choose_open_file(
             self.parent, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
         )
         if path:

@@ -115,7 +115,7 @@ def save_report_from_window(
         return None
     first = date_range.first_day(today) or (sessions[0].day if sessions else today)
     suggested = default_report_path(Path.home(), today)
-    chosen, _ = prompts.choose_save_file(
+    chosen, _filter = prompts.choose_save_file(
         parent, "Save the report for your physiotherapist", str(suggested), PDF_FILTER
     )
     if not chosen:
