@@ -240,8 +240,10 @@ def _private_folder(folder: Path) -> None:
 
 def _cannot_write(log_file: Path, exc: OSError) -> None:
     print(
-        f"psoas-timer: cannot write the app's log {log_file} "
-        f"({exc.strerror or exc}); status lines go to the terminal instead.",
+        "psoas-timer: "
+        + _(
+            "cannot write the app's log {file} ({error}); status lines go to the terminal instead."
+        ).format(file=log_file, error=exc.strerror or exc),
         file=sys.stderr,
     )
 
@@ -274,12 +276,19 @@ def _run_exchange(args: argparse.Namespace, where: paths.Paths) -> int:
                 (export_csv if args.format == "csv" else export_json)(store, sys.stdout)
             else:
                 export_to_path(store, args.output, args.format)
-                print(f"Exported to {args.output}", file=sys.stderr)
+                print(_("Exported to {file}").format(file=args.output), file=sys.stderr)
             return 0
         report = import_file(store, args.file)
         print(
-            f"Imported {report.sessions_added} session(s), {report.sets_added} set(s) and "
-            f"{report.ratings_added} rating(s); {report.sessions_skipped} already in the log."
+            _(
+                "Imported {sessions} session(s), {sets} set(s) and {ratings} rating(s); "
+                "{skipped} already in the log."
+            ).format(
+                sessions=report.sessions_added,
+                sets=report.sets_added,
+                ratings=report.ratings_added,
+                skipped=report.sessions_skipped,
+            )
         )
         return 0
     except (StoreError, OSError, ValueError) as exc:
@@ -313,15 +322,17 @@ def _print_backups(where: paths.Paths) -> int:
         return 1
     if not found:
         print(
-            f"No backups yet in {backups_folder(where.database)}. One is made after a "
-            "completed session, at most once a day."
+            _(
+                "No backups yet in {folder}. One is made after a "
+                "completed session, at most once a day."
+            ).format(folder=backups_folder(where.database))
         )
         return 0
-    print(f"Backups in {backups_folder(where.database)}, newest first:")
-    print(f"{'#':>3}  {'taken':<16}  {'sessions':>8}  {'size':>9}  file")
+    print(_("Backups in {folder}, newest first:").format(folder=backups_folder(where.database)))
+    print(f"{'#':>3}  {_('taken'):<16}  {_('sessions'):>8}  {_('size'):>9}  {_('file')}")
     for n, b in enumerate(found, start=1):
         taken = local_time(b.taken).strftime("%Y-%m-%d %H:%M")
-        sessions = "unreadable" if b.sessions is None else f"{b.sessions:,}"
+        sessions = _("unreadable") if b.sessions is None else f"{b.sessions:,}"
         print(f"{n:>3}  {taken:<16}  {sessions:>8}  {_size(b.size):>9}  {b.path.name}")
     return 0
 
@@ -339,20 +350,28 @@ def _chosen_backup(where: paths.Paths, choice: str) -> Path:
         if 1 <= n <= len(found):
             return found[n - 1].path
         raise StoreError(
-            f"There is no backup number {choice}: there are {len(found)}. "
-            "See them with: psoas-timer restore --list"
+            _(
+                "There is no backup number {n}: there are {count}. "
+                "See them with: psoas-timer restore --list"
+            ).format(n=choice, count=len(found))
         )
     try:
         day = date.fromisoformat(choice)
     except ValueError:
         raise StoreError(
-            f"{choice!r} is not a backup file, a number from the list or a date "
-            "(YYYY-MM-DD). See the backups with: psoas-timer restore --list"
+            _(
+                "{choice} is not a backup file, a number from the list or a date "
+                "(YYYY-MM-DD). See the backups with: psoas-timer restore --list"
+            ).format(choice=repr(choice))
         ) from None
     for b in found:
         if local_time(b.taken).date() == day:
             return b.path
-    raise StoreError(f"There is no backup from {day}. See them with: psoas-timer restore --list")
+    raise StoreError(
+        _("There is no backup from {day}. See them with: psoas-timer restore --list").format(
+            day=day
+        )
+    )
 
 
 def _run_restore(where: paths.Paths, choice: str | None, *, list_only: bool) -> int:
@@ -360,8 +379,11 @@ def _run_restore(where: paths.Paths, choice: str | None, *, list_only: bool) -> 
         return _print_backups(where)
     if choice is None:
         print(
-            "psoas-timer restore: name a backup (a file, its number in --list, or its date), "
-            "or see them with: psoas-timer restore --list",
+            "psoas-timer restore: "
+            + _(
+                "name a backup (a file, its number in --list, or its date), "
+                "or see them with: psoas-timer restore --list"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -382,13 +404,17 @@ def _run_restore(where: paths.Paths, choice: str | None, *, list_only: bool) -> 
     if not lock.tryLock(0):
         if lock.error() == QLockFile.LockError.LockFailedError:
             print(
-                f"psoas-timer: Psoas Timer is running for {where.data}. Close it, then restore; "
-                "nothing was changed.",
+                "psoas-timer: "
+                + _(
+                    "Psoas Timer is running for {folder}. Close it, then restore; "
+                    "nothing was changed."
+                ).format(folder=where.data),
                 file=sys.stderr,
             )
             return 1
         print(
-            f"psoas-timer: cannot take the lock {where.lock_file}; nothing was changed.",
+            "psoas-timer: "
+            + _("cannot take the lock {file}; nothing was changed.").format(file=where.lock_file),
             file=sys.stderr,
         )
         return 1

@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime, tzinfo
 from typing import Final
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.reminders import (
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -26,8 +27,8 @@ EVENT_MINUTES: Final = 30
 #: RFC 5545 §3.1: lines longer than 75 octets are folded.
 LINE_OCTETS: Final = 75
 CRLF: Final = "\r\n"
-SUMMARY: Final = "Psoas release"
-DESCRIPTION: Final = (
+SUMMARY: Final = N_("Psoas release")
+DESCRIPTION: Final = N_(
     "Breath-paced psoas release with Psoas Timer.\n"
     "Read the safety notice in the app first; stop at once on a pulse under the tool, "
     "tingling or sharp pain."
@@ -82,8 +83,9 @@ def calendar_text(plan: WeeklyPlan, now: datetime, product: str, tz: tzinfo | No
     start = datetime.combine(first, plan.at)
     days = ",".join(day[:2].upper() for day in plan.days)
     uid = uuid.uuid5(_UID_SPACE, f"{days}T{plan.at.isoformat()}")
-    names = ", ".join(WEEKDAY_NAMES[WEEKDAYS.index(day)] for day in plan.days)
-    description = f"{DESCRIPTION}\nPlanned: {names} at {format_time(plan.at)}."
+    names = ", ".join(_(WEEKDAY_NAMES[WEEKDAYS.index(day)]) for day in plan.days)
+    planned = _("Planned: {days} at {time}.").format(days=names, time=format_time(plan.at))
+    description = f"{_(DESCRIPTION)}\n{planned}"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -96,7 +98,7 @@ def calendar_text(plan: WeeklyPlan, now: datetime, product: str, tz: tzinfo | No
         f"DTSTART:{start.strftime('%Y%m%dT%H%M%S')}",
         f"DURATION:PT{EVENT_MINUTES}M",
         f"RRULE:FREQ=WEEKLY;BYDAY={days}",
-        f"SUMMARY:{escape_text(SUMMARY)}",
+        f"SUMMARY:{escape_text(_(SUMMARY))}",
         f"DESCRIPTION:{escape_text(description)}",
         "TRANSP:OPAQUE",
         "END:VEVENT",

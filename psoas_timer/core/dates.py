@@ -51,3 +51,8 @@ def day_month_year(day: date) -> str:
 def moment_text(moment: datetime) -> str:
     """'Mon 03 Jun 2024, 19:05'."""
     return _("{date}, {time}").format(date=day_text(moment.date()), time=f"{moment:%H:%M}")
+
+
+def month_year(day: date) -> str:
+    """'Jun 2024': a chart's month mark."""
+    return _("{month} {year}").format(**_parts(day))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME, CueTheme
 from psoas_timer.core.fileio import atomic_write
-from psoas_timer.core.i18n import available_languages, clean_language
+from psoas_timer.core.i18n import _, available_languages, clean_language
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.core.pacing import BreathPattern, PatternError
 from psoas_timer.core.reminders import (
@@ -342,9 +342,9 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
     except FileNotFoundError:
         return Settings.defaults(), None
     except OSError as exc:
-        return Settings.defaults(), (
-            f"Could not read the settings file {path} ({exc.strerror}); using defaults for now."
-        )
+        return Settings.defaults(), _(
+            "Could not read the settings file {file} ({error}); using defaults for now."
+        ).format(file=path, error=exc.strerror)
     whole: str | None = None
     try:
         settings, reset = read_settings(_parse(raw))
@@ -354,21 +354,25 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         return settings, None
     aside = _set_aside(path)
     if whole is not None:
-        problem = f"The settings file could not be used ({whole})"
-        outcome = "the defaults are in use"
+        problem = _("The settings file could not be used ({why})").format(why=whole)
+        outcome = _("the defaults are in use")
     else:
         listed = "; ".join(f"{name} ({why})" for name, why in reset.items())
-        problem = f"Some settings could not be used and are back at their defaults: {listed}"
-        outcome = "every other setting was kept"
+        problem = _(
+            "Some settings could not be used and are back at their defaults: {settings}"
+        ).format(settings=listed)
+        outcome = _("every other setting was kept")
     if aside is None:
-        return settings, (
-            f"{problem}. The file {path} could not be moved aside and was left as it is; "
-            f"{outcome} for now."
-        )
+        return settings, _(
+            "{problem}. The file {file} could not be moved aside and was left as it is; "
+            "{outcome} for now."
+        ).format(problem=problem, file=path, outcome=outcome)
     if settings != Settings.defaults():
         with contextlib.suppress(OSError):
             save_settings(path, settings)
-    return settings, f"{problem}. It was kept as {aside}; {outcome}."
+    return settings, _("{problem}. It was kept as {file}; {outcome}.").format(
+        problem=problem, file=aside, outcome=outcome
+    )
 
 
 def save_settings(path: Path, settings: Settings) -> None:

@@ -43,8 +43,10 @@ from PySide6.QtDBus import (
     QDBusUnixFileDescriptor,
 )
 
+from psoas_timer.core.i18n import N_, _
+
 log = logging.getLogger(__name__)
-REASON = "A breathing session is running"
+REASON = N_("A breathing session is running")
 #: No call to another process may keep the app waiting longer than this.
 CALL_TIMEOUT_MS = 2000
 
@@ -274,7 +276,7 @@ class KeepAwake(QObject):
                 Q_RETURN_ARG(QDBusObjectPath),
                 Q_ARG(str, ""),  # no parent window to name
                 Q_ARG("uint", INHIBIT_IDLE | INHIBIT_SUSPEND),
-                Q_ARG("QVariantMap", {"reason": REASON}),
+                Q_ARG("QVariantMap", {"reason": _(REASON)}),
             )
             error = proxy.lastError()
             if error.isValid() or not isinstance(handle, QDBusObjectPath) or not handle.path():
@@ -319,7 +321,7 @@ class KeepAwake(QObject):
                 outcome(uninhibit, "")
 
             message = method_call(
-                *SCREENSAVER, SCREENSAVER_INTERFACE, "Inhibit", self._app_name, REASON
+                *SCREENSAVER, SCREENSAVER_INTERFACE, "Inhibit", self._app_name, _(REASON)
             )
             self._call(bus, message, answered, outcome)
 
@@ -342,7 +344,7 @@ class KeepAwake(QObject):
             outcome(lambda: os.close(fd), "")
 
         message = method_call(
-            *LOGIND, LOGIND_MANAGER, "Inhibit", "idle:sleep", self._app_name, REASON, "block"
+            *LOGIND, LOGIND_MANAGER, "Inhibit", "idle:sleep", self._app_name, _(REASON), "block"
         )
         self._call(bus, message, answered, outcome)
 
@@ -371,7 +373,7 @@ class KeepAwake(QObject):
             return int(cf.CFStringCreateWithCString(None, text.encode(), utf8))
 
         kind = cfstr("PreventUserIdleDisplaySleep")
-        name = cfstr(REASON)
+        name = cfstr(_(REASON))
         assertion = ctypes.c_uint32(0)
         iokit.IOPMAssertionCreateWithName.argtypes = [
             ctypes.c_void_p,

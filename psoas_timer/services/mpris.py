@@ -47,6 +47,7 @@ from PySide6.QtGui import QGuiApplication
 
 from psoas_timer import APP_ID, APP_NAME
 from psoas_timer.core.engine import SessionEngine, State
+from psoas_timer.core.i18n import _
 from psoas_timer.core.plan import Step, StepKind
 
 log = logging.getLogger(__name__)
@@ -178,9 +179,11 @@ def step_title(engine: SessionEngine) -> str:
     text = step.title
     current = engine.pace()
     if current is not None and not current.done:
-        text = f"{text}, breath {current.breath} of {step.breaths}"
+        text = _("{step}, breath {breath} of {breaths}").format(
+            step=text, breath=current.breath, breaths=step.breaths
+        )
     side = engine.plan.where(step.side)
-    return f"{side} — {text}" if side else text
+    return _("{side} — {step}").format(side=side, step=text) if side else text
 
 
 def _eases(step: Step) -> bool:

@@ -18,6 +18,7 @@ from typing import Final
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from psoas_timer.core.clock import Clocks
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.reminders import (
     BeforeRatings,
     WeeklyPlan,
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 RECHECK_MS: Final = 60_000
 #: How far back "last time" looks; a rating older than this says little about today.
 LOOK_BACK: Final = timedelta(days=90)
-SUMMARY: Final = "Time for your psoas release"
+SUMMARY: Final = N_("Time for your psoas release")
 
 
 def before_ratings(summary: SessionSummary) -> BeforeRatings:
@@ -134,7 +135,10 @@ class ReminderScheduler(QObject):
         plan, armed = self._plan, self._armed_for
         if plan is not None and armed is not None and now >= armed and not self._busy():
             if reminder_due(armed, now, self._done_today, self._tz):
-                self._notify(SUMMARY, f"Your plan has a session today at {format_time(plan.at)}.")
+                self._notify(
+                    _(SUMMARY),
+                    _("Your plan has a session today at {time}.").format(time=format_time(plan.at)),
+                )
             # Shown, done already, or its day gone by: on to the next planned time.
             self._armed_for = plan.next_due(max(now, armed + timedelta(seconds=1)), self._tz)
         self._show_lines(now)

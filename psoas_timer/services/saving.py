@@ -40,6 +40,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from psoas_timer.core.clock import WallClock
 from psoas_timer.core.engine import SessionEngine
+from psoas_timer.core.i18n import _
 from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.progress import ProgressSession
 from psoas_timer.store import (
@@ -110,7 +111,9 @@ class SaveService(QObject):
             on_saved=self.item_saved.emit,
             on_failed=self._failed,
             on_recovered=self.recovered.emit,
-            on_refused=lambda what, why: self.refused.emit(f"Not saved: {what}. {why}"),
+            on_refused=lambda what, why: self.refused.emit(
+                _("Not saved: {what}. {why}").format(what=what, why=why)
+            ),
             on_pending=lambda count, failure: self._pending(count),
             on_changed=self.log_changed.emit,
         )

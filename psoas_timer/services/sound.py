@@ -33,6 +33,7 @@ from psoas_timer.core.cue_sounds import (
     cue_file_name,
     cue_samples,
 )
+from psoas_timer.core.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ OPEN_BOUND_MS = 2000
 #: How much of that preloading may hold the GUI thread (it usually needs 15-35 ms).
 OPEN_WAIT_MS = 200
 OPEN_POLL_MS = 20
-NOT_ANSWERING = "Sound is off: the sound server is not answering. Cues are shown on screen."
+NOT_ANSWERING = N_("Sound is off: the sound server is not answering. Cues are shown on screen.")
 
 
 def write_wav(path: Path, samples: list[float]) -> None:
@@ -209,7 +210,9 @@ class CuePlayer(QObject):
         try:
             from PySide6 import QtMultimedia  # noqa: F401  (only whether it is there)
         except ImportError as exc:
-            self._report(f"Sound is off: QtMultimedia is not available ({exc}).")
+            self._report(
+                _("Sound is off: QtMultimedia is not available ({error}).").format(error=exc)
+            )
             return
         if _BACKEND.start() and not _BACKEND.done.wait(wait_ms / 1000):
             self._poll.start()
@@ -231,13 +234,13 @@ class CuePlayer(QObject):
     def _not_answering(self) -> None:
         # QtMultimedia is not touched again: any use would wait on the same server.
         self._poll.stop()
-        self._report(NOT_ANSWERING)
+        self._report(_(NOT_ANSWERING))
 
     def _load(self) -> None:
         from PySide6.QtMultimedia import QMediaDevices
 
         if not QMediaDevices.audioOutputs():
-            self._report("Sound is off: no audio output was found. Cues are shown on screen.")
+            self._report(_("Sound is off: no audio output was found. Cues are shown on screen."))
             return
         self._ready = True
         if self._effects(self._theme) and self._holding and not self._muted:
@@ -255,7 +258,11 @@ class CuePlayer(QObject):
         try:
             files = cue_files(self._folder, theme)
         except OSError as exc:
-            self._report(f"Sound is off: could not write the cue sounds ({exc.strerror}).")
+            self._report(
+                _("Sound is off: could not write the cue sounds ({error}).").format(
+                    error=exc.strerror
+                )
+            )
             return {}
         effects: dict[str, object] = {}
         for name, path in files.items():

@@ -29,6 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, Signal, Slot
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.narration import LANGUAGE
 from psoas_timer.core.settings import Settings
 from psoas_timer.core.voices import (
@@ -53,8 +54,8 @@ NO_ENGINE = "none"
 #: How long quitting waits for the speech thread before leaving it behind.
 SHUTDOWN_WAIT_S = 0.5
 
-NOT_ANSWERING = "Voice is off: the speech service is not answering. Steps are shown as text."
-STOPPED_ANSWERING = (
+NOT_ANSWERING = N_("Voice is off: the speech service is not answering. Steps are shown as text.")
+STOPPED_ANSWERING = N_(
     "Voice is off: the speech engine stopped answering (is a sound server running?). "
     "Steps are shown as text."
 )
@@ -130,11 +131,11 @@ class Voice(QObject):
         self._watchdog = QTimer(self)
         self._watchdog.setTimerType(Qt.TimerType.PreciseTimer)
         self._watchdog.setSingleShot(True)
-        self._watchdog.timeout.connect(lambda: self._fail(STOPPED_ANSWERING))
+        self._watchdog.timeout.connect(lambda: self._fail(_(STOPPED_ANSWERING)))
         self._create_watchdog = QTimer(self)
         self._create_watchdog.setTimerType(Qt.TimerType.PreciseTimer)
         self._create_watchdog.setSingleShot(True)
-        self._create_watchdog.timeout.connect(lambda: self._fail(NOT_ANSWERING))
+        self._create_watchdog.timeout.connect(lambda: self._fail(_(NOT_ANSWERING)))
 
     @property
     def language(self) -> str:
@@ -302,26 +303,36 @@ class Voice(QObject):
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:
-            self._fail(f"Voice is off: QtTextToSpeech is not available ({exc}).", missing=True)
+            self._fail(
+                _("Voice is off: QtTextToSpeech is not available ({error}).").format(error=exc),
+                missing=True,
+            )
             return
         engines = available_engines()
         name = self._engine_name
         if name is None:
             if not engines:
                 self._fail(
-                    "Voice is off: no speech engine is installed. Steps are shown as text.",
+                    _("Voice is off: no speech engine is installed. Steps are shown as text."),
                     missing=True,
                 )
                 return
             name = engines[0]
         elif name not in engines and name not in QTextToSpeech.availableEngines():
-            self._fail(f"Voice is off: the speech engine '{name}' is not installed.", missing=True)
+            self._fail(
+                _("Voice is off: the speech engine '{name}' is not installed.").format(name=name),
+                missing=True,
+            )
             return
         worker = Worker("speech")
         try:
             worker.start()
         except WorkerError as exc:
-            self._fail(f"Voice is off: the speech engine could not be started ({exc}).")
+            self._fail(
+                _("Voice is off: the speech engine could not be started ({error}).").format(
+                    error=exc
+                )
+            )
             return
         tts = self.create_engine()
         reporter = Reporter(tts, self._language, *self._choice)
@@ -353,12 +364,16 @@ class Voice(QObject):
             return  # from an engine already given up
         self._create_watchdog.stop()
         if state == SILENT:
-            self._fail(NOT_ANSWERING)
+            self._fail(_(NOT_ANSWERING))
             return
         if state == "Error":
-            reason = f" ({error})" if error else ""
             # Most often no daemon to connect to: what to install is said with it.
-            self._fail(f"Voice is off: the speech engine failed to start{reason}.", missing=True)
+            self._fail(
+                _("Voice is off: the speech engine failed to start ({error}).").format(error=error)
+                if error
+                else _("Voice is off: the speech engine failed to start."),
+                missing=True,
+            )
             return
         self._phase = _Phase.READY
         self._call("setVolume", self._volume)
@@ -385,8 +400,13 @@ class Voice(QObject):
         if state == "Speaking":
             self._awaiting_start = False
         elif state == "Error":
-            reason = f" ({error})" if error else ""
-            self._fail(f"Voice is off: the speech engine reported an error{reason}.")
+            self._fail(
+                _("Voice is off: the speech engine reported an error ({error}).").format(
+                    error=error
+                )
+                if error
+                else _("Voice is off: the speech engine reported an error.")
+            )
         elif not self._awaiting_start and self._current is not None:
             # Ready (or paused) after speaking what was last handed over. A Ready
             # that arrives before that began is the previous one being stopped.

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Final
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.store.errors import CorruptDatabaseError, StoreError, StoreWriteError, os_failure
 from psoas_timer.store.files import (
     check_contents,
@@ -67,12 +68,15 @@ class RestoreResult:
 
     @property
     def message(self) -> str:
+        restored = ngettext(
+            "Restored {n} session from {file}.", "Restored {n} sessions from {file}.", self.sessions
+        ).format(n=self.sessions, file=self.restored_from)
         kept = (
-            f" The log as it was is kept as {self.set_aside}."
+            _("The log as it was is kept as {file}.").format(file=self.set_aside)
             if self.set_aside is not None
-            else " There was no log before."
+            else _("There was no log before.")
         )
-        return f"Restored {self.sessions} sessions from {self.restored_from}.{kept}"
+        return f"{restored} {kept}"
 
 
 def backups_folder(database: Path) -> Path:
@@ -126,7 +130,11 @@ def _backup_files(folder: Path) -> list[tuple[datetime, Path]]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise StoreError(f"Could not read the backups folder {folder}: {exc.strerror}.") from exc
+        raise StoreError(
+            _("Could not read the backups folder {folder}: {error}.").format(
+                folder=folder, error=exc.strerror
+            )
+        ) from exc
     found = [(when, p) for p in entries if (when := _taken(p)) is not None and p.is_file()]
     return sorted(found, reverse=True)
 
@@ -177,7 +185,7 @@ def to_keep(taken: Iterable[datetime], tz: tzinfo | None = None) -> set[datetime
 def prune(database: Path, tz: tzinfo | None = None) -> list[Path]:
     """Remove the backups that :func:`to_keep` does not keep; return what was removed."""
     files = _backup_files(backups_folder(database))
-    keep = to_keep((when for when, _ in files), tz)
+    keep = to_keep((when for when, _path in files), tz)
     removed: list[Path] = []
     for when, path in files:
         if when not in keep:
@@ -220,7 +228,9 @@ def take_backup(conn: sqlite3.Connection, database: Path, now: datetime) -> Path
             temp.unlink(missing_ok=True)
         detail = exc.strerror if isinstance(exc, OSError) else str(exc)
         reason = os_failure(exc) if isinstance(exc, OSError) else "other"
-        message = f"Could not back up the log into {folder}: {detail}."
+        message = _("Could not back up the log into {folder}: {error}.").format(
+            folder=folder, error=detail
+        )
         raise StoreWriteError(message, reason) from exc
     return target
 
@@ -229,7 +239,8 @@ def backup_due(database: Path, now: datetime) -> bool:
     """Whether no backup was taken yet on the calendar day of ``now`` (in its zone)."""
     today = _local_day(now, now.tzinfo)
     return all(
-        _local_day(when, now.tzinfo) != today for when, _ in _backup_files(backups_folder(database))
+        _local_day(when, now.tzinfo) != today
+        for when, _path in _backup_files(backups_folder(database))
     )
 
 
@@ -238,19 +249,27 @@ def check_backup(path: Path) -> int:
     try:
         conn = _read_only(path)
     except sqlite3.Error as exc:
-        raise StoreError(f"The backup {path} cannot be read: {exc}. Nothing was changed.") from exc
+        raise StoreError(
+            _("The backup {file} cannot be read: {error}. Nothing was changed.").format(
+                file=path, error=exc
+            )
+        ) from exc
     try:
         check_contents(conn, path)
         return int(conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
     except CorruptDatabaseError as exc:
         raise StoreError(
-            f"The file {path} is not a usable backup ({exc.detail}). Nothing was changed."
+            _("The file {file} is not a usable backup ({error}). Nothing was changed.").format(
+                file=path, error=exc.detail
+            )
         ) from exc
     except StoreError as exc:
-        raise StoreError(f"{exc} Nothing was changed.") from exc
+        raise StoreError(f"{exc} {_('Nothing was changed.')}") from exc
     except sqlite3.Error as exc:
         raise StoreError(
-            f"The file {path} is not a usable backup ({exc}). Nothing was changed."
+            _("The file {file} is not a usable backup ({error}). Nothing was changed.").format(
+                file=path, error=exc
+            )
         ) from exc
     finally:
         conn.close()
@@ -269,13 +288,17 @@ def restore_backup(database: Path, backup: Path, *, now: datetime | None = None)
     """
     backup = Path(backup)
     if not backup.is_file():
-        raise StoreError(f"There is no backup file {backup}. Nothing was changed.")
+        raise StoreError(
+            _("There is no backup file {file}. Nothing was changed.").format(file=backup)
+        )
     sessions = check_backup(backup)
     try:
         aside = move_aside(database, "before-restore", now) if database.exists() else None
     except OSError as exc:
         raise StoreError(
-            f"Could not set the current log {database} aside ({exc.strerror}). Nothing was changed."
+            _("Could not set the current log {file} aside ({error}). Nothing was changed.").format(
+                file=database, error=exc.strerror
+            )
         ) from exc
     temp = database.with_name(f".{database.name}.restoring")
     try:
@@ -290,7 +313,7 @@ def restore_backup(database: Path, backup: Path, *, now: datetime | None = None)
             dst.flush()
             os.fsync(dst.fileno())
         temp.replace(database)
-        conn, _ = open_database(database)
+        conn, _notice = open_database(database)
         conn.close()
     except (OSError, StoreError) as exc:
         with contextlib.suppress(OSError):
@@ -298,7 +321,9 @@ def restore_backup(database: Path, backup: Path, *, now: datetime | None = None)
         _put_back(database, aside)
         why = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise StoreError(
-            f"Could not restore {backup} ({why}). Your log was put back as it was."
+            _("Could not restore {file} ({error}). Your log was put back as it was.").format(
+                file=backup, error=why
+            )
         ) from exc
     return RestoreResult(backup, aside, sessions)
 

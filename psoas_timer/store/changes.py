@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from psoas_timer.core.events import SetResult, StopEvent
-from psoas_timer.core.i18n import _
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.core.narration import stop_reason_phrase, where
 from psoas_timer.core.next_day import FEELING_TEXT
 from psoas_timer.store import (
@@ -348,7 +348,7 @@ def unfinished_closed(
     what = _("unfinished session closed")
 
     def write(store: Store) -> SavedItem:
-        with store.transaction("close the unfinished session"):
+        with store.transaction(N_("close the unfinished session")):
             for (side, moment), value in changes.items():
                 if value is None:
                     store.clear_rating(session_id, side, moment)
@@ -358,7 +358,7 @@ def unfinished_closed(
         return SavedItem("edit", session_id, what, status="interrupted")
 
     record: dict[str, object] = {
-        "change": what,
+        "change": "unfinished session closed",  # the journal's own word, in every language
         "session_id": session_id,
         "ratings": [
             {"side": side, "moment": moment, "value": value}
@@ -371,7 +371,7 @@ def unfinished_closed(
 
 def session_deleted(session_id: int, label: str) -> tuple[PendingChange, Deletion]:
     deletion = Deletion(session_id, label)
-    what = f"deletion of {label}"
+    what = _("deletion of {session}").format(session=label)
 
     def write(store: Store) -> SavedItem:
         deletion.snapshot = store.delete_session(session_id)
@@ -382,13 +382,13 @@ def session_deleted(session_id: int, label: str) -> tuple[PendingChange, Deletio
 
 
 def session_restored(deletion: Deletion) -> PendingChange:
-    what = f"{deletion.label}, put back"
+    what = _("{session}, put back").format(session=deletion.label)
 
     def write(store: Store) -> SavedItem:
         snapshot = deletion.snapshot
         if snapshot is None:
             raise WriteRefusedError(
-                "The deletion was never saved, so there is nothing to put back."
+                _("The deletion was never saved, so there is nothing to put back.")
             )
         try:
             store.restore_session(snapshot)
@@ -408,17 +408,20 @@ def file_imported(path: Path) -> PendingChange:
 
     def write(store: Store) -> SavedItem:
         report = import_file(store, path)
-        skipped = (
-            f"; {report.sessions_skipped} were already in the log"
-            if report.sessions_skipped
-            else ""
-        )
-        count = report.sessions_added
-        text = f"{count} session{'s' if count != 1 else ''} imported from {path.name}{skipped}"
+        count, skipped = report.sessions_added, report.sessions_skipped
+        text = ngettext(
+            "{n} session imported from {file}", "{n} sessions imported from {file}", count
+        ).format(n=count, file=path.name)
+        if skipped:
+            text += ngettext(
+                "; {n} was already in the log", "; {n} were already in the log", skipped
+            ).format(n=skipped)
         return SavedItem("import", 0, text)
 
     record: dict[str, object] = {"change": "import", "file": str(path)}
-    return PendingChange("import", f"import of {path.name}", record, write, may_wait=False)
+    return PendingChange(
+        "import", _("import of {file}").format(file=path.name), record, write, may_wait=False
+    )
 
 
 def _side_words(side: Side) -> str:

@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Final, TypeGuard
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.vocab import (
     NEXT_DAY_VALUES,
     OUTCOME_VALUES,
@@ -47,7 +48,9 @@ def is_real(value: object) -> TypeGuard[int | float]:
 def rating_problem(value: object) -> str | None:
     """Why ``value`` is not a tenderness rating, or ``None`` if it is one."""
     if not is_whole(value) or not RATING_MIN <= value <= RATING_MAX:
-        return f"expected a whole number from {RATING_MIN} to {RATING_MAX}, got {value!r}"
+        return _("expected a whole number from {low} to {high}, got {value}").format(
+            low=RATING_MIN, high=RATING_MAX, value=repr(value)
+        )
     return None
 
 
@@ -55,13 +58,25 @@ def next_day_problems(feeling: object, lasting_soreness: object) -> list[tuple[s
     """Every ``(field, problem)`` of a next-day check's answers; both ``None`` is a refusal."""
     problems: list[tuple[str, str]] = []
     if feeling is not None and feeling not in NEXT_DAY_VALUES:
-        problems.append(("feeling", f"expected one of {choices(NEXT_DAY_VALUES)}, got {feeling!r}"))
+        problems.append(
+            (
+                "feeling",
+                _("expected one of {choices}, got {value}").format(
+                    choices=choices(NEXT_DAY_VALUES), value=repr(feeling)
+                ),
+            )
+        )
     if lasting_soreness is not None and not isinstance(lasting_soreness, bool):
-        problems.append(("lasting_soreness", f"expected yes or no, got {lasting_soreness!r}"))
+        problems.append(
+            (
+                "lasting_soreness",
+                _("expected yes or no, got {value}").format(value=repr(lasting_soreness)),
+            )
+        )
     if not problems and (feeling is None) != (lasting_soreness is None):
         missing = "feeling" if feeling is None else "lasting_soreness"
         problems.append(
-            (missing, "a next-day check gives both answers, or neither when it was declined")
+            (missing, _("a next-day check gives both answers, or neither when it was declined"))
         )
     return problems
 
@@ -76,7 +91,12 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
     def whole(name: str, value: object, low: int) -> bool:
         if not is_whole(value) or not low <= value <= WHOLE_MAX:
             problems.append(
-                (name, f"expected a whole number from {low} to {WHOLE_MAX:,}, got {value!r}")
+                (
+                    name,
+                    _("expected a whole number from {low} to {high}, got {value}").format(
+                        low=low, high=f"{WHOLE_MAX:,}", value=repr(value)
+                    ),
+                )
             )
             return False
         return True
@@ -84,19 +104,40 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
     def seconds(name: str, value: object) -> None:
         if not is_real(value) or not 0 <= value <= SECONDS_MAX:
             problems.append(
-                (name, f"expected a number of seconds from 0 to {SECONDS_MAX:,}, got {value!r}")
+                (
+                    name,
+                    _("expected a number of seconds from 0 to {high}, got {value}").format(
+                        high=f"{SECONDS_MAX:,}", value=repr(value)
+                    ),
+                )
             )
 
     if record.side not in SIDE_VALUES:
-        problems.append(("side", f"expected one of {choices(SIDE_VALUES)}, got {record.side!r}"))
+        problems.append(
+            (
+                "side",
+                _("expected one of {choices}, got {value}").format(
+                    choices=choices(SIDE_VALUES), value=repr(record.side)
+                ),
+            )
+        )
     elif sides is not None and record.side not in sides_of(sides):
-        problems.append(("side", f"the session covers the {sides} side only, got {record.side!r}"))
+        problems.append(
+            (
+                "side",
+                _("the session covers the {sides} side only, got {side}").format(
+                    sides=sides, side=repr(record.side)
+                ),
+            )
+        )
     whole("level", record.level, 0)
     if not isinstance(record.variant_name, str) or len(record.variant_name) > NAME_MAX:
         problems.append(
             (
                 "variant_name",
-                f"expected text of at most {NAME_MAX} characters, got {record.variant_name!r}",
+                _("expected text of at most {limit} characters, got {value}").format(
+                    limit=NAME_MAX, value=repr(record.variant_name)
+                ),
             )
         )
     planned_ok = whole("breaths_planned", record.breaths_planned, 1)
@@ -105,12 +146,17 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
     seconds("paused_s", record.paused_s)
     if record.outcome not in OUTCOME_VALUES:
         problems.append(
-            ("outcome", f"expected one of {choices(OUTCOME_VALUES)}, got {record.outcome!r}")
+            (
+                "outcome",
+                _("expected one of {choices}, got {value}").format(
+                    choices=choices(OUTCOME_VALUES), value=repr(record.outcome)
+                ),
+            )
         )
     breath, at = record.released_breath, record.released_at_s
     if (breath is None) != (at is None):
         missing = "released_at_s" if at is None else "released_breath"
-        problems.append((missing, "released_breath and released_at_s go together: give both"))
+        problems.append((missing, _("released_breath and released_at_s go together: give both")))
     if breath is not None and whole("released_breath", breath, 1) and done_ok and planned_ok:
         # The release may fall in the breath that was under way when the set
         # stopped, one past the finished ones, but never in one not yet begun.
@@ -119,8 +165,10 @@ def set_problems(record: SetLike, sides: Sides | None = None) -> list[tuple[str,
             problems.append(
                 (
                     "released_breath",
-                    f"breath {breath} was never reached: the set got to breath {reached} "
-                    f"(breaths_done {record.breaths_done})",
+                    _(
+                        "breath {breath} was never reached: the set got to breath {reached} "
+                        "(breaths_done {done})"
+                    ).format(breath=breath, reached=reached, done=record.breaths_done),
                 )
             )
     if at is not None:
@@ -132,16 +180,44 @@ def stop_problems(stop: StopLike, sides: Sides | None = None) -> list[tuple[str,
     """Every ``(field, problem)`` of a stop, empty when it can be stored."""
     problems: list[tuple[str, str]] = []
     if stop.side not in SIDE_VALUES:
-        problems.append(("side", f"expected one of {choices(SIDE_VALUES)}, got {stop.side!r}"))
+        problems.append(
+            (
+                "side",
+                _("expected one of {choices}, got {value}").format(
+                    choices=choices(SIDE_VALUES), value=repr(stop.side)
+                ),
+            )
+        )
     elif sides is not None and stop.side not in sides_of(sides):
-        problems.append(("side", f"the session covers the {sides} side only, got {stop.side!r}"))
+        problems.append(
+            (
+                "side",
+                _("the session covers the {sides} side only, got {side}").format(
+                    sides=sides, side=repr(stop.side)
+                ),
+            )
+        )
     if not is_whole(stop.level) or stop.level < 0:
-        problems.append(("level", f"expected a whole number ≥ 0, got {stop.level!r}"))
+        problems.append(
+            ("level", _("expected a whole number ≥ 0, got {value}").format(value=repr(stop.level)))
+        )
     if stop.breath is not None and (not is_whole(stop.breath) or stop.breath < 1):
-        problems.append(("breath", f"expected nothing or a whole number ≥ 1, got {stop.breath!r}"))
+        problems.append(
+            (
+                "breath",
+                _("expected nothing or a whole number ≥ 1, got {value}").format(
+                    value=repr(stop.breath)
+                ),
+            )
+        )
     if stop.reason not in STOP_REASON_VALUES:
         problems.append(
-            ("reason", f"expected one of {choices(STOP_REASON_VALUES)}, got {stop.reason!r}")
+            (
+                "reason",
+                _("expected one of {choices}, got {value}").format(
+                    choices=choices(STOP_REASON_VALUES), value=repr(stop.reason)
+                ),
+            )
         )
     return problems
 

@@ -14,6 +14,8 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
+from psoas_timer.core.i18n import _
+
 WriteFailure = Literal["full", "readonly", "other"]
 
 
@@ -27,12 +29,19 @@ class StoreError(Exception):
 
 class NewerSchemaError(StoreError):
     def __init__(self, path: Path | None, found: int, supported: int) -> None:
-        where = f"The log {path}" if path is not None else "The log"
-        super().__init__(
-            f"{where} was made by a newer version of Psoas Timer (schema version {found}; "
-            f"this version knows up to {supported}). Update the app — the file was left "
-            "untouched."
-        )
+        if path is None:
+            message = _(
+                "The log was made by a newer version of Psoas Timer (schema version {found}; "
+                "this version knows up to {supported}). Update the app — the file was left "
+                "untouched."
+            )
+        else:
+            message = _(
+                "The log {path} was made by a newer version of Psoas Timer (schema version "
+                "{found}; this version knows up to {supported}). Update the app — the file "
+                "was left untouched."
+            )
+        super().__init__(message.format(path=path, found=found, supported=supported))
         self.path = path
         self.found = found
         self.supported = supported
@@ -41,8 +50,10 @@ class NewerSchemaError(StoreError):
 class CorruptDatabaseError(StoreError):
     def __init__(self, path: Path, detail: str) -> None:
         super().__init__(
-            f"The log {path} is damaged or is not a Psoas Timer log ({detail}). It can be "
-            "moved aside and a new, empty log started; nothing will be deleted."
+            _(
+                "The log {path} is damaged or is not a Psoas Timer log ({detail}). It can be "
+                "moved aside and a new, empty log started; nothing will be deleted."
+            ).format(path=path, detail=detail)
         )
         self.path = path
         self.detail = detail
@@ -58,7 +69,7 @@ class StoreWriteError(StoreError):
 
 class SessionNotFoundError(StoreError, LookupError):
     def __init__(self, session_id: int) -> None:
-        super().__init__(f"There is no session {session_id} in the log.")
+        super().__init__(_("There is no session {id} in the log.").format(id=session_id))
         self.session_id = session_id
 
 
@@ -72,28 +83,36 @@ def is_corruption(exc: sqlite3.Error) -> bool:
 
 
 def write_error(exc: sqlite3.Error, action: str) -> StoreWriteError:
-    """The user-facing form of a failed write; ``action`` completes "Could not …"."""
+    """The user-facing form of a failed write; ``action``, translated, completes "Could not …"."""
     code = _code(exc)
     text = str(exc)
     if code == sqlite3.SQLITE_FULL or "database or disk is full" in text:
         return StoreWriteError(
-            f"Could not {action}: the disk is full. Free some space and try again; "
-            "everything saved before is safe.",
+            _(
+                "Could not {action}: the disk is full. Free some space and try again; "
+                "everything saved before is safe."
+            ).format(action=action),
             "full",
         )
     if code == sqlite3.SQLITE_READONLY or "readonly database" in text:
         return StoreWriteError(
-            f"Could not {action}: the log file is read-only. Check the permissions of the "
-            "file and its folder, or whether the disk is mounted read-only.",
+            _(
+                "Could not {action}: the log file is read-only. Check the permissions of the "
+                "file and its folder, or whether the disk is mounted read-only."
+            ).format(action=action),
             "readonly",
         )
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
         return StoreWriteError(
-            f"Could not {action}: another program (an import from the command line, say) "
-            "is writing to the log. Try again when it has finished.",
+            _(
+                "Could not {action}: another program (an import from the command line, say) "
+                "is writing to the log. Try again when it has finished."
+            ).format(action=action),
             "other",
         )
-    return StoreWriteError(f"Could not {action}: {text}.", "other")
+    return StoreWriteError(
+        _("Could not {action}: {error}.").format(action=action, error=text), "other"
+    )
 
 
 def os_failure(exc: OSError) -> WriteFailure:

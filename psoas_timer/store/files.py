@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from psoas_timer.core.i18n import _
 from psoas_timer.store.errors import (
     CorruptDatabaseError,
     NewerSchemaError,
@@ -58,15 +59,17 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StoreError(f"Could not read the log {path}: {exc.strerror}.") from exc
+        raise StoreError(
+            _("Could not read the log {file}: {error}.").format(file=path, error=exc.strerror)
+        ) from exc
     if not header:
         return  # an empty file is an empty database to SQLite
     if len(header) < _HEADER_SIZE or not header.startswith(_HEADER_MAGIC):
-        raise CorruptDatabaseError(path, "it does not start like an SQLite database")
+        raise CorruptDatabaseError(path, _("it does not start like an SQLite database"))
     user_version = int.from_bytes(header[60:64], "big", signed=True)
     application_id = int.from_bytes(header[68:72], "big")
     if application_id not in (0, APPLICATION_ID):
-        raise CorruptDatabaseError(path, "it is an SQLite database of some other program")
+        raise CorruptDatabaseError(path, _("it is an SQLite database of some other program"))
     if user_version > SCHEMA_VERSION:
         raise NewerSchemaError(path, user_version, SCHEMA_VERSION)
 
@@ -102,12 +105,12 @@ def check_contents(conn: sqlite3.Connection, path: Path) -> None:
     """
     rows = conn.execute("PRAGMA quick_check").fetchall()
     if rows != [("ok",)]:
-        raise CorruptDatabaseError(path, f"integrity check: {rows[0][0]}")
+        raise CorruptDatabaseError(path, _("integrity check: {result}").format(result=rows[0][0]))
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     if app_id not in (0, APPLICATION_ID) or (
         app_id == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     ):
-        raise CorruptDatabaseError(path, "it is an SQLite database of some other program")
+        raise CorruptDatabaseError(path, _("it is an SQLite database of some other program"))
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(path, version, SCHEMA_VERSION)
@@ -154,14 +157,16 @@ def _header_mismatch(path: Path, wal: Path) -> str | None:
     if len(wal_header) < _WAL_HEADER_SIZE or wal_header[:4] not in _WAL_MAGIC:
         return None  # not a WAL at all: SQLite ignores it
     if len(header) < _HEADER_SIZE:
-        return "the log is new and has no WAL of its own"
+        return _("the log is new and has no WAL of its own")
     if header[18:20] != b"\x02\x02":
-        return "the log does not use a WAL"
+        return _("the log does not use a WAL")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     wal_page_size = int.from_bytes(wal_header[8:12], "big")
     if wal_page_size != page_size:
-        return f"its pages are {wal_page_size} bytes, the log's {page_size}"
+        return _("its pages are {size} bytes, the log's {log_size}").format(
+            size=wal_page_size, log_size=page_size
+        )
     return None
 
 
@@ -182,14 +187,14 @@ def _screen_sidecars(path: Path, now: datetime | None) -> str | None:
             return None
         if _problem_seen(path, alone=True) is not None:
             raise seen
-        reason = f"read with it, the log failed its checks: {seen.detail}"
+        reason = _("read with it, the log failed its checks: {error}").format(error=seen.detail)
     # A -shm that looking made is left: the next open starts it afresh.
     moved = set_aside(present, "foreign", now)
-    names = " and ".join(str(p) for p in moved)
-    return (
-        f"A stray file beside your log was set aside: {names}. It belonged to another "
-        f"database ({reason}). Your log opened without it; your history is intact."
-    )
+    names = ", ".join(str(p) for p in moved)
+    return _(
+        "A stray file beside your log was set aside: {files}. It belonged to another "
+        "database ({reason}). Your log opened without it; your history is intact."
+    ).format(files=names, reason=reason)
 
 
 def open_database(
@@ -208,23 +213,33 @@ def open_database(
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise StoreError(f"Could not create the folder {path.parent}: {exc.strerror}.") from exc
+        raise StoreError(
+            _("Could not create the folder {folder}: {error}.").format(
+                folder=path.parent, error=exc.strerror
+            )
+        ) from exc
     _check_header(path)
     try:
         _make_private(path)
     except OSError as exc:
-        raise StoreError(f"Could not create the log {path}: {exc.strerror}.") from exc
+        raise StoreError(
+            _("Could not create the log {file}: {error}.").format(file=path, error=exc.strerror)
+        ) from exc
     try:
         notice = _screen_sidecars(path, now)
     except OSError as exc:
         raise StoreError(
-            f"A stray file beside the log {path} could not be moved aside ({exc.strerror}); "
-            "the log was not opened, so nothing was changed."
+            _(
+                "A stray file beside the log {file} could not be moved aside ({error}); "
+                "the log was not opened, so nothing was changed."
+            ).format(file=path, error=exc.strerror)
         ) from exc
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
     except sqlite3.Error as exc:
-        raise StoreError(f"Could not open the log {path}: {exc}.") from exc
+        raise StoreError(
+            _("Could not open the log {file}: {error}.").format(file=path, error=exc)
+        ) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         check_contents(conn, path)
@@ -239,8 +254,10 @@ def open_database(
         if is_corruption(exc):
             raise CorruptDatabaseError(path, str(exc)) from exc
         if isinstance(exc, sqlite3.OperationalError):
-            raise write_error(exc, f"open the log {path}") from exc
-        raise StoreError(f"Could not open the log {path}: {exc}.") from exc
+            raise write_error(exc, _("open the log {file}").format(file=path)) from exc
+        raise StoreError(
+            _("Could not open the log {file}: {error}.").format(file=path, error=exc)
+        ) from exc
     except BaseException:
         conn.close()
         raise
@@ -299,4 +316,8 @@ def quarantine(path: Path, *, now: datetime | None = None) -> Path:
     try:
         return move_aside(path, "corrupt", now)
     except OSError as exc:
-        raise StoreError(f"Could not move the damaged log {path} aside: {exc.strerror}.") from exc
+        raise StoreError(
+            _("Could not move the damaged log {file} aside: {error}.").format(
+                file=path, error=exc.strerror
+            )
+        ) from exc

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Final, cast
 
+from psoas_timer.core.i18n import _
 from psoas_timer.store.errors import StoreError
 from psoas_timer.store.queries import (
     NEXT_DAY_FIELDS,
@@ -185,8 +186,10 @@ def merge_records(c: sqlite3.Connection, records: Iterable[ImportRecord]) -> Mer
     batch.flush()
     if waiting:
         raise StoreError(
-            f"Could not import: {sum(map(len, waiting.values()))} sets and ratings name a "
-            "session that is not there. Nothing was imported."
+            _(
+                "Could not import: {n} sets and ratings name a "
+                "session that is not there. Nothing was imported."
+            ).format(n=sum(map(len, waiting.values())))
         )
     return MergeResult(added, skipped, batch.sets, batch.ratings, batch.checks, batch.stops)
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.store.changes import Outcome, PendingChange
 from psoas_timer.store.files import set_aside
 from psoas_timer.store.journal_fields import JournalDamagedError
@@ -117,12 +118,12 @@ class Journal:
             pass
         else:
             if not stat.S_ISREG(mode):
-                raise JournalDamagedError("it is not a plain file")
+                raise JournalDamagedError(_("it is not a plain file"))
         fd = os.open(path, _FLAGS | os.O_CREAT, 0o600)
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):  # put there since it was looked at
-                raise JournalDamagedError("it is not a plain file")
+                raise JournalDamagedError(_("it is not a plain file"))
             if info.st_mode & 0o077:  # it holds ratings and notes
                 if hasattr(os, "fchmod"):
                     os.fchmod(fd, 0o600)
@@ -168,22 +169,24 @@ class Journal:
         if not header.strip(b"\0"):
             return None
         if len(header) < HEADER_SIZE or not header.startswith(_MAGIC):
-            raise JournalDamagedError("it does not start like a journal of this app")
-        _, layout, length, checksum = _HEADER.unpack_from(header)
+            raise JournalDamagedError(_("it does not start like a journal of this app"))
+        _magic, layout, length, checksum = _HEADER.unpack_from(header)
         if layout > _LAYOUT:
-            raise JournalDamagedError("it was written by a newer version of the app")
+            raise JournalDamagedError(_("it was written by a newer version of the app"))
         if length > size - HEADER_SIZE:
-            raise JournalDamagedError("it was cut short")
+            raise JournalDamagedError(_("it was cut short"))
         blob = _read_at(self.fd, HEADER_SIZE, length)
         if zlib.crc32(blob) != checksum:
-            raise JournalDamagedError("its contents do not match their checksum")
+            raise JournalDamagedError(_("its contents do not match their checksum"))
         inflate = zlib.decompressobj()
         try:
             document = inflate.decompress(blob, _MAX_DOCUMENT)
         except zlib.error as exc:
-            raise JournalDamagedError(f"its contents cannot be unpacked ({exc})") from exc
+            raise JournalDamagedError(
+                _("its contents cannot be unpacked ({error})").format(error=exc)
+            ) from exc
         if inflate.unconsumed_tail or not inflate.eof:
-            raise JournalDamagedError("its contents are incomplete or far too large")
+            raise JournalDamagedError(_("its contents are incomplete or far too large"))
         return document
 
     def write(self, blob: bytes) -> None:
@@ -229,13 +232,15 @@ def _held(document: dict[str, object]) -> int:
     return len(changes)
 
 
-def _count(n: int, noun: str = "change") -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(n: int) -> str:
+    """For the app's own log, in English."""
+    return f"{n} change{'' if n == 1 else 's'}"
 
 
 def _listed(whats: Sequence[str]) -> str:
     shown = "; ".join(whats[:_LISTED])
-    return shown + (f"; and {len(whats) - _LISTED} more" if len(whats) > _LISTED else "")
+    more = len(whats) - _LISTED
+    return shown + (_("; and {n} more").format(n=more) if more > 0 else "")
 
 
 class JournalKeeper:
@@ -285,16 +290,22 @@ class JournalKeeper:
 
     def _set_aside(self, exc: Exception) -> Notice:
         """Move an unreadable journal out of the way, untouched, and start a fresh one."""
-        why = str(exc) if isinstance(exc, JournalDamagedError) else f"it is not readable ({exc})"
+        why = (
+            str(exc)
+            if isinstance(exc, JournalDamagedError)
+            else _("it is not readable ({error})").format(error=exc)
+        )
         self._close()
         try:
             (aside,) = set_aside([self.path], "damaged", self.queue.wall().astimezone())
         except OSError as move_error:
             log.warning("the journal %s could not be read (%s) nor set aside", self.path, why)
             return Notice(
-                f"The changes kept from last time in {self.path} could not be read: {why}. "
-                f"The file could not be set aside ({move_error.strerror}), so it is left as "
-                "it is, and nothing can be kept in it this time.",
+                _(
+                    "The changes kept from last time in {file} could not be read: {why}. "
+                    "The file could not be set aside ({error}), so it is left as "
+                    "it is, and nothing can be kept in it this time."
+                ).format(file=self.path, why=why, error=move_error.strerror),
                 problem=True,
             )
         log.warning("the journal %s could not be read (%s); set aside as %s", self.path, why, aside)
@@ -303,34 +314,50 @@ class JournalKeeper:
         except (OSError, JournalDamagedError) as again:
             log.warning("no journal this time (%s): %s", self.path, again)
         return Notice(
-            f"The changes kept from last time could not be read: {why}. The file was set "
-            f"aside as {aside}, and nothing in it was saved.",
+            _(
+                "The changes kept from last time could not be read: {why}. The file was set "
+                "aside as {file}, and nothing in it was saved."
+            ).format(why=why, file=aside),
             problem=True,
         )
 
     def _replay_notice(self, replayed: Sequence[PendingChange]) -> Notice:
         saved = [c.what for c in replayed if c.outcome is Outcome.SAVED]
         waiting = [c.what for c in replayed if c.outcome is Outcome.PENDING]
-        refused = [f"{c.what} ({c.refusal})" for c in replayed if c.outcome is Outcome.REFUSED]
+        refused = [
+            _("{change} ({why})").format(change=c.what, why=c.refusal)
+            for c in replayed
+            if c.outcome is Outcome.REFUSED
+        ]
         parts: list[str] = []
         if saved:
-            were = "was" if len(saved) == 1 else "were"
             parts.append(
-                f"{_count(len(saved))} kept from last time {were} saved: {_listed(saved)}."
+                ngettext(
+                    "{n} change kept from last time was saved: {changes}.",
+                    "{n} changes kept from last time were saved: {changes}.",
+                    len(saved),
+                ).format(n=len(saved), changes=_listed(saved))
             )
         if waiting:
-            are = "is" if len(waiting) == 1 else "are"
             failure = self.queue.failure
             advice = f" {failure.advice[0].upper()}{failure.advice[1:]}" if failure else ""
             parts.append(
-                f"{_count(len(waiting))} kept from last time {are} not saved yet "
-                f"({_listed(waiting)}); {'it is' if len(waiting) == 1 else 'they are'} kept "
-                f"in memory and in the journal.{advice}"
+                ngettext(
+                    "{n} change kept from last time is not saved yet ({changes}); it is "
+                    "kept in memory and in the journal.",
+                    "{n} changes kept from last time are not saved yet ({changes}); they "
+                    "are kept in memory and in the journal.",
+                    len(waiting),
+                ).format(n=len(waiting), changes=_listed(waiting))
+                + advice
             )
         if refused:
             parts.append(
-                f"{_count(len(refused))} kept from last time could not be saved at all: "
-                f"{_listed(refused)}."
+                ngettext(
+                    "{n} change kept from last time could not be saved at all: {changes}.",
+                    "{n} changes kept from last time could not be saved at all: {changes}.",
+                    len(refused),
+                ).format(n=len(refused), changes=_listed(refused))
             )
         return Notice(" ".join(parts), problem=bool(waiting or refused))
 

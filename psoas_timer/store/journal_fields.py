@@ -13,6 +13,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import TypeVar
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
     NEXT_DAY_VALUES,
@@ -64,18 +65,22 @@ class Fields:
 
     def __init__(self, where: str, data: object) -> None:
         if not isinstance(data, dict):
-            raise JournalDamagedError(f"{where} is not an object")
+            raise JournalDamagedError(_("{where} is not an object").format(where=where))
         self.where = where
         self._data: dict[str, object] = data
 
     def _get(self, name: str) -> object:
         if name not in self._data:
-            raise JournalDamagedError(f"{self.where} has no {name}")
+            raise JournalDamagedError(
+                _("{where} has no {field}").format(where=self.where, field=name)
+            )
         return self._data[name]
 
     def _wrong(self, name: str, expected: str) -> JournalDamagedError:
         return JournalDamagedError(
-            f"{self.where}: {name} should be {expected}, not {self._data.get(name)!r}"
+            _("{where}: {field} should be {expected}, not {value}").format(
+                where=self.where, field=name, expected=_(expected), value=repr(self._data.get(name))
+            )
         )
 
     def has(self, name: str) -> bool:
@@ -84,13 +89,13 @@ class Fields:
     def text(self, name: str) -> str:
         value = self._get(name)
         if not isinstance(value, str):
-            raise self._wrong(name, "text")
+            raise self._wrong(name, N_("text"))
         return value
 
     def whole(self, name: str) -> int:
         value = self._get(name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise self._wrong(name, "a whole number")
+            raise self._wrong(name, N_("a whole number"))
         return value
 
     def optional_whole(self, name: str) -> int | None:
@@ -99,7 +104,7 @@ class Fields:
     def number(self, name: str) -> float:
         value = self._get(name)
         if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self._wrong(name, "a number")
+            raise self._wrong(name, N_("a number"))
         return float(value)
 
     def optional_number(self, name: str) -> float | None:
@@ -111,7 +116,7 @@ class Fields:
         except ValueError:
             value = None
         if value is None or value.tzinfo is None:
-            raise self._wrong(name, "a time with its zone")
+            raise self._wrong(name, N_("a time with its zone"))
         return value
 
     def optional_time(self, name: str) -> datetime | None:
@@ -121,7 +126,7 @@ class Fields:
         try:
             return str(uuid_module.UUID(self.text(name)))
         except ValueError:
-            raise self._wrong(name, "a uuid") from None
+            raise self._wrong(name, N_("a uuid")) from None
 
     def optional_uuid(self, name: str) -> str | None:
         return self.uuid(name) if self.has(name) else None
@@ -131,24 +136,24 @@ class Fields:
         for option in allowed:
             if value == option:
                 return option
-        raise self._wrong(name, "one of " + ", ".join(allowed))
+        raise self._wrong(name, _("one of {choices}").format(choices=", ".join(allowed)))
 
     def rating(self, name: str) -> int:
         value = self.whole(name)
         if rating_problem(value):
-            raise self._wrong(name, "a rating from 0 to 10")
+            raise self._wrong(name, N_("a rating from 0 to 10"))
         return value
 
     def flag(self, name: str) -> bool:
         value = self._get(name)
         if not isinstance(value, bool):
-            raise self._wrong(name, "true or false")
+            raise self._wrong(name, N_("true or false"))
         return value
 
     def items(self, name: str) -> list[object]:
         value = self._get(name)
         if not isinstance(value, list):
-            raise self._wrong(name, "a list")
+            raise self._wrong(name, N_("a list"))
         return value
 
     def nested(self, name: str) -> Fields:
@@ -170,7 +175,7 @@ def snapshot_from(f: Fields) -> SessionSnapshot:
     )
     sets: list[SetRow] = []
     for n, item in enumerate(f.items("sets"), 1):
-        r = Fields(f"{f.where}, set {n}", item)
+        r = Fields(_("{where}, set {n}").format(where=f.where, n=n), item)
         sets.append(
             SetRow(
                 id=r.whole("id"),
@@ -191,7 +196,7 @@ def snapshot_from(f: Fields) -> SessionSnapshot:
         )
     ratings: list[Rating] = []
     for n, item in enumerate(f.items("ratings"), 1):
-        r = Fields(f"{f.where}, rating {n}", item)
+        r = Fields(_("{where}, rating {n}").format(where=f.where, n=n), item)
         ratings.append(
             Rating(
                 r.whole("session_id"),
@@ -213,7 +218,7 @@ def snapshot_from(f: Fields) -> SessionSnapshot:
     stops: list[StopRow] = []
     # Journals written before stops were logged have none.
     for n, item in enumerate(f.items("stops") if f.has("stops") else (), 1):
-        r = Fields(f"{f.where}, stop {n}", item)
+        r = Fields(_("{where}, stop {n}").format(where=f.where, n=n), item)
         stops.append(
             StopRow(
                 id=r.whole("id"),

@@ -36,6 +36,7 @@ from dataclasses import fields
 from typing import Final
 
 from psoas_timer.core.events import SetResult, StopEvent
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
     NEXT_DAY_VALUES,
@@ -156,14 +157,14 @@ def changes_from_document(document: object) -> list[PendingChange]:
 
     Raises :class:`JournalDamagedError` naming the first thing that is wrong.
     """
-    top = Fields("the journal", document)
+    top = Fields(_("the journal"), document)
     if top.text("format") != FORMAT:
-        raise JournalDamagedError("it is not a journal of this app")
+        raise JournalDamagedError(_("it is not a journal of this app"))
     if top.whole("version") > VERSION:
-        raise JournalDamagedError("it was written by a newer version of the app")
+        raise JournalDamagedError(_("it was written by a newer version of the app"))
     refs: dict[str, SessionRef] = {}
     for n, item in enumerate(top.items("sessions"), 1):
-        f = Fields(f"session {n}", item)
+        f = Fields(_("session {n}").format(n=n), item)
         ref = SessionRef(
             f.uuid("uuid"),
             f.text("tool_id"),
@@ -175,7 +176,7 @@ def changes_from_document(document: object) -> list[PendingChange]:
         refs[ref.uuid] = ref
     rebuild = _Rebuild(refs)
     return [
-        rebuild.change(Fields(f"change {n}", item))
+        rebuild.change(Fields(_("change {n}").format(n=n), item))
         for n, item in enumerate(top.items("changes"), 1)
     ]
 
@@ -193,7 +194,7 @@ def _find(store: Store, uuid: str, known: int | None) -> int | None:
     return next((s.id for s in store.sessions() if s.uuid == uuid), None)
 
 
-_GONE = "The session it belongs to is no longer in the log."
+_GONE = N_("The session it belongs to is no longer in the log.")
 
 
 class _Rebuild:
@@ -220,7 +221,9 @@ class _Rebuild:
         kind = f.text("change")
         build = self._builders.get(kind)
         if build is None:
-            raise JournalDamagedError(f"{f.where} is of an unknown kind, {kind!r}")
+            raise JournalDamagedError(
+                _("{where} is of an unknown kind, {kind}").format(where=f.where, kind=repr(kind))
+            )
         try:
             return build(f)
         except ValueError as exc:  # a value the store's own checks refuse
@@ -232,7 +235,9 @@ class _Rebuild:
         uuid = f.uuid("session_uuid")
         ref = self._refs.get(uuid)
         if ref is None:
-            raise JournalDamagedError(f"{f.where} names a session the journal does not describe")
+            raise JournalDamagedError(
+                _("{where} names a session the journal does not describe").format(where=f.where)
+            )
         return ref
 
     def _bind(self, store: Store, ref: SessionRef) -> int:
@@ -240,7 +245,7 @@ class _Rebuild:
         if ref.uuid not in self._bound or ref.id is None:
             found = _find(store, ref.uuid, ref.id)
             if found is None:
-                raise WriteRefusedError(_GONE)
+                raise WriteRefusedError(_(_GONE))
             ref.id = found
             self._bound.add(ref.uuid)
         return ref.id
@@ -375,7 +380,7 @@ class _Rebuild:
         def write(store: Store) -> SavedItem:
             found = known if uuid is None else _find(store, uuid, known)
             if found is None:
-                raise WriteRefusedError(_GONE)
+                raise WriteRefusedError(_(_GONE))
             return make(found)(store)
 
         change.write = write
@@ -409,7 +414,7 @@ class _Rebuild:
     def _closed(self, f: Fields) -> PendingChange:
         ratings: dict[tuple[Side, Moment], int | None] = {}
         for n, item in enumerate(f.items("ratings"), 1):
-            r = Fields(f"{f.where}, rating {n}", item)
+            r = Fields(_("{where}, rating {n}").format(where=f.where, n=n), item)
             ratings[self._side_moment(r)] = r.rating("value") if r.has("value") else None
         at = f.time("recorded_at")
         change = unfinished_closed(f.whole("session_id"), ratings, at)
@@ -419,7 +424,7 @@ class _Rebuild:
         known = f.whole("session_id")
         uuid = f.uuid("session_uuid")  # never delete by an id alone
         label = f.text("label")
-        change, _ = session_deleted(known, label)
+        change, _deletion = session_deleted(known, label)
         change.record["session_uuid"] = uuid
 
         def write(store: Store) -> SavedItem:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from psoas_timer.core.i18n import N_
 from psoas_timer.core.next_day import LastSession
 from psoas_timer.core.vocab import NextDay
 from psoas_timer.store.checks import next_day_problems
@@ -36,7 +37,7 @@ class NextDayLog:
         refuse(next_day_problems(feeling, lasting_soreness))
         when = self.now() if recorded_at is None else recorded_at
         check = NextDayCheck(session_id, feeling, lasting_soreness, when)
-        with self.transaction("save the next-day check"):
+        with self.transaction(N_("save the next-day check")):
             self._sides_of(session_id)
             insert_next_day(self._conn, session_id, check)
 

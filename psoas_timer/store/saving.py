@@ -38,6 +38,7 @@ from typing import Literal, Protocol
 from psoas_timer.core.clock import WallClock
 from psoas_timer.core.engine import SessionEngine
 from psoas_timer.core.events import Event, RatingGiven, SessionFinished, SetFinished, StopRecorded
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.store import (
     ImportFileError,
     Moment,
@@ -119,11 +120,13 @@ class Submitted:
 
 
 _ADVICE: dict[FailureReason, str] = {
-    "full": "the disk is full: free some space and it will be saved.",
-    "readonly": "the data folder is read-only: make it writable and it will be saved.",
-    "other": "it will be saved as soon as writing works again.",
-    "unavailable": "the log could not be opened when the app started, so it cannot be "
-    "saved there. When you quit you can save it to a file.",
+    "full": N_("the disk is full: free some space and it will be saved."),
+    "readonly": N_("the data folder is read-only: make it writable and it will be saved."),
+    "other": N_("it will be saved as soon as writing works again."),
+    "unavailable": N_(
+        "the log could not be opened when the app started, so it cannot be "
+        "saved there. When you quit you can save it to a file."
+    ),
 }
 
 
@@ -136,13 +139,15 @@ class SaveFailure:
 
     @property
     def advice(self) -> str:
-        return _ADVICE[self.reason]
+        return _(_ADVICE[self.reason])
 
 
 def pending_message(count: int, failure: SaveFailure | None) -> str:
     """The lasting line shown while anything waits: how many, and what to do."""
-    advice = failure.advice if failure is not None else _ADVICE["other"]
-    return f"Not saved yet ({count} pending) — kept in memory; {advice}"
+    advice = failure.advice if failure is not None else _(_ADVICE["other"])
+    return _("Not saved yet ({count} pending) — kept in memory; {advice}").format(
+        count=count, advice=advice
+    )
 
 
 def _failure_of(exc: StoreError) -> SaveFailure | None:
@@ -264,7 +269,7 @@ class SaveQueue:
         if log_then != self._swaps:
             # Its session's id is a row of the log that was swapped out; in this
             # one that id is some other session, or none.
-            self._refuse(change, "Its session belongs to the log that was replaced.")
+            self._refuse(change, _("Its session belongs to the log that was replaced."))
             return
         self._submit(change)
 
@@ -345,8 +350,13 @@ class SaveQueue:
                     waiting = len(self._items)
                     return self._refuse(
                         change,
-                        f"{waiting} earlier change{'s are' if waiting != 1 else ' is'} still "
-                        "waiting to be saved; try again once everything is saved.",
+                        ngettext(
+                            "{n} earlier change is still waiting to be saved; try again "
+                            "once everything is saved.",
+                            "{n} earlier changes are still waiting to be saved; try again "
+                            "once everything is saved.",
+                            waiting,
+                        ).format(n=waiting),
                     )
             self._items.append(change)
             self.flush()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.store.errors import NewerSchemaError, StoreError, write_error
 
 #: Written into the file header so a stray SQLite file is never mistaken for a
@@ -223,8 +224,13 @@ def migrate(
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise StoreError(
-                        f"Could not upgrade the log to version {m.version}: "
-                        f"{len(broken)} rows would point at nothing."
+                        ngettext(
+                            "Could not upgrade the log to version {version}: "
+                            "{n} row would point at nothing.",
+                            "Could not upgrade the log to version {version}: "
+                            "{n} rows would point at nothing.",
+                            len(broken),
+                        ).format(version=m.version, n=len(broken))
                     )
                 conn.execute(f"PRAGMA user_version = {m.version}")
                 conn.execute("COMMIT")
@@ -232,10 +238,14 @@ def migrate(
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):
-                    raise write_error(exc, f"upgrade the log to version {m.version}") from exc
+                    raise write_error(
+                        exc, _("upgrade the log to version {version}").format(version=m.version)
+                    ) from exc
                 if isinstance(exc, sqlite3.Error):
                     raise StoreError(
-                        f"Could not upgrade the log to version {m.version}: {exc}."
+                        _("Could not upgrade the log to version {version}: {error}.").format(
+                            version=m.version, error=exc
+                        )
                     ) from exc
                 raise
     finally:

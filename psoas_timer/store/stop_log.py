@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from psoas_timer.core.i18n import N_
 from psoas_timer.store.checks import stop_problems
 from psoas_timer.store.inserts import insert_stop
 from psoas_timer.store.log_part import LogPart, refuse
@@ -24,7 +25,7 @@ class StopLog:
         """Log a Stop and why, as the next stop of the session; return its id."""
         refuse(stop_problems(stop))
         when = self.now() if recorded_at is None else recorded_at
-        with self.transaction("save the stop"):
+        with self.transaction(N_("save the stop")):
             refuse(stop_problems(stop, self._sides_of(session_id)))
             (seq,) = self._conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM stops WHERE session_id = ?", (session_id,)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar, cast
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.progress import ProgressSession
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
@@ -157,7 +158,7 @@ class Store(NextDayLog, StopLog):
     # -- transactions
 
     @contextlib.contextmanager
-    def transaction(self, action: str = "save to the log") -> Iterator[None]:
+    def transaction(self, action: str = N_("save to the log")) -> Iterator[None]:
         """One atomic write: commits at the end, rolls back on any error.
 
         A transaction opened inside another joins it, so callers may group
@@ -180,7 +181,7 @@ class Store(NextDayLog, StopLog):
             self._rollback()
             if is_corruption(exc):
                 raise CorruptDatabaseError(self._path, str(exc)) from exc
-            raise write_error(exc, action) from exc
+            raise write_error(exc, _(action)) from exc
         except BaseException:
             self._rollback()
             raise
@@ -200,7 +201,7 @@ class Store(NextDayLog, StopLog):
         except sqlite3.Error as exc:
             if is_corruption(exc):
                 raise CorruptDatabaseError(self._path, str(exc)) from exc
-            raise StoreError(f"Could not read the log: {exc}.") from exc
+            raise StoreError(_("Could not read the log: {error}.").format(error=exc)) from exc
 
     def _now(self, value: datetime | None) -> str:
         return to_db_time(self._clock() if value is None else value)
@@ -231,7 +232,7 @@ class Store(NextDayLog, StopLog):
         check_choice("sides", sides, SIDES_VALUES)
         key = str(uuid_module.UUID(uuid)) if uuid is not None else str(uuid_module.uuid4())
         started = self._now(started_at)
-        with self.transaction("start the session"):
+        with self.transaction(N_("start the session")):
             cur = self._conn.execute(
                 "INSERT INTO sessions (uuid, started_at, tool_id, position_id, sides) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -247,7 +248,7 @@ class Store(NextDayLog, StopLog):
         if problems:
             raise ValueError("; ".join(f"{name}: {why}" for name, why in problems))
         when = self._now(recorded_at)
-        with self.transaction("save the set"):
+        with self.transaction(N_("save the set")):
             sides = self._sides_of(session_id)
             problems = set_problems(record, sides)
             if problems:
@@ -292,7 +293,7 @@ class Store(NextDayLog, StopLog):
         check_choice("side", side, SIDE_VALUES)
         check_choice("moment", moment, MOMENT_VALUES)
         when = self._now(recorded_at)
-        with self.transaction("save the rating"):
+        with self.transaction(N_("save the rating")):
             sides = self._sides_of(session_id)
             if side not in sides_of(sides):
                 raise ValueError(f"side: the session covers the {sides} side only, got {side!r}")
@@ -306,7 +307,7 @@ class Store(NextDayLog, StopLog):
     def clear_rating(self, session_id: int, side: Side, moment: Moment) -> None:
         check_choice("side", side, SIDE_VALUES)
         check_choice("moment", moment, MOMENT_VALUES)
-        with self.transaction("clear the rating"):
+        with self.transaction(N_("clear the rating")):
             self._sides_of(session_id)
             self._conn.execute(
                 "DELETE FROM ratings WHERE session_id = ? AND side = ? AND moment = ?",
@@ -315,7 +316,7 @@ class Store(NextDayLog, StopLog):
 
     def set_note(self, session_id: int, text: str) -> None:
         check_text("note", text, required=False, limit=NOTE_MAX)
-        with self.transaction("save the note"):
+        with self.transaction(N_("save the note")):
             cur = self._conn.execute(
                 "UPDATE sessions SET note = ? WHERE id = ?", (text, session_id)
             )
@@ -328,7 +329,7 @@ class Store(NextDayLog, StopLog):
         """Close a session as completed, ended early or interrupted."""
         check_choice("status", status, [s for s in STATUS_VALUES if s != "running"])
         when = self._now(ended_at)
-        with self.transaction("finish the session"):
+        with self.transaction(N_("finish the session")):
             # max(): a clock stepped back between start and end must not make
             # the end unsaveable.
             cur = self._conn.execute(
@@ -366,7 +367,7 @@ class Store(NextDayLog, StopLog):
 
     def mark_interrupted(self, session_id: int) -> None:
         """Close a session the app lost, ending it at its last logged event."""
-        with self.transaction("mark the session interrupted"):
+        with self.transaction(N_("mark the session interrupted")):
             ended = to_db_time(self.last_activity(session_id))
             self._conn.execute(
                 "UPDATE sessions SET status = 'interrupted', ended_at = ? WHERE id = ?",
@@ -456,20 +457,20 @@ class Store(NextDayLog, StopLog):
 
     def delete_session(self, session_id: int) -> SessionSnapshot:
         """Delete a session with everything logged in it; the snapshot undoes it."""
-        with self.transaction("delete the session"):
+        with self.transaction(N_("delete the session")):
             snap = self.snapshot(session_id)
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return snap
 
     def restore_session(self, snapshot: SessionSnapshot) -> None:
         """Put a deleted session back exactly as it was, ids included."""
-        with self.transaction("restore the session"):
+        with self.transaction(N_("restore the session")):
             s = snapshot.session
             clash = self._conn.execute(
                 "SELECT 1 FROM sessions WHERE id = ? OR uuid = ?", (s.id, s.uuid)
             ).fetchone()
             if clash:
-                raise StoreError("That session is already in the log; it was not restored.")
+                raise StoreError(_("That session is already in the log; it was not restored."))
             insert_snapshot(self._conn, snapshot, keep_ids=True)
 
     def merge_snapshots(self, snapshots: Iterable[SessionSnapshot]) -> MergeResult:
@@ -495,5 +496,5 @@ class Store(NextDayLog, StopLog):
         logged is skipped with everything of its own. New ids are assigned.
         Any exception from ``records`` rolls the whole import back.
         """
-        with self.transaction("import the sessions"):
+        with self.transaction(N_("import the sessions")):
             return merge_records(self._conn, records)

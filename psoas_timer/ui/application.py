@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from psoas_timer import APP_ID, APP_NAME, __version__
 from psoas_timer.core.catalog import builtin_root, load_catalog
 from psoas_timer.core.clock import Clocks, WallClock, system_wall
-from psoas_timer.core.i18n import choose_language, install
+from psoas_timer.core.i18n import N_, _, choose_language, install
 from psoas_timer.core.settings import load_settings
 from psoas_timer.paths import Paths
 
@@ -48,7 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 #: What happens to a session when the log could not be opened.
-NOT_SAVED_THIS_TIME = (
+NOT_SAVED_THIS_TIME = N_(
     "Nothing will be saved to the log this time: sessions run, what you do is kept in "
     "memory, and when you quit you can save it to a file that File → Import log reads back."
 )
@@ -78,21 +78,25 @@ def open_store(
             moved = quarantine(paths.database, now=wall().astimezone())
         except OSError as move_error:
             return unavailable(
-                f"{exc} It could not be moved aside ({move_error.strerror}). "
-                f"{NOT_SAVED_THIS_TIME} Move the file away by hand and start again."
+                _(
+                    "{problem} It could not be moved aside ({error}). {not_saved} Move the file "
+                    "away by hand and start again."
+                ).format(problem=exc, error=move_error.strerror, not_saved=_(NOT_SAVED_THIS_TIME))
             )
         try:
             store = Store.open(paths.database, clock=wall, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
         except StoreError as again:
-            return unavailable(f"{again} {NOT_SAVED_THIS_TIME}")
-        return store, (
-            f"The log file was damaged and has been kept as {moved}. A new, empty log was "
+            return unavailable(f"{again} {_(NOT_SAVED_THIS_TIME)}")
+        return store, _(
+            "The log file was damaged and has been kept as {file}. A new, empty log was "
             "started; your old file is untouched if you want to recover it."
-        )
+        ).format(file=moved)
     except StoreError as exc:
         return unavailable(
-            f"{exc} {NOT_SAVED_THIS_TIME} Check that {paths.data} is writable and its disk "
-            "has free space, then start the app again."
+            _(
+                "{problem} {not_saved} Check that {folder} is writable and its disk "
+                "has free space, then start the app again."
+            ).format(problem=exc, not_saved=_(NOT_SAVED_THIS_TIME), folder=paths.data)
         )
 
 
@@ -111,6 +115,12 @@ def run(
 
     app = make_application()
     paths.ensure()
+    settings, settings_message = load_settings(paths.settings)
+    # Before the first word shown (a second start's question included), the
+    # catalog and the first widget: all are made in the chosen language.
+    language = install(choose_language(settings.language))
+    _install_qt_words(app, language)
+    use_numbers_of(language)
     # One running copy per data folder: a second start only brings it forward.
     from psoas_timer.services.single_instance import Claim, SingleInstance, bring_forward
 
@@ -123,14 +133,17 @@ def run(
         if start_anyway(instance, paths.data):
             claim = Claim.FIRST
     if claim is not Claim.FIRST:
-        state = "its window was brought to the front" if claim is Claim.RAISED else "not answering"
-        print(f"psoas-timer: already running for {paths.data} ({state}).", file=sys.stderr)
+        state = (
+            _("its window was brought to the front")
+            if claim is Claim.RAISED
+            else _("not answering")
+        )
+        print(
+            "psoas-timer: "
+            + _("already running for {folder} ({state}).").format(folder=paths.data, state=state),
+            file=sys.stderr,
+        )
         return 0 if claim is Claim.RAISED else 1
-    settings, settings_message = load_settings(paths.settings)
-    # Before the catalog and the first widget: both are made in the chosen language.
-    language = install(choose_language(settings.language))
-    _install_qt_words(app, language)
-    use_numbers_of(language)
     catalog = load_catalog(user_tools=paths.user_tools)
     for error in catalog.errors:
         log.warning("catalog: %s", error)
@@ -159,7 +172,11 @@ def run(
     instance.activation_requested.connect(lambda: bring_forward(window))
     if tool_id is not None and not window.show_tool(tool_id):
         known = ", ".join(catalog.tools)
-        print(f"psoas-timer: no tool '{tool_id}'. Known tools: {known}", file=sys.stderr)
+        print(
+            "psoas-timer: "
+            + _("no tool '{tool}'. Known tools: {known}").format(tool=tool_id, known=known),
+            file=sys.stderr,
+        )
 
     def report() -> None:
         print(f"first paint after {process_age():.3f} s", flush=True)

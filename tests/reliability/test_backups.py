@@ -100,7 +100,7 @@ def test_restore_brings_a_backup_back_and_sets_the_log_aside(
     capsys.readouterr()
     assert app_main(_cli(tmp_path, "restore", choice)) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Restored 1 sessions from {oldest.path}.")
+    assert out.startswith(f"Restored 1 session from {oldest.path}.")
     with Store.open(where.database) as store:
         assert [s.uuid for s in store.sessions()] == held[0]
     (aside,) = where.data.glob("psoas-timer.sqlite3.before-restore-*")

@@ -525,3 +525,21 @@ def test_one_change_kept_is_told_in_the_singular(tmp_path: Path) -> None:
     assert notice == Notice("1 change kept from last time was saved: note.", problem=False)
     assert queue.readable().session(1).note == "kept"
     finish(queue, keeper)
+
+
+def test_a_journal_kept_in_another_language_lands_whole(tmp_path: Path, expected: Logged) -> None:
+    """The journal names its changes in its own words, whatever language the app speaks."""
+    from psoas_timer.core import i18n
+
+    i18n.install("de")
+    try:
+        with kept_run(tmp_path) as (queue, keeper):
+            every_kind_of_change(queue, queue.store, clocks_at_t0())  # type: ignore[arg-type]
+            keeper.keep()
+        notice, queue, keeper = next_start(tmp_path)
+        assert notice is not None and not notice.problem, notice
+        assert queue.pending == 0
+        assert contents(queue.store) == expected  # type: ignore[arg-type]
+        finish(queue, keeper)
+    finally:
+        i18n.install(i18n.SOURCE_LANGUAGE)

@@ -121,7 +121,7 @@ def test_a_backup_is_restored_and_the_history_shows_it(
     backups = list_backups(private_paths.database)
     assert listed.split("|")[0::3] == [taken_text(b) for b in backups]
     assert taken_text(backups[-1]) == local_time(T0 + timedelta(hours=1)).strftime(
-        "%A %d %B %Y, %H:%M"
+        "%a %d %b %Y, %H:%M"
     )
     assert all(size.endswith("kB") for size in listed.split("|")[2::3])
     (aside,) = private_paths.data.glob("psoas-timer.sqlite3.before-restore-*")

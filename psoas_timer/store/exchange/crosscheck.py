@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from psoas_timer.core.i18n import _
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
     SIDE_VALUES,
@@ -71,7 +72,9 @@ class CrossCheck:
         earlier = self._sessions.get(key)
         if earlier is not None:
             where = self._where_of(earlier >> 2)
-            reader.fail(uuid_field, f"a session with this uuid is already at {where}")
+            reader.fail(
+                uuid_field, _("a session with this uuid is already at {where}").format(where=where)
+            )
             return
         self._sessions[key] = loc << 2 | (_SIDES_CODE[sides] if reader.ok else 0)
 
@@ -94,7 +97,7 @@ class CrossCheck:
 
             owner = self._sessions.get(key)
             if owner is None:
-                fail("session_uuid", "no session with this uuid is in the file")
+                fail("session_uuid", _("no session with this uuid is in the file"))
             else:
                 self._check(owner, loc, value, ok, fail)
         self._waiting.clear()
@@ -105,7 +108,10 @@ class CrossCheck:
             if ok and owner_loc in self._checks:
                 where = self._where_of(self._checks[owner_loc])
                 fail(
-                    "record", f"duplicate: the next-day check of this session is already at {where}"
+                    "record",
+                    _("duplicate: the next-day check of this session is already at {where}").format(
+                        where=where
+                    ),
                 )
             elif ok:
                 self._checks[owner_loc] = loc
@@ -113,24 +119,35 @@ class CrossCheck:
         if code and ok and value.side not in sides_of(_CODE_SIDES[code]):
             fail(
                 "side",
-                f"the session ({self._where_of(owner_loc)}) covers the {_CODE_SIDES[code]} side "
-                f"only, got {value.side!r}",
+                _("the session ({where}) covers the {sides} side only, got {side}").format(
+                    where=self._where_of(owner_loc), sides=_CODE_SIDES[code], side=repr(value.side)
+                ),
             )
             return
         if not ok:
             return
         if isinstance(value, SetRow):
             table, part = self._sets, value.seq
-            name, label = "seq", f"set {value.seq} of this session"
+            name, label = "seq", _("set {n} of this session").format(n=value.seq)
         elif isinstance(value, StopRow):
             table, part = self._stops, value.seq
-            name, label = "seq", f"stop {value.seq} of this session"
+            name, label = "seq", _("stop {n} of this session").format(n=value.seq)
         else:
             table, part = self._ratings, _RATING_PART[value.side, value.moment]
-            name, label = "moment", f"the {value.side} {value.moment} rating of this session"
+            name, label = (
+                "moment",
+                _("the {side} {moment} rating of this session").format(
+                    side=value.side, moment=value.moment
+                ),
+            )
         dedup = owner_loc << 32 | part
         if dedup in table:
-            fail(name, f"duplicate: {label} is already at {self._where_of(table[dedup])}")
+            fail(
+                name,
+                _("duplicate: {record} is already at {where}").format(
+                    record=label, where=self._where_of(table[dedup])
+                ),
+            )
         else:
             table[dedup] = loc
 
@@ -148,19 +165,34 @@ def check_children(
     covered: tuple[Side, ...] = sides_of(sides)
     for reader, value in children:
         if session_ok and reader.ok and value.side not in covered:
-            reader.fail("side", f"the session covers the {sides} side only, got {value.side!r}")
+            reader.fail(
+                "side",
+                _("the session covers the {sides} side only, got {side}").format(
+                    sides=sides, side=repr(value.side)
+                ),
+            )
         if not reader.ok:
             continue
         if isinstance(value, SetRow):
             key: tuple[object, ...] = ("set", value.seq)
-            name, label = "seq", f"set {value.seq} of this session"
+            name, label = "seq", _("set {n} of this session").format(n=value.seq)
         elif isinstance(value, StopRow):
             key = ("stop", value.seq)
-            name, label = "seq", f"stop {value.seq} of this session"
+            name, label = "seq", _("stop {n} of this session").format(n=value.seq)
         else:
             key = ("rating", value.side, value.moment)
-            name, label = "moment", f"the {value.side} {value.moment} rating of this session"
+            name, label = (
+                "moment",
+                _("the {side} {moment} rating of this session").format(
+                    side=value.side, moment=value.moment
+                ),
+            )
         if key in seen:
-            reader.fail(name, f"duplicate: {label} is already at {seen[key]}")
+            reader.fail(
+                name,
+                _("duplicate: {record} is already at {where}").format(
+                    record=label, where=seen[key]
+                ),
+            )
         else:
             seen[key] = reader.where

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from psoas_timer.core.fileio import atomic_write
+from psoas_timer.core.i18n import _
 from psoas_timer.store.errors import StoreWriteError, os_failure
 from psoas_timer.store.exchange.format import (
     CSV_COLUMNS,
@@ -195,6 +196,9 @@ def export_to_path(store: Store, path: Path, fmt: Format | None = None) -> int:
         atomic_write(path, buffer.getvalue().encode("utf-8"), make_folder=False)
     except OSError as exc:
         raise StoreWriteError(
-            f"Could not write the export {path}: {exc.strerror or exc}.", os_failure(exc)
+            _("Could not write the export {file}: {error}.").format(
+                file=path, error=exc.strerror or exc
+            ),
+            os_failure(exc),
         ) from exc
     return count

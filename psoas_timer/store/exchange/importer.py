@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Final
 
+from psoas_timer.core.i18n import _
 from psoas_timer.store.errors import StoreError
 from psoas_timer.store.exchange.crosscheck import CrossCheck, check_children
 from psoas_timer.store.exchange.format import (
@@ -107,12 +108,16 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
     try:
         f = path.open("rb")
     except OSError as exc:
-        raise StoreError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        raise StoreError(
+            _("Could not read {file}: {error}.").format(file=path, error=exc.strerror or exc)
+        ) from exc
     with f:
         try:
             yield f
         except OSError as exc:
-            raise StoreError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+            raise StoreError(
+                _("Could not read {file}: {error}.").format(file=path, error=exc.strerror or exc)
+            ) from exc
 
 
 def detect_format(path: Path, head: bytes) -> Format:
@@ -158,7 +163,7 @@ def check_file(f: BinaryIO, fmt: Format, limits: TimeLimits) -> None:
     f.seek(0)
     issues = Issues()
     try:
-        for _ in (_csv_records if fmt == "csv" else _json_records)(f, issues, limits):
+        for _record in (_csv_records if fmt == "csv" else _json_records)(f, issues, limits):
             pass
     except ImportFileError as ended:
         for issue in ended.issues:
@@ -190,13 +195,15 @@ def _csv_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[Im
         raise stop(
             1,
             "header",
-            f"the file is empty or holds only blank lines; expected the header row {_HEADER_TEXT}",
+            _(
+                "the file is empty or holds only blank lines; expected the header row {header}"
+            ).format(header=_HEADER_TEXT),
         )
     header_line, header = first
     header_issues = _header_issues(header_line, header)
     if header_issues:
         raise ImportFileError(None, header_issues)
-    cross = CrossCheck(issues, lambda line: f"line {line}")
+    cross = CrossCheck(issues, lambda line: _("line {n}").format(n=line))
     for line, row in rows:
         found = _csv_record(line, row, header, issues, limits)
         if found is None:
@@ -228,21 +235,27 @@ def _header_issues(line: int, header: list[str]) -> list[ImportIssue]:
     """Every unknown, repeated or missing column of the header row."""
     known = set(CSV_COLUMNS)
     if not known.intersection(header):
-        raise stop(line, "header", f"expected the Psoas Timer header row {_HEADER_TEXT}")
-    where = f"line {line}"
+        raise stop(
+            line,
+            "header",
+            _("expected the Psoas Timer header row {header}").format(header=_HEADER_TEXT),
+        )
+    where = _("line {n}").format(n=line)
     issues: list[ImportIssue] = []
     for index, name in enumerate(header):
         if name not in known:
             shown = name if len(name) <= 40 else name[:40] + "…"
-            message = f"unexpected column {shown!r} (column {index + 1})"
+            message = _("unexpected column {name} (column {n})").format(
+                name=repr(shown), n=index + 1
+            )
             issues.append(ImportIssue(where, shown or f"#{index + 1}", message, line))
         elif header.index(name) != index:
-            issues.append(ImportIssue(where, name, "the column appears twice", line))
+            issues.append(ImportIssue(where, name, _("the column appears twice"), line))
         if len(issues) > 50:
             break  # a row of thousands of strange columns says enough in fifty
     for name in CSV_COLUMNS:
         if name not in header and name not in OPTIONAL_COLUMNS:
-            issues.append(ImportIssue(where, name, "missing column", line))
+            issues.append(ImportIssue(where, name, _("missing column"), line))
     return issues
 
 
@@ -250,13 +263,17 @@ def _csv_record(
     line: int, row: list[str], header: list[str], issues: list[ImportIssue], limits: TimeLimits
 ) -> tuple[RecordKind, RecordReader] | None:
     """The kind of record a row holds and a reader for it, or ``None`` if it has none."""
-    where = f"line {line}"
+    where = _("line {n}").format(n=line)
     if len(row) < len(header):
-        message = f"missing value: the row has {len(row)} values, the header {len(header)}"
+        message = _("missing value: the row has {n} values, the header {columns}").format(
+            n=len(row), columns=len(header)
+        )
         issues.append(ImportIssue(where, header[len(row)], message, line))
         return None
     if len(row) > len(header):
-        message = f"unexpected extra value: the row has {len(row)} values, the header {len(header)}"
+        message = _("unexpected extra value: the row has {n} values, the header {columns}").format(
+            n=len(row), columns=len(header)
+        )
         issues.append(ImportIssue(where, f"#{len(header) + 1}", message, line))
         return None
     values = dict(zip(header, row, strict=True))
@@ -267,7 +284,12 @@ def _csv_record(
     for name in CSV_COLUMNS:
         # .get: a file from before next-day checks or stops has no columns for them.
         if values.get(name) and name not in CSV_RECORDS[kind]:
-            reader.fail(name, f"must be empty in a {kind} row, got {reader.shown(values[name])}")
+            reader.fail(
+                name,
+                _("must be empty in a {kind} row, got {value}").format(
+                    kind=kind, value=reader.shown(values[name])
+                ),
+            )
     return kind, reader
 
 
@@ -281,12 +303,12 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
     version: object = None
 
     def document(line: int, field: str, message: str) -> ImportIssue:
-        return ImportIssue(f"line {line}, document", field, message, line)
+        return ImportIssue(_("line {n}, document").format(n=line), field, message, line)
 
     for entry in json_entries(f):
         if entry.index < 0 or entry.index == 0:
             if entry.key in seen_keys:
-                raise ImportFileError(None, [document(entry.line, entry.key, "appears twice")])
+                raise ImportFileError(None, [document(entry.line, entry.key, _("appears twice"))])
             seen_keys[entry.key] = entry.line
         if entry.key != "sessions":
             _check_document_key(entry, document)
@@ -297,7 +319,7 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
         if entry.index < 0:
             if entry.value != []:
                 raise ImportFileError(
-                    None, [document(entry.line, "sessions", "expected a list of sessions")]
+                    None, [document(entry.line, "sessions", _("expected a list of sessions"))]
                 )
             continue
         # Versions 1 and 2 were written before stops were logged; a file that
@@ -312,7 +334,13 @@ def _json_records(f: BinaryIO, issues: Issues, limits: TimeLimits) -> Iterator[I
         raise ImportFileError(
             None,
             [
-                document(1, k, f"missing; expected {what.get(k, 'a list of sessions')}")
+                document(
+                    1,
+                    k,
+                    _("missing; expected {expected}").format(
+                        expected=what.get(k) or _("a list of sessions")
+                    ),
+                )
                 for k in missing
             ],
         )
@@ -322,18 +350,27 @@ def _check_document_key(entry: JsonEntry, document: Callable[[int, str, str], Im
     """Stop at a wrong format or version: nothing else in the file can be trusted."""
     if entry.key == "format" and entry.value != JSON_FORMAT_NAME:
         raise ImportFileError(
-            None, [document(entry.line, "format", f"expected {JSON_FORMAT_NAME!r}")]
+            None,
+            [
+                document(
+                    entry.line,
+                    "format",
+                    _("expected {expected}").format(expected=repr(JSON_FORMAT_NAME)),
+                )
+            ],
         )
     version = entry.value
     if entry.key == "version" and (version not in JSON_VERSIONS_READ or isinstance(version, bool)):
-        expected = " or ".join(map(str, JSON_VERSIONS_READ))
+        expected = ", ".join(map(str, JSON_VERSIONS_READ))
         raise ImportFileError(
             None,
             [
                 document(
                     entry.line,
                     "version",
-                    f"expected {expected}, got {version!r:.40} (a newer app may have written it)",
+                    _("expected {expected}, got {value} (a newer app may have written it)").format(
+                        expected=expected, value=f"{version!r:.40}"
+                    ),
                 )
             ],
         )
@@ -356,8 +393,10 @@ def _json_session(
     ) -> RecordReader | None:
         if not isinstance(obj, dict):
             line = entry.line_of(*steps)
-            message = f"expected an object, got {type(obj).__name__}"
-            issues.append(ImportIssue(f"line {line}, {where}", "*", message, line))
+            message = _("expected an object, got {kind}").format(kind=type(obj).__name__)
+            issues.append(
+                ImportIssue(_("line {n}, {where}").format(n=line, where=where), "*", message, line)
+            )
             return None
         reader = RecordReader(
             obj,
@@ -369,7 +408,7 @@ def _json_session(
             line_of=lambda name: entry.line_of(*steps, name),
         )
         for extra in sorted(str(k) for k in obj if k not in keys)[:20]:
-            reader.fail(extra, "unexpected field")
+            reader.fail(extra, _("unexpected field"))
         return reader
 
     reader = reader_of(entry.value, path, JSON_SESSION_KEYS)
@@ -378,7 +417,12 @@ def _json_session(
     session = read_session(reader, "uuid")
     if session.uuid:
         if session.uuid in sessions:
-            reader.fail("uuid", f"a session with this uuid is already at {sessions[session.uuid]}")
+            reader.fail(
+                "uuid",
+                _("a session with this uuid is already at {where}").format(
+                    where=sessions[session.uuid]
+                ),
+            )
         else:
             sessions[session.uuid] = path
     children: list[tuple[RecordReader, SetRow | Rating | StopRow]] = []
@@ -392,7 +436,7 @@ def _json_session(
         if kind == "stops" and not stops_listed and kind not in reader.values:
             continue
         if not isinstance(items, list):
-            reader.fail(kind, "expected a list")
+            reader.fail(kind, _("expected a list"))
             continue
         for j, item in enumerate(items):
             child = reader_of(item, f"{path}.{kind}[{j}]", keys, kind, j)
@@ -405,9 +449,9 @@ def _json_session(
         None if raw is None else reader_of(raw, f"{path}.next_day", JSON_NEXT_DAY_KEYS, "next_day")
     )
     check = None if found is None else (found, read_next_day(found))
-    if reader.ok and all(child.ok for child, _ in children) and (check is None or check[0].ok):
+    if reader.ok and all(child.ok for child, _value in children) and (check is None or check[0].ok):
         yield session
-        for _, value in children:
+        for _child, value in children:
             yield session.uuid, value
         if check is not None:
             yield session.uuid, check[1]

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final, TypeVar
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.core.jsonsafe import LongNumber
 from psoas_timer.core.vocab import (
     MOMENT_VALUES,
@@ -75,7 +76,9 @@ class ImportIssue:
         # A field name comes from the file, so it may hold anything at all.
         field = self.field if len(self.field) <= 40 else self.field[:40] + "…"
         field = field if field.isprintable() else ascii(field)
-        return f"{self.where}: field {field}: {self.message}"
+        return _("{where}: field {field}: {problem}").format(
+            where=self.where, field=field, problem=self.message
+        )
 
 
 class Issues(list[ImportIssue]):
@@ -108,18 +111,29 @@ class ImportFileError(StoreError):
         self.issues = tuple(issues)
         count = max(total or 0, len(self.issues))
         self.total = count
-        name = f" from {path.name}" if path is not None else ""
-        lines = [f"Nothing was imported{name}: {count} problem{'s' if count != 1 else ''}."]
+        if path is None:
+            head = ngettext(
+                "Nothing was imported: {n} problem.", "Nothing was imported: {n} problems.", count
+            )
+        else:
+            head = ngettext(
+                "Nothing was imported from {file}: {n} problem.",
+                "Nothing was imported from {file}: {n} problems.",
+                count,
+            )
+        lines = [head.format(n=count, file=path.name if path is not None else "")]
         lines += [str(i) for i in self.issues[:_MAX_LISTED]]
         if count > _MAX_LISTED:
-            lines.append(f"… and {count - _MAX_LISTED} more.")
+            lines.append(_("… and {n} more.").format(n=count - _MAX_LISTED))
         super().__init__("\n".join(lines))
         self.path = path
 
 
 def stop(line: int, field: str, message: str, where: str | None = None) -> ImportFileError:
     """A problem that ends the reading of a file at once."""
-    return ImportFileError(None, [ImportIssue(where or f"line {line}", field, message, line)])
+    return ImportFileError(
+        None, [ImportIssue(where or _("line {n}").format(n=line), field, message, line)]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +190,11 @@ class RecordReader:
             self.issues.append(ImportIssue(self.where, name, message, self.line))
         else:
             line = self._line_of(name)
-            self.issues.append(ImportIssue(f"line {line}, {self.where}", name, message, line))
+            self.issues.append(
+                ImportIssue(
+                    _("line {n}, {where}").format(n=line, where=self.where), name, message, line
+                )
+            )
         self.ok = False
 
     def _raw(self, name: str) -> object:
@@ -199,14 +217,17 @@ class RecordReader:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(name, f"expected text, got {self.shown(value)}")
+            self.fail(name, _("expected text, got {value}").format(value=self.shown(value)))
             return ""
         if self.from_csv:
             value = unescape_cell(value)
         if required and not value:
-            self.fail(name, "expected text, got nothing")
+            self.fail(name, _("expected text, got nothing"))
         elif len(value) > limit:
-            self.fail(name, f"expected at most {limit} characters, got {len(value)}")
+            self.fail(
+                name,
+                _("expected at most {limit} characters, got {n}").format(limit=limit, n=len(value)),
+            )
         else:
             try:
                 value.encode("utf-8")
@@ -215,8 +236,10 @@ class RecordReader:
                 code = ord(value[exc.start])
                 self.fail(
                     name,
-                    f"holds a lone surrogate (\\u{code:04x}) at character {exc.start + 1}, "
-                    "half of a character that cannot be stored; remove it from the file",
+                    _(
+                        "holds a lone surrogate ({code}) at character {n}, "
+                        "half of a character that cannot be stored; remove it from the file"
+                    ).format(code=f"\\u{code:04x}", n=exc.start + 1),
                 )
         return value
 
@@ -229,7 +252,9 @@ class RecordReader:
                 return str(uuid_module.UUID(value))
         self.fail(
             name,
-            f"expected a UUID like 0f8fad5b-d9cb-469f-a165-70867728950e, got {self.shown(value)}",
+            _("expected a UUID like {example}, got {value}").format(
+                example="0f8fad5b-d9cb-469f-a165-70867728950e", value=self.shown(value)
+            ),
         )
         return ""
 
@@ -252,25 +277,37 @@ class RecordReader:
         if stored is None:
             self.fail(
                 name,
-                "expected an ISO 8601 time with a UTC offset like 2024-05-01T07:30:00Z, "
-                f"got {self.shown(value)}",
+                _("expected an ISO 8601 time with a UTC offset like {example}, got {value}").format(
+                    example="2024-05-01T07:30:00Z", value=self.shown(value)
+                ),
             )
             return _EPOCH
         when = datetime.fromisoformat(stored)
         if when < EARLIEST:
-            self.fail(name, f"{stored} is before 2000-01-01: no session can be that old")
+            self.fail(
+                name,
+                _("{time} is before {earliest}: no session can be that old").format(
+                    time=stored, earliest="2000-01-01"
+                ),
+            )
         elif when > self.limits.latest:
             self.fail(
                 name,
-                f"{stored} is more than a day in the future (it is now "
-                f"{to_db_time(self.limits.now)}); check the date",
+                _(
+                    "{time} is more than a day in the future (it is now {now}); check the date"
+                ).format(time=stored, now=to_db_time(self.limits.now)),
             )
         return when
 
     def time(self, name: str) -> datetime:
         value = self.opt_time(name)
         if value is None:
-            self.fail(name, "expected an ISO 8601 time like 2024-05-01T07:30:00Z, got nothing")
+            self.fail(
+                name,
+                _("expected an ISO 8601 time like {example}, got nothing").format(
+                    example="2024-05-01T07:30:00Z"
+                ),
+            )
             return _EPOCH
         return value
 
@@ -288,14 +325,19 @@ class RecordReader:
             number = value
         if number is None or not low <= number <= high:
             shown = self.shown(value)
-            self.fail(name, f"expected a whole number from {low} to {high:,}, got {shown}")
+            self.fail(
+                name,
+                _("expected a whole number from {low} to {high}, got {value}").format(
+                    low=low, high=f"{high:,}", value=shown
+                ),
+            )
             return low
         return number
 
     def whole(self, name: str, low: int, high: int = WHOLE_MAX) -> int:
         value = self.opt_whole(name, low, high)
         if value is None:
-            self.fail(name, "expected a whole number, got nothing")
+            self.fail(name, _("expected a whole number, got nothing"))
             return low
         return value
 
@@ -312,7 +354,9 @@ class RecordReader:
         if number is None or not 0 <= number <= SECONDS_MAX:
             self.fail(
                 name,
-                f"expected a number of seconds from 0 to {SECONDS_MAX:,}, got {self.shown(value)}",
+                _("expected a number of seconds from 0 to {high}, got {value}").format(
+                    high=f"{SECONDS_MAX:,}", value=self.shown(value)
+                ),
             )
             return 0.0
         return number
@@ -320,7 +364,7 @@ class RecordReader:
     def seconds(self, name: str) -> float:
         value = self.opt_seconds(name)
         if value is None:
-            self.fail(name, "expected a number of seconds, got nothing")
+            self.fail(name, _("expected a number of seconds, got nothing"))
             return 0.0
         return value
 
@@ -339,8 +383,13 @@ class RecordReader:
             return value == YES_NO[0]
         if not self.from_csv and isinstance(value, bool):
             return value
-        expected = "yes or no" if self.from_csv else "true or false"
-        self.fail(name, f"expected {expected}, got {self.shown(value)}")
+        expected = _("yes or no") if self.from_csv else _("true or false")
+        self.fail(
+            name,
+            _("expected {expected}, got {value}").format(
+                expected=expected, value=self.shown(value)
+            ),
+        )
         return None
 
     def choice(self, name: str, allowed: Sequence[_Choice]) -> _Choice:
@@ -348,7 +397,12 @@ class RecordReader:
         for option in allowed:
             if value == option:
                 return option
-        self.fail(name, f"expected one of {', '.join(allowed)}, got {self.shown(value)}")
+        self.fail(
+            name,
+            _("expected one of {choices}, got {value}").format(
+                choices=", ".join(allowed), value=self.shown(value)
+            ),
+        )
         return allowed[0]
 
 
@@ -364,11 +418,14 @@ def read_session(f: RecordReader, uuid_field: str) -> Session:
     note = f.text("note", required=False, limit=NOTE_MAX)
     if f.ok:
         if status == "running" and ended is not None:
-            f.fail("ended_at", "must be empty while the status is running")
+            f.fail("ended_at", _("must be empty while the status is running"))
         elif status != "running" and ended is None:
-            f.fail("ended_at", f"expected the end time of a {status} session, got nothing")
+            f.fail(
+                "ended_at",
+                _("expected the end time of a {status} session, got nothing").format(status=status),
+            )
         elif ended is not None and ended < started:
-            f.fail("ended_at", f"ends before it starts ({to_db_time(started)})")
+            f.fail("ended_at", _("ends before it starts ({time})").format(time=to_db_time(started)))
     return Session(0, uuid, started, ended, tool_id, position_id, sides, status, note)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.core.jsonsafe import parse_int
 from psoas_timer.store.exchange.format import Format
 from psoas_timer.store.exchange.reader import ImportFileError, stop
@@ -32,15 +33,23 @@ _SPACE: Final = " \t\r\n"
 
 def encoding_problem(head: bytes, fmt: Format) -> str | None:
     """Why a file that starts with ``head`` is not UTF-8 text, when its first bytes tell."""
-    how = "save it as UTF-8" + (" (in a spreadsheet: CSV UTF-8)" if fmt == "csv" else "")
+    how = (
+        _("save it as UTF-8 (in a spreadsheet: CSV UTF-8)")
+        if fmt == "csv"
+        else _("save it as UTF-8")
+    )
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return f"this file is UTF-32; {how}"
+        return _("this file is UTF-32; {how}").format(how=how)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return f"this file is UTF-16; {how}"
+        return _("this file is UTF-16; {how}").format(how=how)
     if len(head) >= 4 and all(head[i] == 0 and head[i ^ 1] for i in (0, 2)):
-        return f"this file looks like UTF-16 (a zero byte before each letter); {how}"
+        return _("this file looks like UTF-16 (a zero byte before each letter); {how}").format(
+            how=how
+        )
     if len(head) >= 4 and all(head[i] == 0 and head[i ^ 1] for i in (1, 3)):
-        return f"this file looks like UTF-16 (a zero byte after each letter); {how}"
+        return _("this file looks like UTF-16 (a zero byte after each letter); {how}").format(
+            how=how
+        )
     return None
 
 
@@ -48,18 +57,18 @@ def _not_utf8(raw: bytes, exc: UnicodeDecodeError) -> str:
     column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
     bad = raw[exc.start : exc.start + 3]
     if bad[:1] == b"\xed" and len(bad) > 1 and 0xA0 <= bad[1] <= 0xBF:
-        return (
-            f"column {column} holds half of a UTF-16 character written as UTF-8 (bytes "
-            f"{bad.hex(' ')}), which is not valid UTF-8; remove it, or save the file again "
+        return _(
+            "column {column} holds half of a UTF-16 character written as UTF-8 (bytes "
+            "{bytes}), which is not valid UTF-8; remove it, or save the file again "
             "as UTF-8 from the program that made it"
-        )
-    return (
-        f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} at column {column}; save the "
+        ).format(column=column, bytes=bad.hex(" "))
+    return _(
+        "expected UTF-8 text, found byte {byte} at column {column}; save the "
         "file as UTF-8 (in a spreadsheet: CSV UTF-8)"
-    )
+    ).format(byte=f"0x{raw[exc.start]:02x}", column=column)
 
 
-_BINARY: Final = (
+_BINARY: Final = N_(
     "the file holds binary data (a zero byte), not text: choose a CSV or JSON file exported "
     "by Psoas Timer"
 )
@@ -75,16 +84,16 @@ def _lines(f: BinaryIO) -> Iterator[str]:
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         if len(raw) > LINE_MAX:
-            raise stop(number, "row", "the line is over 1 MB long; no line of an export is")
+            raise stop(number, "row", _("the line is over 1 MB long; no line of an export is"))
         # A zero byte may stand in a note (and round-trips), but never in the
         # header, nor near text that is not UTF-8 either: that is binary data.
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            why = _BINARY if binary_head or b"\x00" in raw else _not_utf8(raw, exc)
+            why = _(_BINARY) if binary_head or b"\x00" in raw else _not_utf8(raw, exc)
             raise stop(number, "encoding", why) from None
         if number == 1 and "\x00" in text:
-            raise stop(number, "encoding", _BINARY)
+            raise stop(number, "encoding", _(_BINARY))
         yield text
 
 
@@ -98,7 +107,7 @@ def csv_rows(f: BinaryIO) -> Iterator[tuple[int, list[str]]]:
                 yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise stop(start, "row", f"not valid CSV: {exc}") from None
+        raise stop(start, "row", _("not valid CSV: {error}").format(error=exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +228,11 @@ class _JsonText:
             text = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
             line = self.line_at(len(self.buf)) + raw[: exc.start].count(b"\n")
-            why = _BINARY if b"\x00" in raw else _not_utf8(raw, exc)
+            why = _(_BINARY) if b"\x00" in raw else _not_utf8(raw, exc)
             raise stop(line, "encoding", why) from None
         if "\x00" in text:
             line = self.line_at(len(self.buf)) + text[: text.index("\x00")].count("\n")
-            raise stop(line, "encoding", _BINARY)
+            raise stop(line, "encoding", _(_BINARY))
         self.eof = not raw
         self._line += self.buf.count("\n", 0, self.pos)
         self.buf = self.buf[self.pos :] + text
@@ -239,7 +248,9 @@ class _JsonText:
                 return self.buf[self.pos] if self.pos < len(self.buf) else ""
 
     def syntax(self, message: str) -> ImportFileError:
-        return stop(self.line_at(self.pos), "json", f"not valid JSON: {message}")
+        return stop(
+            self.line_at(self.pos), "json", _("not valid JSON: {error}").format(error=message)
+        )
 
     def take(self, char: str, expecting: str) -> None:
         if self.peek() != char:
@@ -259,11 +270,13 @@ class _JsonText:
                 error_line = self.line_at(exc.pos)
                 if self._read_more():
                     continue
-                raise stop(error_line, "json", f"not valid JSON: {exc.msg}") from None
+                raise stop(
+                    error_line, "json", _("not valid JSON: {error}").format(error=exc.msg)
+                ) from None
             except RecursionError:
                 deep = self.line_at(_deep_spot(self.buf, self.pos))
                 raise stop(
-                    deep, "json", "not valid JSON for an export: it is nested far too deeply"
+                    deep, "json", _("not valid JSON for an export: it is nested far too deeply")
                 ) from None
             # A number at the very end of what was read may go on in the next chunk.
             if end == len(self.buf) and self._read_more():
@@ -291,20 +304,22 @@ def json_entries(f: BinaryIO) -> Iterator[JsonEntry]:
     text = _JsonText(f)
     first = text.peek()
     if first == "":
-        raise stop(1, "json", "the file is empty; expected a JSON export of Psoas Timer")
+        raise stop(1, "json", _("the file is empty; expected a JSON export of Psoas Timer"))
     if first != "{":
         raise stop(
             text.line_at(text.pos),
             "format",
-            f"expected a Psoas Timer JSON export, an object starting with {{, found {first!r}",
-            where=f"line {text.line_at(text.pos)}, document",
+            _(
+                "expected a Psoas Timer JSON export, an object starting with {brace}, found {found}"
+            ).format(brace="{", found=repr(first)),
+            where=_("line {n}, document").format(n=text.line_at(text.pos)),
         )
     text.take("{", "expecting '{'")
     if text.peek() == "}":
         text.pos += 1
     else:
         while True:
-            key, line, _ = text.value()
+            key, line, _raw = text.value()
             if not isinstance(key, str):
                 raise text.syntax("Expecting property name enclosed in double quotes")
             text.take(":", "Expecting ':' delimiter")

@@ -161,8 +161,11 @@ class PlanBox(QGroupBox):
         plan = self.plan()
         if plan is None:
             return None
-        chosen, _ = prompts.choose_save_file(
-            self, "Add to my calendar", str(Path.home() / FILE_NAME), "Calendar files (*.ics)"
+        chosen, _filter = prompts.choose_save_file(
+            self,
+            _("Add to my calendar"),
+            str(Path.home() / FILE_NAME),
+            _("Calendar files (*.ics)"),
         )
         if not chosen:
             return None
@@ -173,9 +176,11 @@ class PlanBox(QGroupBox):
         try:
             atomic_write(path, text.encode("utf-8"), 0o644, make_folder=False)
         except OSError as exc:
-            prompts.warn(self, "Calendar file not saved", write_problem(path, exc))
+            prompts.warn(self, _("Calendar file not saved"), write_problem(path, exc))
             return None
-        saved = f"Saved {path.name}: open it with your calendar to add the plan."
+        saved = _("Saved {file}: open it with your calendar to add the plan.").format(
+            file=path.name
+        )
         self.note.setText(saved)
         self.note.setAccessibleDescription(saved)
         return path

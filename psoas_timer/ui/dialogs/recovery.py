@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from html import escape
+from typing import Final
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psoas_timer.core.i18n import _
+from psoas_timer.core.dates import moment_text
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.core.vocab import NOT_RATED, RATING_MAX
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import Moment, Rating, Session, Side, StoreError, local_time
@@ -40,8 +42,13 @@ from psoas_timer.ui import prompts
 log = logging.getLogger(__name__)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+#: Each rating the dialog asks for, as it is labelled.
+_RATING_LABEL: Final[dict[tuple[Side, Moment], str]] = {
+    ("left", "before"): N_("Left side, before"),
+    ("left", "after"): N_("Left side, after"),
+    ("right", "before"): N_("Right side, before"),
+    ("right", "after"): N_("Right side, after"),
+}
 
 
 class RecoveryChoice(Enum):
@@ -63,20 +70,25 @@ class RecoveryDialog(QDialog):
         place: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(parent)
-        title = "A session did not finish"
-        self.setWindowTitle(f"{title} ({place[0]} of {place[1]})" if place else title)
+        title = _("A session did not finish")
+        if place:
+            title = _("{title} ({n} of {total})").format(title=title, n=place[0], total=place[1])
+        self.setWindowTitle(title)
         self.choice = RecoveryChoice.LATER
         #: Set by "Ask about the rest later", offered while more sessions follow.
         self.stop_asking = False
         self.session = session
-        when = local_time(session.started_at).strftime("%A %d %B at %H:%M")
-        sets = _count(set_count, "set")
-        rated = _count(len(ratings), "rating")
+        when = moment_text(local_time(session.started_at))
+        sets = ngettext("{n} set", "{n} sets", set_count).format(n=set_count)
+        rated = ngettext("{n} rating", "{n} ratings", len(ratings)).format(n=len(ratings))
         intro = QLabel(
-            f"<p>Your <b>{escape(tool_name)}</b> session of {when} stopped before it finished — "
-            "the app or the computer closed during it.</p>"
-            f"<p>Everything up to then is kept: {sets} and {rated}.</p>"
-            "<p>You can add the ratings you did not get to give, or keep the session as it is.</p>"
+            _(
+                "<p>Your <b>{tool}</b> session of {when} stopped before it finished — "
+                "the app or the computer closed during it.</p>"
+                "<p>Everything up to then is kept: {sets} and {ratings}.</p>"
+                "<p>You can add the ratings you did not get to give, or keep the session as it "
+                "is.</p>"
+            ).format(tool=escape(tool_name), when=when, sets=sets, ratings=rated)
         )
         intro.setWordWrap(True)
 
@@ -89,9 +101,9 @@ class RecoveryDialog(QDialog):
                 spin.setRange(NOT_RATED, RATING_MAX)
                 spin.setSpecialValueText(_("not rated"))
                 spin.setValue(existing.get((side, moment), NOT_RATED))
-                label = f"{side.capitalize()} side, {moment}"
-                spin.setAccessibleName(f"{label}: tenderness 0 to 10")
-                form.addRow(f"{label}:", spin)
+                label = _RATING_LABEL[side, moment]
+                spin.setAccessibleName(_("{rating}: tenderness 0 to 10").format(rating=_(label)))
+                form.addRow(_("{rating}:").format(rating=_(label)), spin)
                 self.spins[(side, moment)] = spin
         self._existing = existing
 
@@ -166,24 +178,30 @@ class ManyRecoveryDialog(QDialog):
 
     def __init__(self, found: list[Unfinished], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{len(found)} sessions did not finish")
+        self.setWindowTitle(
+            ngettext(
+                "{n} session did not finish", "{n} sessions did not finish", len(found)
+            ).format(n=len(found))
+        )
         self.choice = ManyChoice.LATER
         intro = QLabel(
-            f"<p>These {len(found)} sessions stopped before they finished — the app or the "
-            "computer closed during them, or they were imported that way. Everything logged "
-            "for them is kept.</p><p>You can keep them all as they are, or go through them "
-            "one by one to add the ratings you did not get to give.</p>"
+            _(
+                "<p>These {n} sessions stopped before they finished — the app or the "
+                "computer closed during them, or they were imported that way. Everything logged "
+                "for them is kept.</p><p>You can keep them all as they are, or go through them "
+                "one by one to add the ratings you did not get to give.</p>"
+            ).format(n=len(found))
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(found), 4)
-        self.table.setHorizontalHeaderLabels(["Started", "Tool", "Sets", "Ratings"])
+        self.table.setHorizontalHeaderLabels([_("Started"), _("Tool"), _("Sets"), _("Ratings")])
         self.table.setAccessibleName(_("Unfinished sessions, oldest first"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         for row, each in enumerate(found):
             # With the year: imported sessions may be from any year.
-            started = local_time(each.session.started_at).strftime("%a %d %b %Y, %H:%M")
+            started = moment_text(local_time(each.session.started_at))
             cells = (started, each.tool_name, each.sets, len(each.ratings))
             for column, value in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(str(value)))
@@ -228,7 +246,7 @@ def offer_recovery(
         try:
             sets, ratings = saving.session_parts(session.id)
         except StoreError as exc:
-            show_status(f"An unfinished session could not be read: {exc}")
+            show_status(_("An unfinished session could not be read: {error}").format(error=exc))
             continue
         name = tool_names.get(session.tool_id, session.tool_id)
         found.append(Unfinished(session, name, len(sets), ratings))
@@ -261,9 +279,17 @@ def keep_all(saving: SaveService, sessions: list[Session]) -> str:
         if submitted.outcome is Outcome.REFUSED:
             refused.append(str(submitted.refusal))
     kept = len(sessions) - len(refused)
-    text = f"{_count(kept, 'unfinished session')} kept in your history."
+    text = ngettext(
+        "{n} unfinished session kept in your history.",
+        "{n} unfinished sessions kept in your history.",
+        kept,
+    ).format(n=kept)
     if refused:
-        text += f" {_count(len(refused), 'session')} could not be closed: {refused[0]}"
+        text += " " + ngettext(
+            "{n} session could not be closed: {why}",
+            "{n} sessions could not be closed: {why}",
+            len(refused),
+        ).format(n=len(refused), why=refused[0])
     return text
 
 
@@ -279,5 +305,5 @@ def apply_recovery(
     given = ratings if choice is RecoveryChoice.RATE else {}
     submitted = saving.close_unfinished(session.id, given)
     if submitted.outcome is Outcome.REFUSED:
-        return f"The unfinished session could not be closed: {submitted.refusal}"
-    return "The unfinished session is kept in your history."
+        return _("The unfinished session could not be closed: {why}").format(why=submitted.refusal)
+    return _("The unfinished session is kept in your history.")

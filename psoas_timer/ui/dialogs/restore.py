@@ -10,6 +10,7 @@ would be set aside.
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from psoas_timer.core.i18n import _
+from psoas_timer.core.dates import moment_text
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.paths import Paths
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import (
@@ -43,11 +45,11 @@ from psoas_timer.ui import prompts
 
 log = logging.getLogger(__name__)
 
-TITLE = "Restore from backup"
+TITLE = N_("Restore from backup")
 
 
 def taken_text(backup: Backup) -> str:
-    return local_time(backup.taken).strftime("%A %d %B %Y, %H:%M")
+    return moment_text(local_time(backup.taken))
 
 
 class RestoreDialog(QDialog):
@@ -55,16 +57,18 @@ class RestoreDialog(QDialog):
 
     def __init__(self, backups: list[Backup], paths: Paths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(_(TITLE))
         self.backups = backups
         intro = QLabel(
-            "<p>Choose the backup to bring back.</p><p>Your log as it is now is set aside, "
-            f"not deleted, in {paths.data}: sessions logged since the backup stay in it.</p>"
+            _(
+                "<p>Choose the backup to bring back.</p><p>Your log as it is now is set aside, "
+                "not deleted, in {folder}: sessions logged since the backup stay in it.</p>"
+            ).format(folder=escape(str(paths.data)))
         )
         intro.setWordWrap(True)
 
         self.table = QTableWidget(len(backups), 3)
-        self.table.setHorizontalHeaderLabels(["Taken", "Sessions", "Size"])
+        self.table.setHorizontalHeaderLabels([_("Taken"), _("Sessions"), _("Size")])
         self.table.setAccessibleName(_("Backups, newest first"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -73,7 +77,7 @@ class RestoreDialog(QDialog):
         locale = QLocale()
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for row, backup in enumerate(backups):
-            sessions = "cannot be read" if backup.sessions is None else f"{backup.sessions:,}"
+            sessions = _("cannot be read") if backup.sessions is None else f"{backup.sessions:,}"
             size = locale.formattedDataSize(backup.size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
             for column, text in enumerate((taken_text(backup), sessions, size)):
                 item = QTableWidgetItem(text)
@@ -118,18 +122,19 @@ class RestoreDialog(QDialog):
 def refusal(saving: SaveService, session_running: bool) -> str | None:
     """Why a backup cannot be restored now, or ``None`` if it can."""
     if session_running:
-        return (
+        return _(
             "A backup cannot be restored while a session runs: the session is being saved "
             "to the log that would be set aside. End the session first (Esc)."
         )
     waiting = saving.pending
     if waiting:
-        many = waiting != 1
-        return (
-            f"{waiting} change{'s' if many else ''} {'are' if many else 'is'} still waiting to "
-            "be saved to the log that would be set aside, and would be lost. Try again once "
-            "everything is saved."
-        )
+        return ngettext(
+            "{n} change is still waiting to be saved to the log that would be set aside, and "
+            "would be lost. Try again once everything is saved.",
+            "{n} changes are still waiting to be saved to the log that would be set aside, and "
+            "would be lost. Try again once everything is saved.",
+            waiting,
+        ).format(n=waiting)
     return None
 
 
@@ -139,19 +144,21 @@ def offer_restore(
     """Ask which backup to bring back and bring it back; ``True`` once restored."""
     why = refusal(saving, session_running)
     if why is not None:
-        prompts.warn(parent, TITLE, why)
+        prompts.warn(parent, _(TITLE), why)
         return False
     try:
         backups = list_backups(paths.database)
     except StoreError as exc:
-        prompts.warn(parent, TITLE, str(exc))
+        prompts.warn(parent, _(TITLE), str(exc))
         return False
     if not backups:
         prompts.warn(
             parent,
-            TITLE,
-            f"There are no backups yet in {backups_folder(paths.database)}. One is made after "
-            "a completed session, at most once a day.",
+            _(TITLE),
+            _(
+                "There are no backups yet in {folder}. One is made after "
+                "a completed session, at most once a day."
+            ).format(folder=backups_folder(paths.database)),
         )
         return False
     dialog = RestoreDialog(backups, paths, parent)
@@ -179,21 +186,19 @@ def restore(parent: QWidget, saving: SaveService, paths: Paths, backup: Backup) 
     saving.swap_store(reopened)
     if result is None:
         log.warning("restore failed: %s", failure)
-        prompts.warn(parent, "Not restored", failure)
+        prompts.warn(parent, _("Not restored"), failure)
         return False
     log.info("restored %s; the log as it was is %s", backup.path, result.set_aside)
-    kept = (
-        f" Your log as it was is kept as {result.set_aside}."
-        if result.set_aside is not None
-        else ""
-    )
-    text = (
-        f"The backup of {taken_text(backup)} is your log now: {result.sessions} "
-        f"session{'s' if result.sessions != 1 else ''}.{kept}"
-    )
+    text = ngettext(
+        "The backup of {taken} is your log now: {n} session.",
+        "The backup of {taken} is your log now: {n} sessions.",
+        result.sessions,
+    ).format(taken=taken_text(backup), n=result.sessions)
+    if result.set_aside is not None:
+        text += " " + _("Your log as it was is kept as {file}.").format(file=result.set_aside)
     if isinstance(reopened, UnavailableStore) or problem:
-        prompts.warn(parent, TITLE, f"{text} {problem or ''}".strip())
+        prompts.warn(parent, _(TITLE), f"{text} {problem or ''}".strip())
     else:
         ok = QMessageBox.StandardButton.Ok
-        prompts.run_modal(QMessageBox(QMessageBox.Icon.Information, TITLE, text, ok, parent))
+        prompts.run_modal(QMessageBox(QMessageBox.Icon.Information, _(TITLE), text, ok, parent))
     return True

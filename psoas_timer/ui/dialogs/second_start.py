@@ -12,31 +12,38 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from psoas_timer import APP_NAME
+from psoas_timer.core.i18n import N_, _
 from psoas_timer.services.single_instance import Holder, SingleInstance, TakeOver
 
-START_ANYWAY = "Start anyway"
-QUIT = "Quit"
+START_ANYWAY = N_("Start anyway")
+QUIT = N_("Quit")
 
 
 def not_answering_text(data: Path) -> str:
-    return f"{APP_NAME} is already running for {data} but is not answering."
+    return _("{app} is already running for {folder} but is not answering.").format(
+        app=APP_NAME, folder=data
+    )
 
 
 def still_running_text(data: Path, holder: Holder) -> str:
-    return (
-        f"{APP_NAME} is still running for {data} (process {holder.pid}), so this copy will "
+    return _(
+        "{app} is still running for {folder} (process {pid}), so this copy will "
         "not start: two copies must never write to the same log. Close the other copy, or "
-        f"end process {holder.pid} if it does not respond, then start {APP_NAME} again."
-    )
+        "end process {pid} if it does not respond, then start {app} again."
+    ).format(app=APP_NAME, folder=data, pid=holder.pid)
 
 
 def unsure_text(data: Path, holder: Holder | None) -> str:
-    where = f"process {holder.pid} on {holder.host}" if holder else "another program"
-    return (
-        f"The log in {data} is held by {where}, which this computer cannot check. Start "
-        f"anyway only if {APP_NAME} is not open there: two copies writing to one log can "
-        "lose entries."
+    where = (
+        _("process {pid} on {host}").format(pid=holder.pid, host=holder.host)
+        if holder
+        else _("another program")
     )
+    return _(
+        "The log in {folder} is held by {holder}, which this computer cannot check. Start "
+        "anyway only if {app} is not open there: two copies writing to one log can "
+        "lose entries."
+    ).format(folder=data, holder=where, app=APP_NAME)
 
 
 def _ask(text: str, detail: str, choices: tuple[str, ...], parent: QWidget | None) -> str:
@@ -47,7 +54,7 @@ def _ask(text: str, detail: str, choices: tuple[str, ...], parent: QWidget | Non
     buttons: dict[QPushButton, str] = {}
     for label in choices:
         roles = QMessageBox.ButtonRole
-        button = box.addButton(label, roles.RejectRole if label == QUIT else roles.AcceptRole)
+        button = box.addButton(_(label), roles.RejectRole if label == QUIT else roles.AcceptRole)
         buttons[button] = label
         if label == QUIT:
             # The safe answer: Enter and Esc (and closing the box) both give it.
@@ -62,8 +69,10 @@ def start_anyway(instance: SingleInstance, data: Path, parent: QWidget | None = 
     """Ask what to do about a copy that does not answer; True once this copy may start."""
     choice = _ask(
         not_answering_text(data),
-        "It may be busy, or stuck. Starting anyway takes over only if that copy has ended; "
-        "a copy that still runs keeps its log.",
+        _(
+            "It may be busy, or stuck. Starting anyway takes over only if that copy has ended; "
+            "a copy that still runs keeps its log."
+        ),
         (START_ANYWAY, QUIT),
         parent,
     )
@@ -82,8 +91,8 @@ def start_anyway(instance: SingleInstance, data: Path, parent: QWidget | None = 
     if instance.force_take_over():
         return True
     _ask(
-        f"The log in {data} is still locked and could not be taken over.",
-        f"Close every other copy of {APP_NAME}, then start it again.",
+        _("The log in {folder} is still locked and could not be taken over.").format(folder=data),
+        _("Close every other copy of {app}, then start it again.").format(app=APP_NAME),
         (QUIT,),
         parent,
     )

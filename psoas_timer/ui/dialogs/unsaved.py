@@ -40,7 +40,7 @@ def ask_about_unsaved(parent: QWidget, saving: SaveService) -> UnsavedChoice:
     waiting = [change.what for change in saving.queue.pending_changes()]
     listed = "".join(f"<li>{what}</li>" for what in waiting[:LISTED])
     if len(waiting) > LISTED:
-        listed += f"<li>… and {len(waiting) - LISTED} more</li>"
+        listed += "<li>{}</li>".format(_("… and {n} more").format(n=len(waiting) - LISTED))
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Not everything is saved"))
@@ -70,9 +70,9 @@ def ask_about_unsaved(parent: QWidget, saving: SaveService) -> UnsavedChoice:
 
 
 def choose_pending_file(parent: QWidget) -> Path | None:
-    path, _ = prompts.choose_save_file(
+    path, _filter = prompts.choose_save_file(
         parent,
-        "Save the changes not yet saved",
+        _("Save the changes not yet saved"),
         str(Path.home() / "psoas-timer-not-saved.json"),
         "JSON (*.json)",
     )
@@ -103,8 +103,10 @@ def settle_unsaved(parent: QWidget, saving: SaveService) -> bool:
                 QMessageBox.warning(
                     parent,
                     _("Not saved to the file"),
-                    f"The changes could not be written to {path} ({exc.strerror or exc}). "
-                    "Choose another place, such as a USB stick.",
+                    _(
+                        "The changes could not be written to {file} ({error}). "
+                        "Choose another place, such as a USB stick."
+                    ).format(file=path, error=exc.strerror or exc),
                 )
                 continue
             log.warning("%d changes not saved to the log were saved to %s", count, path)

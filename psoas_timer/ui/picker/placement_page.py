@@ -46,7 +46,7 @@ class PlacementPage(QWidget):
         self.diagram = DiagramView()
         self.diagram.setAccessibleName(_("Placement diagram"))
         left.addWidget(self.diagram, 1)
-        self.caption = _caption_label("Diagram caption")
+        self.caption = _caption_label(_("Diagram caption"))
         left.addWidget(self.caption)
         self.legend = DiagramKey()
         left.addWidget(self.legend)
@@ -153,7 +153,7 @@ class PlacementPage(QWidget):
         self.speech_note.setWordWrap(True)
         self.speech_note.setTextFormat(Qt.TextFormat.PlainText)
         self.speech_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.speech_note.setAccessibleName("Spoken steps")
+        self.speech_note.setAccessibleName(_("Spoken steps"))
         self.speech_note.hide()
         text_and_buttons.insertWidget(text_and_buttons.count() - 1, self.speech_note)
 

@@ -22,7 +22,9 @@ def save_graphics(graphics: pg.GraphicsLayoutWidget, path: Path, background: str
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ChartExportError(
-            f"Charts can be saved as .png or .svg, not '{path.suffix or 'no suffix'}'."
+            _("Charts can be saved as .png or .svg, not '{suffix}'.").format(
+                suffix=path.suffix or _("no suffix")
+            )
         )
     buffer = QByteArray()
     device = QBuffer(buffer)
@@ -47,12 +49,14 @@ def save_graphics(graphics: pg.GraphicsLayoutWidget, path: Path, background: str
         painter.end()
         # The stubs ask for bytes, but PySide6 accepts only str here.
         if not image.save(device, "PNG"):  # type: ignore[call-overload]
-            raise ChartExportError("The chart could not be drawn as a PNG image.")
+            raise ChartExportError(_("The chart could not be drawn as a PNG image."))
     device.close()
     try:
         atomic_write(path, bytes(buffer.data()), mode=0o644)
     except OSError as exc:
         raise ChartExportError(
-            f"The chart could not be saved to {path} ({exc.strerror or exc}). "
-            "Choose another folder or free some space."
+            _(
+                "The chart could not be saved to {file} ({error}). "
+                "Choose another folder or free some space."
+            ).format(file=path, error=exc.strerror or exc)
         ) from exc

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.services.saving import SaveService
 from psoas_timer.store import StoreError
 from psoas_timer.store.saving import Outcome
@@ -33,9 +34,9 @@ class LogCommands:
     def export_log(self) -> None:
         path, chosen = prompts.choose_save_file(
             self.parent,
-            "Export the log",
+            _("Export the log"),
             str(Path.home() / "psoas-timer-log.csv"),
-            "CSV, for spreadsheets (*.csv);;JSON (*.json)",
+            _("CSV, for spreadsheets (*.csv);;JSON (*.json)"),
         )
         if not path:
             return
@@ -48,14 +49,22 @@ class LogCommands:
         try:
             count = self.saving.export_to(target)
         except StoreError as exc:
-            prompts.warn(self.parent, "Export failed", str(exc))
+            prompts.warn(self.parent, _("Export failed"), str(exc))
             return False
-        self.show_status(f"Exported {count} sessions to {target}.", 10000)
+        self.show_status(
+            ngettext(
+                "Exported {n} session to {file}.", "Exported {n} sessions to {file}.", count
+            ).format(n=count, file=target),
+            10000,
+        )
         return True
 
     def import_log(self) -> None:
-        path, _ = prompts.choose_open_file(
-            self.parent, "Import a log", str(Path.home()), "Logs (*.csv *.json);;All files (*)"
+        path, _filter = prompts.choose_open_file(
+            self.parent,
+            _("Import a log"),
+            str(Path.home()),
+            _("Logs (*.csv *.json);;All files (*)"),
         )
         if path:
             self.import_from(Path(path))
@@ -63,17 +72,17 @@ class LogCommands:
     def import_from(self, path: Path) -> bool:
         submitted = self.saving.import_file(path)
         if submitted.outcome is not Outcome.SAVED or submitted.saved is None:
-            prompts.warn(self.parent, "Nothing was imported", str(submitted.refusal))
+            prompts.warn(self.parent, _("Nothing was imported"), str(submitted.refusal))
             return False
-        self.show_status(f"Saved: {submitted.saved.what}.", 10000)
+        self.show_status(_("Saved: {what}.").format(what=submitted.saved.what), 10000)
         return True
 
     def choose_chart_file(self) -> tuple[Path, str] | None:
         path, chosen = prompts.choose_save_file(
             self.parent,
-            "Save the chart",
+            _("Save the chart"),
             str(Path.home() / "psoas-timer-progress.png"),
-            "PNG image (*.png);;SVG drawing (*.svg)",
+            _("PNG image (*.png);;SVG drawing (*.svg)"),
         )
         if not path:
             return None
@@ -87,7 +96,7 @@ class LogCommands:
         try:
             charts.export_chart(path)
         except ChartExportError as exc:
-            prompts.warn(self.parent, "Chart not saved", str(exc))
+            prompts.warn(self.parent, _("Chart not saved"), str(exc))
             return False
-        self.show_status(f"Chart saved to {path}.", 10000)
+        self.show_status(_("Chart saved to {file}.").format(file=path), 10000)
         return True

@@ -100,7 +100,7 @@ class MethodsModel(QAbstractTableModel):
         if col == 6:
             if not row.next_day_checks:
                 return "–"
-            return f"{row.worse_next_day} of {row.next_day_checks}"
+            return _("{n} of {total}").format(n=row.worse_next_day, total=row.next_day_checks)
         value = self.value(row, col)
         return number(value, signed=col == 4)
 
@@ -149,8 +149,8 @@ class CompareView(QWidget):
             0,
             0,
             "asymmetry",
-            "Right minus left, before rating",
-            "Points",
+            _("Right minus left, before rating"),
+            _("Points"),
             date_axis=True,
         )
         self.zero = pg.InfiniteLine(pos=0, angle=0)

@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from psoas_timer.core.dose import LevelRow, SideDose
-from psoas_timer.core.i18n import _
+from psoas_timer.core.i18n import _, ngettext
+from psoas_timer.core.narration import where
 from psoas_timer.core.progress import DayValue, WeekCount
 from psoas_timer.core.vocab import SIDE_VALUES, Side
 from psoas_timer.ui.progress.plots import (
@@ -68,15 +69,15 @@ class DoseView(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setAccessibleName(_("Dose charts"))
         g = self.graphics
-        release = "Breaths until the muscle let go (● left, ▲ right)"
+        release = _("Breaths until the muscle let go (● left, ▲ right)")
         self.plots: dict[str, pg.PlotItem] = {
-            "minutes": add_plot(g, 0, 0, "minutes", "Minutes under pressure (● left, ▲ right)",
-                                "Minutes", date_axis=False),
-            "level": add_plot(g, 0, 1, "level", "Highest pressure level (0 = base set)", "Level",
-                              date_axis=False, whole_numbers=True),
-            "release": add_plot(g, 1, 0, "release", release, "Breath",
+            "minutes": add_plot(g, 0, 0, "minutes", _("Minutes under pressure (● left, ▲ right)"),
+                                _("Minutes"), date_axis=False),
+            "level": add_plot(g, 0, 1, "level", _("Highest pressure level (0 = base set)"),
+                              _("Level"), date_axis=False, whole_numbers=True),
+            "release": add_plot(g, 1, 0, "release", release, _("Breath"),
                                 date_axis=True, whole_numbers=True),
-            "weeks": add_plot(g, 1, 1, "weeks", "Sessions per week", "Sessions",
+            "weeks": add_plot(g, 1, 1, "weeks", _("Sessions per week"), _("Sessions"),
                               date_axis=True, whole_numbers=True),
         }  # fmt: skip
         self.detail = WeeklyDetail(self.plots["minutes"])
@@ -166,11 +167,23 @@ def levels_html(rows: Mapping[Side, Sequence[LevelRow]]) -> str:
         if not side_rows:
             continue
         cells = "; ".join(
-            f"level {r.level}: {r.sessions} session{'s' if r.sessions != 1 else ''}, "
-            f"drop {_number(r.mean_drop)}, carry-over {_number(r.mean_carry_over, signed=True)}"
+            ngettext(
+                "level {level}: {n} session, drop {drop}, carry-over {carry}",
+                "level {level}: {n} sessions, drop {drop}, carry-over {carry}",
+                r.sessions,
+            ).format(
+                level=r.level,
+                n=r.sessions,
+                drop=_number(r.mean_drop),
+                carry=_number(r.mean_carry_over, signed=True),
+            )
             for r in side_rows
         )
-        parts.append(f"<b>{escape(side.capitalize())}</b> by highest level — {escape(cells)}")
+        parts.append(
+            _("<b>{side}</b> by highest level — {levels}").format(
+                side=escape(where(side)), levels=escape(cells)
+            )
+        )
     if not parts:
-        return "No sets in this range."
+        return _("No sets in this range.")
     return "<br>".join(parts)

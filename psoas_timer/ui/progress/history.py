@@ -115,7 +115,7 @@ class HistoryModel(QAbstractTableModel):
             self._rows = self.log.sessions()
         except StoreError as exc:
             self._rows = []
-            self.edit_failed.emit(f"The history could not be read: {exc}")
+            self.edit_failed.emit(_("The history could not be read: {error}").format(error=exc))
         self.endResetModel()
 
     def summary(self, row: int) -> SessionSummary:

@@ -30,11 +30,12 @@ from psoas_timer.core.compare import (
     compare_methods,
     number,
 )
+from psoas_timer.core.dates import day_text, month_year
 from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
-from psoas_timer.core.i18n import _
-from psoas_timer.core.narration import stop_reason_phrase
+from psoas_timer.core.i18n import _, decimal, ngettext
+from psoas_timer.core.narration import stop_reason_phrase, where
 from psoas_timer.core.next_day import check_text
 from psoas_timer.core.progress import (
     Progress,
@@ -95,7 +96,11 @@ def report_content(
 ) -> ReportContent:
     """What to report on the sessions from ``first`` to ``last`` (both included)."""
     if first > last:
-        raise ReportError(f"The report cannot start ({first}) after it ends ({last}).")
+        raise ReportError(
+            _("The report cannot start ({first}) after it ends ({last}).").format(
+                first=first, last=last
+            )
+        )
     names = dict(tool_names or {})
     positions = dict(position_names or {})
     everything = sorted(sessions, key=lambda s: (s.day, s.started_at))
@@ -115,7 +120,9 @@ def report_content(
                     number(r.mean_drop),
                     number(r.mean_carry_over, signed=True),
                     number(r.median_release),
-                    f"{r.worse_next_day} of {r.next_day_checks}" if r.next_day_checks else "–",
+                    _("{n} of {total}").format(n=r.worse_next_day, total=r.next_day_checks)
+                    if r.next_day_checks
+                    else "–",
                 )
             )
         )
@@ -130,23 +137,29 @@ def report_content(
             if (result := s.side(side)) is not None and result.under_pressure_s is not None
         ]
         minutes[side] = (
-            f"{fmean(times):.1f} min under pressure per session on average "
-            f"(from {min(times):.1f} to {max(times):.1f})"
+            _("{mean} min under pressure per session on average (from {low} to {high})").format(
+                mean=decimal(fmean(times)), low=decimal(min(times)), high=decimal(max(times))
+            )
             if times
-            else "no sets"
+            else _("no sets")
         )
     answered = [s for s in chosen if s.next_day is not None]
     counts = {f: sum(s.next_day == f for s in answered) for f in ("better", "same", "worse")}
     sore = sum(bool(s.lasting_soreness) for s in answered)
     checks_summary = (
-        f"{len(answered)} answered: {counts['better']} better, {counts['same']} the same, "
-        f"{counts['worse']} worse; bruising or soreness lasting more than a day after {sore}."
+        _(
+            "{n} answered: {better} better, {same} the same, {worse} worse; bruising or "
+            "soreness lasting more than a day after {sore}."
+        ).format(n=len(answered), sore=sore, **counts)
         if answered
-        else "No next-day checks were answered in this period."
+        else _("No next-day checks were answered in this period.")
     )
     checks = [
-        f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
-        f"{check_text(s.next_day, s.lasting_soreness)}"
+        _("{day}, {tool}: {answer}").format(
+            day=day_text(s.day),
+            tool=names.get(s.tool_id, s.tool_id),
+            answer=check_text(s.next_day, s.lasting_soreness),
+        )
         for s in answered[-LISTED_CHECKS:]
     ]
     return ReportContent(
@@ -169,8 +182,17 @@ def report_content(
         disclaimer=disclaimer,
         tool_names=names,
         stops=[
-            f"{s.day:%a %d %b %Y}, {names.get(s.tool_id, s.tool_id)}: "
-            + "; ".join(f"{side} side, {stop_reason_phrase(why)}" for side, why in s.stops)
+            _("{day}, {tool}: {answer}").format(
+                day=day_text(s.day),
+                tool=names.get(s.tool_id, s.tool_id),
+                answer="; ".join(
+                    _("{side}, {reason}").format(
+                        side=_("left side") if side == "left" else _("right side"),
+                        reason=stop_reason_phrase(why),
+                    )
+                    for side, why in s.stops
+                ),
+            )
             for s in chosen
             if s.stops
         ],
@@ -187,7 +209,7 @@ _STYLE: Final = (
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    return _("{day} {month_year}").format(day=d.day, month_year=month_year(d))
 
 
 def first_page_html(content: ReportContent) -> str:
@@ -195,14 +217,24 @@ def first_page_html(content: ReportContent) -> str:
     sessions = len(c.chosen)
     lines = [
         _STYLE,
-        "<h1>Psoas Timer — progress report</h1>",
-        f"<p>Sessions from <b>{_day(c.first)}</b> to <b>{_day(c.last)}</b>: {sessions} "
-        f"session{'s' if sessions != 1 else ''}. Written {_day(c.written.date())}.</p>",
-        "<h2>Is it working?</h2>",
+        "<h1>{}</h1>".format(escape(_("Psoas Timer — progress report"))),
+        "<p>{}</p>".format(
+            ngettext(
+                "Sessions from <b>{first}</b> to <b>{last}</b>: {n} session. Written {written}.",
+                "Sessions from <b>{first}</b> to <b>{last}</b>: {n} sessions. Written {written}.",
+                sessions,
+            ).format(
+                first=_day(c.first), last=_day(c.last), n=sessions, written=_day(c.written.date())
+            )
+        ),
+        "<h2>{}</h2>".format(escape(_("Is it working?"))),
     ]
     for side in SIDE_VALUES:
         lines.append(f"<p><b>{escape(c.headlines[side])}</b><br>")
-        lines.append(f"{side.capitalize()} side — {escape(c.summaries[side])}</p>")
+        lines.append(
+            escape(_("{side} — {summary}").format(side=where(side), summary=c.summaries[side]))
+            + "</p>"
+        )
     lines.append(f"<p class=small>{escape(rule_text())}</p>")
     return "".join(lines)
 
@@ -212,42 +244,68 @@ def second_page_html(content: ReportContent) -> str:
     head = "".join(f"<th>{escape(_(h))}</th>" for h in METHOD_HEADERS)
     lines = [
         _STYLE,
-        "<h2>Which tool and position works</h2>",
+        _heading(_("Which tool and position works")),
         f"<table border=1 cellspacing=0 width=100%><tr>{head}</tr>{c.methods_html}</table>",
-        "<p class=small>Drop and carry-over are in points on the 0–10 scale, averaged over "
-        "both sides. A session's carry-over counts for that session's tool and position.</p>",
-        "<h2>Left against right</h2>",
+        _small(
+            _(
+                "Drop and carry-over are in points on the 0–10 scale, averaged over "
+                "both sides. A session's carry-over counts for that session's tool and position."
+            )
+        ),
+        _heading(_("Left against right")),
         f"<p>{escape(c.asymmetry)}</p>",
-        "<h2>Dose</h2>",
+        _heading(_("Dose")),
     ]
     for side in SIDE_VALUES:
         levels = "; ".join(
-            f"level {r.level}: {r.sessions} session{'s' if r.sessions != 1 else ''}, "
-            f"drop {number(r.mean_drop)}, carry-over {number(r.mean_carry_over, signed=True)}"
+            ngettext(
+                "level {level}: {n} session, drop {drop}, carry-over {carry}",
+                "level {level}: {n} sessions, drop {drop}, carry-over {carry}",
+                r.sessions,
+            ).format(
+                level=r.level,
+                n=r.sessions,
+                drop=number(r.mean_drop),
+                carry=number(r.mean_carry_over, signed=True),
+            )
             for r in c.levels[side]
         )
+        by_level = (
+            "<br>"
+            + escape(_("By highest pressure level reached — {levels}.").format(levels=levels))
+            if levels
+            else ""
+        )
         lines.append(
-            f"<p><b>{side.capitalize()} side:</b> {escape(c.minutes[side])}."
-            + (f"<br>By highest pressure level reached — {escape(levels)}." if levels else "")
-            + "</p>"
+            f"<p><b>{escape(_('{side}:').format(side=where(side)))}</b> "
+            f"{escape(c.minutes[side])}.{by_level}</p>"
         )
     for note in c.notes:
         lines.append(f"<p>• {escape(note.text)}</p>")
-    lines.append("<h2>Next-day checks</h2>")
+    lines.append(_heading(_("Next-day checks")))
     lines.append(f"<p>{escape(c.checks_summary)}</p>")
     if c.checks:
-        lines.append("<p class=small>Latest: " + "<br>".join(escape(t) for t in c.checks) + "</p>")
-    lines.append("<h2>Sets stopped because something felt wrong</h2>")
+        latest = "<br>".join(escape(t) for t in c.checks)
+        lines.append(f"<p class=small>{escape(_('Latest:'))} {latest}</p>")
+    lines.append(_heading(_("Sets stopped because something felt wrong")))
     if c.stops:
         lines.append("<p>" + "<br>".join(escape(t) for t in c.stops) + "</p>")
     else:
-        lines.append("<p>None in this period.</p>")
+        lines.append("<p>{}</p>".format(escape(_("None in this period."))))
     lines += [
-        "<h2>What the measures mean</h2>",
+        _heading(_("What the measures mean")),
         f"<p class=small>{escape(drop_text())}<br>{escape(carry_text())}</p>",
         f"<p class=small><b>{escape(c.disclaimer)}</b></p>",
     ]
     return "".join(lines)
+
+
+def _heading(text: str) -> str:
+    return f"<h2>{escape(text)}</h2>"
+
+
+def _small(text: str) -> str:
+    return f"<p class=small>{escape(text)}</p>"
 
 
 def render(writer: QPdfWriter, content: ReportContent) -> None:
@@ -315,6 +373,8 @@ def write_report(path: Path, content: ReportContent) -> None:
         atomic_write(path, data, mode=0o600, make_folder=False)
     except OSError as exc:
         raise ReportError(
-            f"The report could not be saved to {path} ({exc.strerror or exc}). "
-            "Choose another folder or free some space."
+            _(
+                "The report could not be saved to {file} ({error}). "
+                "Choose another folder or free some space."
+            ).format(file=path, error=exc.strerror or exc)
         ) from exc

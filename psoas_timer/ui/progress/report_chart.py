@@ -15,6 +15,9 @@ from typing import Final
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 
+from psoas_timer.core.dates import MONTH_SHORT, month_year
+from psoas_timer.core.i18n import _
+from psoas_timer.core.narration import where
 from psoas_timer.core.progress import (
     WEEKLY_ABOVE_DAYS,
     DayValue,
@@ -189,9 +192,9 @@ class ChartPainter:
             self.p.setPen(self.pen(MUTED, 0.6))
             self.p.drawLine(QLineF(x, scale.rect.bottom(), x, scale.rect.bottom() + 2 * self.pt))
             text = (
-                f"{month:%b %Y}"
+                month_year(month)
                 if many_years and month.month in (1, months[0].month)
-                else f"{month:%b}"
+                else _(MONTH_SHORT[month.month - 1])
             )
             box = QRectF(
                 x - 20 * self.pt, scale.rect.bottom() + 2 * self.pt, 40 * self.pt, 9 * self.pt
@@ -224,7 +227,7 @@ def draw_chart(
         draw.text(
             QRectF(left, top, width, title_h),
             Qt.AlignmentFlag.AlignLeft,
-            f"{side.capitalize()} side: tenderness (0–10)",
+            _("{side}: tenderness (0–10)").format(side=where(side)),
             8,
             INK,
             bold=True,
@@ -243,7 +246,7 @@ def draw_chart(
         draw.text(
             QRectF(left, carry_top - 12 * pt, width, title_h),
             Qt.AlignmentFlag.AlignLeft,
-            f"{side.capitalize()} side: drop and carry-over (points)",
+            _("{side}: drop and carry-over (points)").format(side=where(side)),
             8,
             INK,
             bold=True,
@@ -274,7 +277,7 @@ def draw_chart(
             draw.line(carry, rolling_average(drops), DROP, 1.0)
             draw.line(carry, rolling_average(carries), CARRY, 1.0)
         draw.date_axis(carry, first, last)
-    legend = (
+    legend = _(
         "○ before   ● after (lines: 7-day averages)   ▼ ● ▲ next day better, same, worse   "
         "◆ within-session drop   ■ carry-over"
     )

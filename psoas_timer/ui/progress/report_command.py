@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from psoas_timer.core.catalog import Catalog, load_catalog
 from psoas_timer.core.clock import WallClock, system_wall
+from psoas_timer.core.i18n import N_, _, ngettext
 from psoas_timer.core.progress import DateRange
 from psoas_timer.paths import Paths
 from psoas_timer.services.saving import SaveService
@@ -30,7 +31,7 @@ from psoas_timer.ui.progress.report import (
     write_report,
 )
 
-PDF_FILTER = "PDF document (*.pdf)"
+PDF_FILTER = N_("PDF document (*.pdf)")
 
 
 def report_days(first: date | None, last: date | None, today: date) -> tuple[date, date]:
@@ -69,7 +70,11 @@ def run_report(
     now = wall().astimezone()
     first, last = report_days(first, last, now.date())
     if first > last:
-        print(f"psoas-timer: --from {first} is after --to {last}.", file=sys.stderr)
+        print(
+            "psoas-timer: "
+            + _("--from {first} is after --to {last}.").format(first=first, last=last),
+            file=sys.stderr,
+        )
         return 2
     path = output if output is not None else default_report_path(Path.cwd(), last)
     if not path.suffix:
@@ -88,8 +93,13 @@ def run_report(
     except (StoreError, ReportError) as exc:
         print(f"psoas-timer: {exc}", file=sys.stderr)
         return 1
+    count = len(content.chosen)
     print(
-        f"Report of {len(content.chosen)} session(s) from {first} to {last} written to {path}",
+        ngettext(
+            "Report of {n} session from {first} to {last} written to {file}",
+            "Report of {n} sessions from {first} to {last} written to {file}",
+            count,
+        ).format(n=count, first=first, last=last, file=path),
         file=sys.stderr,
     )
     return 0
@@ -111,12 +121,14 @@ def save_report_from_window(
     try:
         sessions = saving.progress_sessions()
     except StoreError as exc:
-        prompts.warn(parent, "No report", f"The log could not be read: {exc}")
+        prompts.warn(
+            parent, _("No report"), _("The log could not be read: {error}").format(error=exc)
+        )
         return None
     first = date_range.first_day(today) or (sessions[0].day if sessions else today)
     suggested = default_report_path(Path.home(), today)
-    chosen, _ = prompts.choose_save_file(
-        parent, "Save the report for your physiotherapist", str(suggested), PDF_FILTER
+    chosen, _filter = prompts.choose_save_file(
+        parent, _("Save the report for your physiotherapist"), str(suggested), _(PDF_FILTER)
     )
     if not chosen:
         return None
@@ -136,6 +148,6 @@ def save_report_from_window(
         )
         write_report(path, content)
     except ReportError as exc:
-        prompts.warn(parent, "Report not saved", str(exc))
+        prompts.warn(parent, _("Report not saved"), str(exc))
         return None
     return path
