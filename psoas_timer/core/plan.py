@@ -62,8 +62,10 @@ class StepKind(Enum):
     DONE = "done"
 
 
-#: Timed steps whose countdown waits for their words (a hands-free question among them).
-_SPEAKS_FIRST: Final = frozenset(
+#: Steps announced before they run: a chime, then their words; their countdown waits
+#: for the words (a hands-free question among them). With spoken steps off, the chime
+#: is what tells a person face down that a set is over and a question waits.
+ANNOUNCED: Final = frozenset(
     (
         StepKind.COUNTDOWN,
         StepKind.SWITCH_SIDE,
@@ -116,7 +118,7 @@ class Step:
     @property
     def waits_for_speech(self) -> bool:
         """A timed step whose countdown starts only once its words have been said."""
-        return self.duration is not None and self.kind in _SPEAKS_FIRST
+        return self.duration is not None and self.kind in ANNOUNCED
 
     @property
     def on_tool(self) -> bool:

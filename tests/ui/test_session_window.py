@@ -159,6 +159,23 @@ def test_with_no_answer_no_second_set_ever_starts(
     assert engine.step.come_off == "time_limit" and len(engine.results) == 1
 
 
+def test_the_end_of_a_set_is_heard_with_spoken_steps_off(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    window = make_window(clock, QUICK_SETTINGS.with_changes(voice=False))
+    page, engine = start(window, qtbot, sides="left")
+    run_until(window, clock, StepKind.RATING)
+    qtbot.keyClick(page, Qt.Key.Key_4)
+    played: list[tuple[StepKind, str]] = []
+    monkeypatch.setattr(page.cues, "play", lambda cue: played.append((engine.step.kind, cue)))
+    run_until(window, clock, StepKind.QUESTION)
+    # Face down with tones only, the chime is what says the set is over and a question waits.
+    assert played and played[-1] == (StepKind.QUESTION, "chime")
+    assert all(kind is StepKind.SET for kind, _ in played[:-1])
+    engine.end()
+
+
 def test_hands_free_goes_on_after_ten_seconds_unless_stopped(
     qtbot: QtBot, make_window: Callable[..., MainWindow]
 ) -> None:

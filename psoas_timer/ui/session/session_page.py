@@ -35,7 +35,7 @@ from psoas_timer.core.narration import (
     session_over,
 )
 from psoas_timer.core.pacing import Pace, Phase, ring_fraction
-from psoas_timer.core.plan import SessionPlan, Step, StepKind
+from psoas_timer.core.plan import ANNOUNCED, SessionPlan, Step, StepKind
 from psoas_timer.core.summary import spoken_summary
 from psoas_timer.core.vocab import STOP_REASON_CHOICES
 from psoas_timer.services.saving import SaveService
@@ -53,7 +53,6 @@ from psoas_timer.ui.theme import Colours
 
 FRAME_MS = 33  # 30 frames a second: a breath is slow, more frames only cost battery
 KEY_PRESS = QEvent.Type.KeyPress
-_CHIMES = (StepKind.COUNTDOWN, StepKind.SWITCH_SIDE, StepKind.TRANSITION, StepKind.COME_OFF)
 
 
 class SessionPage(SessionLayout):
@@ -330,7 +329,7 @@ class SessionPage(SessionLayout):
             # Captioned at once; said once the step's sound has rung out.
             self.notice.setText(step.words.spoken)
             clear = 0.0
-            if step.kind in _CHIMES:
+            if step.kind in ANNOUNCED:
                 self._play("chime")
                 clear = CHIME_CLEAR_S
             elif step.kind is StepKind.SET:
