@@ -50,9 +50,10 @@ METHOD_TIPS: Final = (
 
 
 def number(value: float | None, *, signed: bool = False) -> str:
+    """A mean in points, one decimal the language's way ("6,1" in German); "–" for none."""
     if value is None:
         return "–"
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
+    return decimal(value, sign=signed)
 
 
 @dataclass(frozen=True, slots=True)

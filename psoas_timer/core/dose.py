@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Final
 
+from psoas_timer.core.compare import number
 from psoas_timer.core.dates import short_day_text
 from psoas_timer.core.i18n import _, ngettext
 from psoas_timer.core.progress import CarryOver, DayValue, ProgressSession
@@ -63,6 +64,20 @@ class LevelRow:
     mean_drop: float | None
     mean_carry_over: float | None
     mean_minutes: float | None
+
+
+def level_text(row: LevelRow) -> str:
+    """One highest level's line, for the Dose tab and the report alike."""
+    return ngettext(
+        "level {level}: {n} session, drop {drop}, carry-over {carry}",
+        "level {level}: {n} sessions, drop {drop}, carry-over {carry}",
+        row.sessions,
+    ).format(
+        level=row.level,
+        n=row.sessions,
+        drop=number(row.mean_drop),
+        carry=number(row.mean_carry_over, signed=True),
+    )
 
 
 def by_level(

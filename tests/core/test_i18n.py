@@ -65,3 +65,11 @@ def test_a_german_floor_rounds_up_in_inches(german: None) -> None:
     assert (
         render_distances(text, "in") == "Halten Sie mindestens 2 Zoll Abstand, etwa 1,5 Zoll breit."
     )
+
+
+def test_a_dose_level_line_writes_its_means_the_language_s_way(german: None) -> None:
+    from psoas_timer.core.dose import LevelRow, level_text
+
+    line = level_text(LevelRow(2, 3, 1.5, -0.5, 4.0))
+    assert "1,5" in line and "-0,5" in line and "1.5" not in line
+    assert level_text(LevelRow(1, 1, None, None, None)).count("–") == 2  # no mean yet

@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from psoas_timer.core.dose import LevelRow, SideDose
-from psoas_timer.core.i18n import _, ngettext
+from psoas_timer.core.dose import LevelRow, SideDose, level_text
+from psoas_timer.core.i18n import _
 from psoas_timer.core.narration import where
 from psoas_timer.core.progress import DayValue, WeekCount
 from psoas_timer.core.vocab import SIDE_VALUES, Side
@@ -154,31 +154,13 @@ class DoseView(QWidget):
         self.levels.setText(levels_html(rows))
 
 
-def _number(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
-
-
 def levels_html(rows: Mapping[Side, Sequence[LevelRow]]) -> str:
     """Did more pressure help? Per side and highest level: sessions, drop, carry-over."""
     parts: list[str] = []
     for side, side_rows in rows.items():
         if not side_rows:
             continue
-        cells = "; ".join(
-            ngettext(
-                "level {level}: {n} session, drop {drop}, carry-over {carry}",
-                "level {level}: {n} sessions, drop {drop}, carry-over {carry}",
-                r.sessions,
-            ).format(
-                level=r.level,
-                n=r.sessions,
-                drop=_number(r.mean_drop),
-                carry=_number(r.mean_carry_over, signed=True),
-            )
-            for r in side_rows
-        )
+        cells = "; ".join(level_text(r) for r in side_rows)
         parts.append(
             _("<b>{side}</b> by highest level — {levels}").format(
                 side=escape(where(side)), levels=escape(cells)

@@ -31,7 +31,7 @@ from psoas_timer.core.compare import (
     number,
 )
 from psoas_timer.core.dates import day_text, month_year
-from psoas_timer.core.dose import LevelRow, RestNote, by_level, rest_notes
+from psoas_timer.core.dose import LevelRow, RestNote, by_level, level_text, rest_notes
 from psoas_timer.core.fileio import atomic_write
 from psoas_timer.core.headline import headline, headline_text, rule_text, side_summary
 from psoas_timer.core.i18n import _, decimal, ngettext
@@ -257,19 +257,7 @@ def second_page_html(content: ReportContent) -> str:
         _heading(_("Dose")),
     ]
     for side in SIDE_VALUES:
-        levels = "; ".join(
-            ngettext(
-                "level {level}: {n} session, drop {drop}, carry-over {carry}",
-                "level {level}: {n} sessions, drop {drop}, carry-over {carry}",
-                r.sessions,
-            ).format(
-                level=r.level,
-                n=r.sessions,
-                drop=number(r.mean_drop),
-                carry=number(r.mean_carry_over, signed=True),
-            )
-            for r in c.levels[side]
-        )
+        levels = "; ".join(level_text(r) for r in c.levels[side])
         by_level = (
             "<br>"
             + escape(_("By highest pressure level reached — {levels}.").format(levels=levels))
