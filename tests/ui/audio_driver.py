@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -21,23 +19,16 @@ from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.events import Event, SessionFinished, SetFinished, StepStarted
 from psoas_timer.core.pacing import BreathPattern, Phase, boundaries
 from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
-from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.session.session_page import SessionPage
+from tests.ui.audio_output import ready_cue_player
 
 
 def main() -> int:
     app = QApplication(sys.argv[:1])
     clock = MonotonicClock()
-    cues = CuePlayer(Path(tempfile.mkdtemp()))
-    cues.preload()
-    # Usually ready on return; a slow start of the sound server can take longer.
-    deadline = time.monotonic() + 5
-    while not cues.available and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not cues.available:
-        print(json.dumps({"error": "no audio output"}))
+    cues = ready_cue_player(app)
+    if cues is None:
         return 3
     played: list[tuple[str, float]] = []
     original = cues.play

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from psoas_timer.core.cue_sounds import CUE_THEMES, DEFAULT_CUE_THEME
-from psoas_timer.services.sound import PAIR_GAP_MS, CuePlayer
+from psoas_timer.services.sound import PAIR_GAP_MS
+from tests.ui.audio_output import ready_cue_player
 
 GAP_S = 6.5
 GAP_CUES = 3
@@ -45,15 +44,8 @@ def mark(moment: str) -> None:
 
 def main() -> int:
     app = QApplication(sys.argv[:1])
-    cues = CuePlayer(Path(tempfile.mkdtemp()))
-    cues.set_volume(1.0, muted=False)
-    cues.preload()
-    deadline = time.monotonic() + 5
-    while not cues.available and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not cues.available:
-        print(json.dumps({"error": "no audio output"}))
+    cues = ready_cue_player(app, volume=1.0)
+    if cues is None:
         return 3
     for theme in CUE_THEMES:
         cues.set_theme(theme)  # every theme loaded before anything is timed

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -34,9 +32,9 @@ from psoas_timer.core.clock import MonotonicClock
 from psoas_timer.core.engine import SessionEngine, State
 from psoas_timer.core.pacing import BreathPattern
 from psoas_timer.core.plan import PlanOptions, StepKind, build_plan
-from psoas_timer.services.sound import CuePlayer
 from psoas_timer.services.voice import Voice
 from psoas_timer.ui.session.session_page import SessionPage
+from tests.ui.audio_output import ready_cue_player
 
 #: How long the driver waits after the words of a question before it answers.
 THINK_S = 1.0
@@ -95,14 +93,8 @@ def main() -> int:
     i18n.install(language)
     app = QApplication(sys.argv[:1])
     clock = MonotonicClock()
-    cues = CuePlayer(Path(tempfile.mkdtemp()))
-    cues.preload()
-    deadline = time.monotonic() + 5
-    while not cues.available and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    if not cues.available:
-        print(json.dumps({"error": "no audio output"}))
+    cues = ready_cue_player(app)
+    if cues is None:
         return 3
     report: dict[str, Any] = {"cues": [], "handed": [], "finished": [], "stops": []}
     play = cues.play

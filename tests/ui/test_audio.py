@@ -249,7 +249,8 @@ def test_recorded_cues_are_distinct_and_on_time(pulse: dict[str, str]) -> None:
     recorder = Recorder(pulse)
     try:
         driver = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("audio_driver.py"))],
+            [sys.executable, "-m", "tests.ui.audio_driver"],
+            cwd=ROOT,
             env=pulse,
             capture_output=True,
             text=True,
@@ -437,7 +438,8 @@ def test_a_cue_after_long_silence_is_whole_and_on_time_and_themes_sound_apart(
     streams: dict[str, int] = {}
     try:
         with subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("cue_gap_driver.py"))],
+            [sys.executable, "-m", "tests.ui.cue_gap_driver"],
+            cwd=ROOT,
             env=pulse,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
