@@ -81,6 +81,39 @@ def failed(reply: QDBusMessage) -> str | None:
     return reply.errorMessage() or reply.errorName() or "no answer"
 
 
+def call_async(
+    owner: QObject,
+    bus: QDBusConnection,
+    message: QDBusMessage,
+    then: Callable[[QDBusMessage], None],
+    on_error: Callable[[str], None],
+) -> None:
+    """Send ``message`` without waiting; ``then`` gets the answer (or the error reply)
+    unless ``owner`` has been deleted meanwhile. ``on_error`` gets why ``then`` failed.
+    """
+    # The watcher belongs to the application, not to ``owner``: its handler below
+    # holds ``owner``, which would otherwise be deleted from inside the destructor
+    # of its own child (and so delete that child twice) when the handler was all
+    # that kept it. Nor does a Python attribute keep it: that would be a cycle
+    # through the connection that nothing ever collects.
+    watcher = QDBusPendingCallWatcher(
+        bus.asyncCall(message, CALL_TIMEOUT_MS), QCoreApplication.instance()
+    )
+
+    def finished(done: QDBusPendingCallWatcher) -> None:
+        reply = done.reply()
+        # The pending call keeps its reply, and with it any descriptor it carries.
+        done.deleteLater()
+        if not shiboken6.isValid(owner):  # deleted while the call was out
+            return
+        try:
+            then(reply)
+        except Exception as exc:
+            on_error(f"{type(exc).__name__}: {exc}")
+
+    watcher.finished.connect(finished)
+
+
 class KeepAwake(QObject):
     """Inhibits screen blanking and sleep; releasing is always safe to call.
 
@@ -208,26 +241,7 @@ class KeepAwake(QObject):
         An answer ``then`` cannot use (a service that describes its methods
         otherwise) ends the attempt through ``outcome`` rather than stalling it.
         """
-        # The watcher belongs to the application, not to this object: its handler
-        # below holds this object, which would otherwise be deleted from inside the
-        # destructor of its own child (and so delete that child twice) when the
-        # handler was all that kept it.
-        watcher = QDBusPendingCallWatcher(
-            bus.asyncCall(message, CALL_TIMEOUT_MS), QCoreApplication.instance()
-        )
-
-        def finished(done: QDBusPendingCallWatcher) -> None:
-            reply = done.reply()
-            # The pending call keeps its reply, and with it any descriptor it carries.
-            done.deleteLater()
-            if not shiboken6.isValid(self):  # its owner was deleted while the call was out
-                return
-            try:
-                then(reply)
-            except Exception as exc:
-                outcome(None, f"{type(exc).__name__}: {exc}")
-
-        watcher.finished.connect(finished)
+        call_async(self, bus, message, then, lambda why: outcome(None, why))
 
     def _interface(
         self,

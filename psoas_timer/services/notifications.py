@@ -21,11 +21,17 @@ from collections.abc import Callable
 from typing import Final
 
 from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QObject, Qt, QTimer, Signal
-from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusPendingCallWatcher
+from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from psoas_timer.services.keepawake import CALL_TIMEOUT_MS, INTROSPECTABLE, failed, method_call
+from psoas_timer.services.keepawake import (
+    CALL_TIMEOUT_MS,
+    INTROSPECTABLE,
+    call_async,
+    failed,
+    method_call,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +67,6 @@ class DesktopNotifier(QObject):
         self._bus = session_bus
         self._tray: QSystemTrayIcon | None = None
         self._threads: list[threading.Thread] = []
-        self._watcher: QDBusPendingCallWatcher | None = None
         self._answered.connect(self._settle)
 
     def notify(self, summary: str, body: str) -> None:
@@ -73,13 +78,8 @@ class DesktopNotifier(QObject):
             self._without_desktop(summary, body, "no session bus")
             return
         message = method_call(*NOTIFICATIONS, INTROSPECTABLE, "Introspect")
-        # Kept until the next notification replaces it; deleting a watcher from
-        # within its own finished signal can crash PySide.
-        watcher = QDBusPendingCallWatcher(bus.asyncCall(message, CALL_TIMEOUT_MS))
-        self._watcher = watcher
 
-        def described(done: QDBusPendingCallWatcher) -> None:
-            reply = done.reply()
+        def described(reply: QDBusMessage) -> None:
             why = failed(reply)
             if why is None and f'name="{NOTIFICATIONS_INTERFACE}"' not in str(
                 reply.arguments()[0] if reply.arguments() else ""
@@ -90,7 +90,9 @@ class DesktopNotifier(QObject):
                 return
             self._send(bus, summary, body)
 
-        watcher.finished.connect(described)
+        call_async(
+            self, bus, message, described, lambda why: self._without_desktop(summary, body, why)
+        )
 
     def _send(self, bus: QDBusConnection, summary: str, body: str) -> None:
         def call() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 
 from pytestqt.qtbot import QtBot
 
@@ -80,3 +82,22 @@ def test_a_service_that_never_answers_is_given_up_on_without_the_window_waiting(
     assert fallback.lines == ["Summary: Body"]
     assert CALL_TIMEOUT_MS / 1000 - 0.1 <= took < CALL_TIMEOUT_MS / 1000 + 1.5
     assert stalls.longest < 0.5, stalls.longest
+
+
+def test_once_it_has_been_answered_nothing_keeps_it_alive(
+    qtbot: QtBot, connection: Connection
+) -> None:
+    fallback = Fallback()
+    sender = notifier(connection, fallback)
+    gone = weakref.ref(sender)
+    with qtbot.waitSignal(sender.shown, timeout=10000):
+        sender.notify("Summary", "Body")
+    del sender
+
+    # The call's watcher and its handler (which holds the notifier) go once answered:
+    # no cycle through a connection that the collector cannot see keeps them.
+    def collected() -> bool:
+        gc.collect()
+        return gone() is None
+
+    qtbot.waitUntil(collected, timeout=2000)
