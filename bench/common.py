@@ -244,13 +244,19 @@ def scratch() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def fresh_data_dir(parent: Path, name: str) -> Path:
-    """A new ``--data-dir`` whose settings skip the first-run safety notice."""
+def fresh_data_dir(parent: Path, name: str, pictures_from: Path | None = None) -> Path:
+    """A new ``--data-dir`` whose settings skip the first-run safety notice.
+
+    With ``pictures_from`` (a data folder the app has started in before), its
+    cache of drawn card pictures is copied in, as every start but the first has it.
+    """
     root = parent / name
     config = root / "config"
     config.mkdir(parents=True)
     settings = {"version": 1, "safety_acknowledged": True}
     (config / "settings.json").write_text(json.dumps(settings), "utf-8")
+    if pictures_from is not None:
+        shutil.copytree(pictures_from / "cache", root / "cache")
     return root
 
 

@@ -45,11 +45,15 @@ def run(server: XServer, work: Path, quick: bool, memory: bool, idle: bool) -> l
     idle_pair: tuple[float, float] | None = None
     env = child_env(server.display)
     modules: list[str] = []
+    # As for start-up: a data folder whose card pictures an earlier start drew.
+    warm = fresh_data_dir(work, "footprint-warm")
+    extra_modules(warm, server, "--smoke")
     if memory:
-        probe = fresh_data_dir(work, "footprint-modules")
-        modules = extra_modules(probe, server, "--after", f"{SETTLE_S:g}")
+        modules = extra_modules(warm, server, "--after", f"{SETTLE_S:g}")
     for index in range(rounds):
-        app = spawn(app_command(fresh_data_dir(work, f"footprint-{index}")), env)
+        app = spawn(
+            app_command(fresh_data_dir(work, f"footprint-{index}", pictures_from=warm)), env
+        )
         bare = spawn(bare_command(), env)
         floor = spawn(floor_command(modules), env) if memory else None
         started = time.monotonic()
