@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.graphicsItems.DateAxisItem import ZoomLevel
+from pyqtgraph.graphicsItems.DateAxisItem import YEAR_MONTH_ZOOM_LEVEL, ZoomLevel
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -71,9 +71,10 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
         self._texts: dict[tuple[str, str | None, float, float], str] = {}
         #: The range and length last ticked, and the spacing of its first level.
         self._ticked: tuple[float, float, float, float | None] | None = None
-        #: Each text's advance in the font measured with (a month name is measured once).
-        self._advances: dict[str, int] = {}
-        self._advances_in: Any = None
+        #: What each text measures in the font last drawn with: a month name or
+        #: a zoom level's example is measured once, not at every pan.
+        self._measures: dict[tuple[str, str], Any] = {}
+        self._measured_with: Any = None
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:  # noqa: N803
         levels: list[Any] = super().tickValues(minVal, maxVal, size)
@@ -99,17 +100,39 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
         if spacing == first or length <= 0:
             return False  # the first level is always labelled
         pixel = (high - low) / length
-        if self._advances_in != metrics or len(self._advances) > TEXTS_KEPT:
-            self._advances, self._advances_in = {}, metrics
-        advances = self._advances
+        measures = self._measures_in(metrics)
         width = 0
         for value, text in zip(values, texts, strict=True):
             if low + pixel <= value <= high - pixel:
-                advance = advances.get(text)
+                advance = measures.get(("advance", text))
                 if advance is None:
-                    advance = advances[text] = max(0, metrics.horizontalAdvance(text) - 1)
+                    advance = max(0, metrics.horizontalAdvance(text) - 1)
+                    measures[("advance", text)] = advance
                 width += advance
         return bool(width >= min(limits) * length)
+
+    def _measures_in(self, metrics: Any) -> dict[tuple[str, str], Any]:
+        if self._measured_with != metrics or len(self._measures) > TEXTS_KEPT:
+            self._measures, self._measured_with = {}, metrics
+        return self._measures
+
+    def setZoomLevelForDensity(self, density: float) -> None:
+        """pyqtgraph's choice of zoom level, its example texts measured once a font."""
+        measures = self._measures_in(self.fontMetrics)
+
+        def size_of(text: str) -> float:
+            size = measures.get(("example", text))
+            if size is None:
+                size = measures[("example", text)] = self.fontMetrics.boundingRect(text).width()
+            return float(size + 10)  # pyqtgraph's padding
+
+        self.zoomLevel = YEAR_MONTH_ZOOM_LEVEL
+        for widest, level in self.zoomLevels.items():
+            if widest / size_of(level.exampleText) < density:
+                break
+            self.zoomLevel = level
+        self.zoomLevel.utcOffset = self.utcOffset
+        self.minSpacing = density * size_of(self.zoomLevel.exampleText)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         # The same spacing is written differently at different zoom levels (days
@@ -208,6 +231,7 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
     ) -> list[tuple[QRectF, Any, str]]:
         """pyqtgraph's choice of labels and their places, as its ``generateDrawSpecs``."""
         style = self.style
+        measures = self._measures_in(self.fontMetrics)
         text_rects: list[QRectF] = []
         text_specs: list[tuple[QRectF, Any, str]] = []
         last_height = 0.0
@@ -224,10 +248,13 @@ class UtcDateAxis(pg.DateAxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
                 if math.isnan(x):  # out of bounds
                     rects.append(None)
                     continue
-                measured = p.boundingRect(
-                    QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text
-                )
-                measured.setHeight(measured.height() * 0.8)
+                measured = measures.get(("box", text))
+                if measured is None:
+                    measured = p.boundingRect(
+                        QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text
+                    )
+                    measured.setHeight(measured.height() * 0.8)
+                    measures[("box", text)] = measured
                 rects.append(measured)
                 text_rects.append(measured)
             if text_rects:
