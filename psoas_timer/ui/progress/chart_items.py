@@ -15,7 +15,7 @@ from typing import Any, Final
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QPaintEngine, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -147,6 +147,10 @@ class DeviceCurve(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None
     ) -> None:
+        # pyqtgraph strokes a dashed line as a path, which the painter's brush
+        # would fill: in a view that leaves painter state unsaved, another
+        # item's brush may still be set.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         pen = self.opts["pen"]
         to_screen = painter.transform()
         engine = painter.paintEngine()
