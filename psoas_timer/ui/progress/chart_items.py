@@ -138,8 +138,8 @@ class DeviceCurve(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
     spent about 0.4 ms on each of the eight average lines. The two ways place
     a line's edge pixels differently now and then (about one pixel of a line
     in a hundred or two is a pixel over); the tests hold the lines to that.
-    Anything else (dashed lines, fills, exports, painters other than the
-    screen's) is pyqtgraph's own drawing.
+    Anything else (dashed lines, fills, pyqtgraph's exporters, painters that
+    are not raster images, as the SVG's) is pyqtgraph's own drawing.
     """
 
     _device_segments: Any = None
