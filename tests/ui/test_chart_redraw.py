@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core import i18n
@@ -253,3 +254,81 @@ def test_a_hidden_line_skips_pans_and_catches_up_when_shown(qtbot: QtBot) -> Non
     assert shown(line) == shown(plain)
     plot.setXRange(start, start + 30 * DAY_S, padding=0)
     assert shown(line) == shown(plain)
+
+
+def _line_pixels(image: QImage, colour: QColor) -> np.ndarray:
+    """Where ``image`` shows ``colour``, as a boolean array."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint32).reshape(image.height(), -1)
+    found: np.ndarray = (pixels[:, : image.width()] & 0xFFFFFF) == (colour.rgb() & 0xFFFFFF)
+    return found
+
+
+def _near(shown: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Pixels of ``shown`` with no pixel of ``other`` at most one pixel away."""
+    grown = other.copy()
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            grown |= np.roll(np.roll(other, dy, axis=0), dx, axis=1)
+    alone: np.ndarray = shown & ~grown
+    return alone
+
+
+@pytest.mark.parametrize("width", [2, 3])
+def test_a_solid_line_draws_pyqtgraphs_line_within_an_edge_pixel(qtbot: QtBot, width: int) -> None:
+    """Given in screen pixels, Qt strokes a wide line on its fast path, and puts
+    about one edge pixel in a hundred one pixel over: never more than that."""
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    days = np.arange(1500.0)
+    x = start + DAY_S * days
+    y = 5 + 3 * np.sin(days / 9) + (days % 7) / 3
+    colour = QColor("#336699")
+    charts = []
+    for kind in (Line, pg.PlotDataItem):
+        layout = pg.GraphicsLayoutWidget()
+        qtbot.addWidget(layout)
+        plot = add_plot(layout, 0, 0, "lines", "Lines", "Rating", date_axis=True)
+        plot.setYRange(-1, 12, padding=0)
+        plot.addItem(kind(x=x, y=y, pen=pg.mkPen(colour, width=width)))
+        layout.resize(520, 300)
+        layout.show()
+        qtbot.waitExposed(layout)
+        charts.append((layout, plot))
+    compared = 0
+    for left, span in ((start, 1500), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
+        ours, theirs = (
+            _line_pixels(layout.grab().toImage(), colour)
+            for layout, plot in charts
+            if plot.setXRange(left, left + span * DAY_S, padding=0) is None
+        )
+        drawn = int(theirs.sum())
+        assert drawn > 500, span  # the line is there to compare
+        assert int((ours != theirs).sum()) <= drawn // 50, span
+        assert not _near(ours, theirs).any() and not _near(theirs, ours).any(), span
+        compared += drawn
+    assert compared > 3000
+
+
+def test_a_dashed_line_and_an_export_are_pyqtgraphs_own_drawing(qtbot: QtBot) -> None:
+    start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
+    days = np.arange(400.0)
+    x, y = start + DAY_S * days, 5 + 3 * np.sin(days / 9)
+    dashed = pg.mkPen("#336699", width=2, style=Qt.PenStyle.DashLine)
+    solid = pg.mkPen("#993366", width=3)
+    exports: list[QImage] = []
+    dashes: list[np.ndarray] = []
+    for kind in (Line, pg.PlotDataItem):
+        layout = pg.GraphicsLayoutWidget()
+        qtbot.addWidget(layout)
+        plot = add_plot(layout, 0, 0, "lines", "Lines", "Rating", date_axis=True)
+        plot.setYRange(-1, 12, padding=0)
+        plot.addItem(kind(x=x, y=y, pen=dashed))
+        plot.addItem(kind(x=x, y=y - 2, pen=solid))
+        layout.resize(520, 300)
+        layout.show()
+        qtbot.waitExposed(layout)
+        plot.setXRange(start + 30 * DAY_S, start + 300 * DAY_S, padding=0)
+        exports.append(ImageExporter(plot.scene()).export(toBytes=True))
+        dashes.append(_line_pixels(layout.grab().toImage(), QColor("#336699")))
+    assert exports[0] == exports[1]  # the export, solid line and all
+    assert np.array_equal(dashes[0], dashes[1]) and dashes[0].sum() > 300

@@ -15,6 +15,7 @@ from statistics import fmean, median
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QGraphicsView
 from pytestqt.qtbot import QtBot
 
 from psoas_timer.core.clock import Clocks, FakeClock
@@ -297,3 +298,26 @@ def test_a_rising_before_rating_earns_a_gentle_note(qtbot: QtBot, tmp_path: Path
         assert "rose 3 sessions running (3 → 4 → 5 → 6" in notes
         assert "consider a rest day" in notes
         assert np.isfinite(day_x([TODAY])[0])
+
+
+def test_the_charts_draw_the_same_without_the_painter_saved_for_each_item(
+    qtbot: QtBot, page: ProgressCharts, tmp_path: Path
+) -> None:
+    """The tenderness view leaves each item's painter state unsaved: every pixel,
+    on screen and saved, is the same as with Qt saving it around each item."""
+    page.set_events([DatedEvent(TODAY - timedelta(days=9), "stop", "Set stopped", None, "left")])
+    page.show()
+    qtbot.waitExposed(page)
+    view = page.graphics
+    unsaved = QGraphicsView.OptimizationFlag.DontSavePainterState
+    assert view.optimizationFlags() & unsaved
+    last = float(day_x([TODAY])[0])
+    for days in (900, 365, 120, 20):  # weekly means, then a point a session
+        page.tenderness_plot.setXRange(last - days * 86_400, last, padding=0)
+        drawn = view.grab().toImage()
+        page.export_chart(tmp_path / "unsaved.png")
+        view.setOptimizationFlag(unsaved, False)
+        assert view.grab().toImage() == drawn, days
+        page.export_chart(tmp_path / "saved.png")
+        view.setOptimizationFlag(unsaved, True)
+        assert (tmp_path / "unsaved.png").read_bytes() == (tmp_path / "saved.png").read_bytes()

@@ -10,13 +10,18 @@ This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QRectF
-from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QPaintEngine, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+#: Beyond this many pixels from the view a line is left to pyqtgraph (and Qt's
+#: own handling of far coordinates): the charts never come near it.
+_FAR_PX: Final = 1e6
 
 
 class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no type hints
@@ -123,8 +128,74 @@ class Scatter(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph has no typ
         painter.drawPixmapFragments(*fragments.drawargs(), atlas.pixmap)  # type: ignore[call-arg]
 
 
+class DeviceCurve(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no type hints
+    """pyqtgraph's curve, its solid lines placed on the screen before they are stroked.
+
+    pyqtgraph draws a solid line wider than a pixel as separate segments in
+    chart coordinates; Qt then strokes each through its general path for a
+    scaled painter, about three times the work of the same segments given in
+    screen pixels, which Qt draws on its fast path for unscaled lines: a pan
+    spent about 0.4 ms on each of the eight average lines. The two ways place
+    a line's edge pixels differently now and then (about one pixel of a line
+    in a hundred or two is a pixel over); the tests hold the lines to that.
+    Anything else (dashed lines, fills, pyqtgraph's exporters, painters that
+    are not raster images, as the SVG's) is pyqtgraph's own drawing.
+    """
+
+    _device_segments: Any = None
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None
+    ) -> None:
+        # pyqtgraph strokes a dashed line as a path, which the painter's brush
+        # would fill: in a view that leaves painter state unsaved, another
+        # item's brush may still be set.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen = self.opts["pen"]
+        to_screen = painter.transform()
+        engine = painter.paintEngine()
+        if (
+            self.xData is None
+            or len(self.xData) < 2
+            or self._exportOpts is not False
+            or engine is None
+            or engine.type() != QPaintEngine.Type.Raster
+            or to_screen.type().value > QTransform.TransformationType.TxScale.value
+            or self.opts["fillLevel"] is not None
+            or self.opts["stepMode"]
+            or self.opts["compositionMode"] is not None
+            or self.opts["shadowPen"] is not None
+            or pen is None
+            or not self._shouldUseDrawLineSegments(pen)
+        ):
+            super().paint(painter, option, widget)
+            return
+        x, y = self.getData()
+        x = to_screen.m11() * x + to_screen.dx()
+        y = to_screen.m22() * y + to_screen.dy()
+        if (
+            np.nanmax(np.abs(x), initial=0.0) > _FAR_PX
+            or np.nanmax(np.abs(y), initial=0.0) > _FAR_PX
+        ):
+            super().paint(painter, option, widget)
+            return
+        self._device_segments = arrayToLineSegments(
+            x,
+            y,
+            connect=self.opts["connect"],
+            finiteCheck=not self.opts["skipFiniteCheck"],
+            out=self._device_segments,
+        )
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(pen)
+        painter.resetTransform()
+        painter.drawLines(*self._device_segments.drawargs())
+        painter.setTransform(to_screen)
+
+
 class Line(pg.PlotDataItem):  # type: ignore[misc]  # pyqtgraph has no type hints
-    """pyqtgraph's line, which a pan leaves alone while the line itself is hidden.
+    """pyqtgraph's line drawn by a :class:`DeviceCurve`, which a pan leaves alone
+    while the line itself is hidden.
 
     A line clipped to the view is cut again to the new range at every pan, on
     show or not: while more than a year is in view the per-session averages
@@ -133,6 +204,18 @@ class Line(pg.PlotDataItem):  # type: ignore[misc]  # pyqtgraph has no type hint
     """
 
     _behind = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # pyqtgraph makes its curve in its constructor; this one takes its place,
+        # and the stock one stays behind, hidden and never filled.
+        stock: pg.PlotCurveItem = self.curve
+        stock.sigClicked.disconnect(self.sigClicked)
+        stock.hide()
+        self.curve: pg.PlotCurveItem = DeviceCurve()
+        self.curve.setParentItem(self)
+        self.curve.sigClicked.connect(self.sigClicked)
+        self.updateItems(styleUpdate=True)
 
     def viewRangeChanged(
         self, vb: object = None, ranges: object = None, changed: object = None

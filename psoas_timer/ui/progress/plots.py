@@ -12,7 +12,8 @@ This module imports pyqtgraph; see :mod:`psoas_timer.ui.progress.charts`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -21,7 +22,8 @@ from typing import Any, Final
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QGraphicsView
 
 from psoas_timer.core.progress import WEEKLY_ABOVE_DAYS, DatedEvent, DayValue, weekly_means
 from psoas_timer.ui.progress.chart_items import Line, Rules, Scatter
@@ -70,6 +72,33 @@ def _no_unit_prefix(axis: Any) -> None:
     axis._updateLabel()
 
 
+@contextmanager
+def _kept(painter: QPainter) -> Iterator[None]:
+    """The painter's state kept around an axis' drawing.
+
+    The charts' view leaves each item's painter state unsaved (see
+    :func:`unsaved_painter_state`); an axis replays a recorded picture that
+    clips the painter to the axis, which would leave the charts after it unseen.
+    """
+    painter.save()
+    try:
+        yield
+    finally:
+        painter.restore()
+
+
+def unsaved_painter_state(graphics: pg.GraphicsView) -> None:
+    """Let ``graphics`` paint its items without saving the painter's state for each.
+
+    Qt saves and restores the whole painter around each of the about sixty items
+    a pan repaints; every item of these charts sets what it draws with (pen,
+    brush, hints; Qt sets the transform, opacity and clip), so only the axes,
+    whose recorded pictures set a clip, keep their state themselves (`_kept`).
+    The tests compare the charts drawn either way, pixel for pixel.
+    """
+    graphics.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+
+
 class PlainAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
     """An axis whose label is laid out only when its text changes.
 
@@ -85,6 +114,10 @@ class PlainAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hin
     def updateAutoSIPrefix(self) -> None:
         _no_unit_prefix(self)
 
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        with _kept(painter):
+            super().paint(painter, *args)
+
 
 class PlainDateAxis(UtcDateAxis):
     """A UTC date axis whose label is laid out only when its text changes (see PlainAxis)."""
@@ -94,6 +127,10 @@ class PlainDateAxis(UtcDateAxis):
 
     def updateAutoSIPrefix(self) -> None:
         _no_unit_prefix(self)
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        with _kept(painter):
+            super().paint(painter, *args)
 
 
 class WholeNumberAxis(PlainAxis):

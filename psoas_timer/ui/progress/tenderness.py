@@ -39,6 +39,7 @@ from psoas_timer.ui.progress.plots import (
     WeeklyDetail,
     WeeklyLine,
     add_plot,
+    unsaved_painter_state,
 )
 from psoas_timer.ui.theme import Colours
 
@@ -169,6 +170,7 @@ class TendernessCharts:
     def __init__(self, tip: Tip, mark_tip: Tip, clicked: Clicked) -> None:
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setAccessibleName(_("Tenderness, drop and carry-over charts"))
+        unsaved_painter_state(self.graphics)
         self.sides: dict[Side, SideCharts] = {
             side: SideCharts(self.graphics, col, side, tip, mark_tip, clicked)
             for col, side in enumerate(SIDE_VALUES)
