@@ -6,8 +6,9 @@ pyqtgraph's own way of drawing would show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -119,6 +120,22 @@ def test_date_labels_follow_the_language_in_use(qtbot: QtBot, english: None) -> 
     assert "Oct" in months()
 
 
+def _shown_chart(
+    qtbot: QtBot, name: str, items: Sequence[Any], width: int
+) -> tuple[pg.GraphicsLayoutWidget, pg.PlotItem]:
+    """A date chart on screen holding ``items``, ratings -1 to 12 in view."""
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    plot = add_plot(layout, 0, 0, name.lower(), name, "Rating", date_axis=True)
+    plot.setYRange(-1, 12, padding=0)
+    for item in items:
+        plot.addItem(item)
+    layout.resize(width, 300)
+    layout.show()
+    qtbot.waitExposed(layout)
+    return layout, plot
+
+
 def test_the_grid_is_one_item_spanning_whatever_is_in_view(qtbot: QtBot) -> None:
     layout = pg.GraphicsLayoutWidget()
     qtbot.addWidget(layout)
@@ -142,15 +159,8 @@ def test_the_grid_is_one_item_spanning_whatever_is_in_view(qtbot: QtBot) -> None
 
 
 def test_a_scatter_keeps_its_bounds_only_while_view_and_data_stay(qtbot: QtBot) -> None:
-    layout = pg.GraphicsLayoutWidget()
-    qtbot.addWidget(layout)
-    plot = add_plot(layout, 0, 0, "points", "Points", "Rating", date_axis=True)
-    plot.setYRange(-1, 12, padding=0)
     points = Scatter(symbol="o", size=8)
-    plot.addItem(points)
-    layout.resize(600, 300)
-    layout.show()
-    qtbot.waitExposed(layout)
+    layout, plot = _shown_chart(qtbot, "Points", [points], 600)
     start = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
     x = start + DAY_S * np.arange(400.0)
     y = np.arange(400.0) % 11
@@ -195,10 +205,6 @@ def test_a_scatter_draws_what_pyqtgraphs_own_draws(
     y = (days * 7) % 11
     charts = []
     for kind in (Scatter, pg.ScatterPlotItem):
-        layout = pg.GraphicsLayoutWidget()
-        qtbot.addWidget(layout)
-        plot = add_plot(layout, 0, 0, "points", "Points", "Rating", date_axis=True)
-        plot.setYRange(-1, 12, padding=0)
         points = kind(symbol="o", size=8, pen=pg.mkPen("#336699", width=1.5), brush="#ffffff")
         if one_look:
             points.setData(x=x, y=y)
@@ -212,11 +218,7 @@ def test_a_scatter_draws_what_pyqtgraphs_own_draws(
                 pen=[pg.mkPen(("#2a7", "#888", "#c60", "#c60")[k], width=1.5) for k in kinds],
                 brush=[pg.mkBrush(("#2a7", "#888", "#c60", "#c60")[k]) for k in kinds],
             )
-        plot.addItem(points)
-        layout.resize(500, 300)
-        layout.show()
-        qtbot.waitExposed(layout)
-        charts.append((layout, plot))
+        charts.append(_shown_chart(qtbot, "Points", [points], 500))
     for left, span in ((start, 1000), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
         images = []
         for layout, plot in charts:
@@ -285,15 +287,8 @@ def test_a_solid_line_draws_pyqtgraphs_line_within_an_edge_pixel(qtbot: QtBot, w
     colour = QColor("#336699")
     charts = []
     for kind in (Line, pg.PlotDataItem):
-        layout = pg.GraphicsLayoutWidget()
-        qtbot.addWidget(layout)
-        plot = add_plot(layout, 0, 0, "lines", "Lines", "Rating", date_axis=True)
-        plot.setYRange(-1, 12, padding=0)
-        plot.addItem(kind(x=x, y=y, pen=pg.mkPen(colour, width=width)))
-        layout.resize(520, 300)
-        layout.show()
-        qtbot.waitExposed(layout)
-        charts.append((layout, plot))
+        line = kind(x=x, y=y, pen=pg.mkPen(colour, width=width))
+        charts.append(_shown_chart(qtbot, "Lines", [line], 520))
     compared = 0
     for left, span in ((start, 1500), (start + 300 * DAY_S, 365), (start + 990 * DAY_S, 30)):
         ours, theirs = (
@@ -318,15 +313,8 @@ def test_a_dashed_line_and_an_export_are_pyqtgraphs_own_drawing(qtbot: QtBot) ->
     exports: list[QImage] = []
     dashes: list[np.ndarray] = []
     for kind in (Line, pg.PlotDataItem):
-        layout = pg.GraphicsLayoutWidget()
-        qtbot.addWidget(layout)
-        plot = add_plot(layout, 0, 0, "lines", "Lines", "Rating", date_axis=True)
-        plot.setYRange(-1, 12, padding=0)
-        plot.addItem(kind(x=x, y=y, pen=dashed))
-        plot.addItem(kind(x=x, y=y - 2, pen=solid))
-        layout.resize(520, 300)
-        layout.show()
-        qtbot.waitExposed(layout)
+        lines = [kind(x=x, y=y, pen=dashed), kind(x=x, y=y - 2, pen=solid)]
+        layout, plot = _shown_chart(qtbot, "Lines", lines, 520)
         plot.setXRange(start + 30 * DAY_S, start + 300 * DAY_S, padding=0)
         exports.append(ImageExporter(plot.scene()).export(toBytes=True))
         dashes.append(_line_pixels(layout.grab().toImage(), QColor("#336699")))
