@@ -29,6 +29,7 @@ from bench.startup import (
     bare_command,
     extra_modules,
     floor_command,
+    warmed_data_dir,
 )
 
 MEMORY_TARGET_RATIO = 1.2
@@ -46,8 +47,7 @@ def run(server: XServer, work: Path, quick: bool, memory: bool, idle: bool) -> l
     env = child_env(server.display)
     modules: list[str] = []
     # As for start-up: a data folder whose card pictures an earlier start drew.
-    warm = fresh_data_dir(work, "footprint-warm")
-    extra_modules(warm, server, "--smoke")
+    warm = warmed_data_dir(work, "footprint-warm", server)
     if memory:
         modules = extra_modules(warm, server, "--after", f"{SETTLE_S:g}")
     for index in range(rounds):

@@ -67,13 +67,20 @@ def extra_modules(data_dir: Path, server: XServer, *when: str) -> list[str]:
     return sorted(set(line.removeprefix(MODULES_PREFIX).split()) - BARE_MODULES)
 
 
+def warmed_data_dir(work: Path, name: str, server: XServer) -> Path:
+    """A new data folder the app has started in once: its card pictures are drawn and
+    cached, as every start but the first finds them."""
+    folder = fresh_data_dir(work, name)
+    extra_modules(folder, server, "--smoke")
+    return folder
+
+
 def run(server: XServer, work: Path, quick: bool) -> list[Line]:
     rounds = 5 if quick else 9
     # One untimed start of each first: byte code compiled, fonts cached, files warm.
     # The app's first start draws the card pictures that the timed starts find
     # cached; its second tells which Qt modules it has loaded by its first paint.
-    warm = fresh_data_dir(work, "startup-warm")
-    extra_modules(warm, server, "--smoke")
+    warm = warmed_data_dir(work, "startup-warm", server)
     modules = extra_modules(warm, server, "--smoke")
     _first_paint(bare_command("--smoke"), server)
     _first_paint(floor_command(modules, "--smoke"), server)
